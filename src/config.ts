@@ -1,0 +1,189 @@
+/**
+ * The only reader of the environment. Every variable is declared once in `variables` (documented in
+ * docs/config.md, held equal by a test), parsed and checked at once at boot, then frozen.
+ */
+import { isIP } from 'node:net';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  port: number;
+  host: string;
+  /** Where PGlite keeps its data and the development JWT secret lives; null keeps everything in memory. */
+  dataDir: string | null;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  logLevel: string;
+  jwtSecret: string | null;
+  jwtAlgorithm: JwtAlgorithm;
+  jwtPrivateKeyFile: string | null;
+  jwtPublicKeyFile: string | null;
+  jwtIssuer: string | null;
+  jwtAudience: string | null;
+  tokenTtlSeconds: number;
+  demoData: boolean;
+  httpBodyMaxBytes: number;
+  wsPaths: string[];
+  wsHistoryRequestsLimit: number;
+  wsHistoryMessagesLimit: number;
+  wsHeartbeatIntervalMs: number;
+  wsInboundFrameMaxBytes: number;
+  wsOutboundBufferMaxBytes: number;
+  wsSubscriptionsMax: number;
+  eventRetentionMs: number;
+  eventPruneIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface VariableSpec {
+  name: string;
+  /** The default as an operator would write it; null when unset means "off" or "none". */
+  default: string | null;
+  description: string;
+}
+
+/** Every environment variable deskwire reads. Each is also a `deskwire serve` flag: PORT is --port. */
+export const variables: readonly VariableSpec[] = [
+  { name: 'NODE_ENV', default: 'development', description: 'development, production or test. Production refuses to start without JWT keys or secret.' },
+  { name: 'PORT', default: '3000', description: 'TCP port for HTTP and the Realtime API.' },
+  { name: 'HOST', default: '127.0.0.1', description: 'Address to bind.' },
+  { name: 'DATA_DIR', default: './data', description: 'Directory for the embedded PGlite store and the development JWT secret. `:memory:` keeps nothing on disk.' },
+  { name: 'DATABASE_URL', default: null, description: 'PostgreSQL connection string. When set, PostgreSQL is the store instead of embedded PGlite.' },
+  { name: 'REDIS_URL', default: null, description: 'Redis connection string for the cluster bus and shared limits. Unset: in-process bus.' },
+  { name: 'LOG_LEVEL', default: 'info', description: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
+  { name: 'JWT_SECRET', default: null, description: 'HS256 secret (at least 32 characters). Development generates one in DATA_DIR when unset.' },
+  { name: 'JWT_ALGORITHM', default: 'HS256', description: 'HS256, RS256 or ES256. Only this algorithm is accepted.' },
+  { name: 'JWT_PRIVATE_KEY_FILE', default: null, description: 'PEM private key (PKCS#8) used to sign tokens with RS256/ES256.' },
+  { name: 'JWT_PUBLIC_KEY_FILE', default: null, description: 'PEM public key (SPKI) used to verify RS256/ES256 tokens.' },
+  { name: 'JWT_ISSUER', default: null, description: 'When set, tokens carry and must carry this `iss`.' },
+  { name: 'JWT_AUDIENCE', default: null, description: 'When set, tokens carry and must carry this `aud`.' },
+  { name: 'TOKEN_TTL_SECONDS', default: '86400', description: 'Lifetime of tokens this server issues.' },
+  { name: 'DEMO_DATA', default: 'true', description: 'Create a demo project on the first start with an empty store (never in production).' },
+  { name: 'HTTP_BODY_MAX_BYTES', default: '65536', description: 'Largest accepted REST request body.' },
+  { name: 'WS_PATHS', default: '/v2/ws/,/', description: 'Comma-separated Realtime API paths.' },
+  { name: 'WS_HISTORY_REQUESTS_LIMIT', default: '100', description: 'Most requests in a `/P/requests` snapshot.' },
+  { name: 'WS_HISTORY_MESSAGES_LIMIT', default: '300', description: 'Most messages in a `/P/requests/R/messages` snapshot (the newest).' },
+  { name: 'WS_HEARTBEAT_INTERVAL_MS', default: '30000', description: 'Server ping interval; a connection silent for two intervals is terminated.' },
+  { name: 'WS_INBOUND_FRAME_MAX_BYTES', default: '16384', description: 'Largest inbound frame; larger closes with 1009.' },
+  { name: 'WS_OUTBOUND_BUFFER_MAX_BYTES', default: '4194304', description: 'Bytes buffered for one connection before it is closed with 4008.' },
+  { name: 'WS_SUBSCRIPTIONS_MAX', default: '100', description: 'Subscriptions per connection.' },
+  { name: 'EVENT_RETENTION', default: '24h', description: 'How long the event history is kept for resume (`s`, `m`, `h`, `d` suffixes).' },
+  { name: 'EVENT_PRUNE_INTERVAL', default: '10m', description: 'How often expired events are pruned.' },
+];
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonly<Config> {
+  const source: Env = { ...env, ...overrides };
+  const problems: string[] = [];
+  const raw = (name: string): string | null => {
+    const spec = variables.find((v) => v.name === name);
+    if (!spec) throw new Error(`undeclared config variable ${name}`);
+    const value = source[name];
+    return value === undefined || value === '' ? spec.default : value;
+  };
+  const int = (name: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const text = raw(name) ?? '';
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
+      return min;
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[]): T => {
+    const value = raw(name) as T;
+    if (!allowed.includes(value)) problems.push(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+    return value;
+  };
+  const bool = (name: string): boolean => {
+    const value = (raw(name) ?? '').toLowerCase();
+    if (!['true', 'false', '1', '0', 'yes', 'no'].includes(value)) problems.push(`${name} must be true or false, got "${value}"`);
+    return ['true', '1', 'yes'].includes(value);
+  };
+  const duration = (name: string): number => {
+    const text = raw(name) ?? '';
+    const m = /^(\d+)(ms|s|m|h|d)$/.exec(text);
+    if (!m) {
+      problems.push(`${name} must be a duration such as 90s, 10m, 24h or 7d, got "${text}"`);
+      return 0;
+    }
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+    return Number(m[1]) * unit;
+  };
+  const url = (name: string, protocols: string[]): string | null => {
+    const value = raw(name);
+    if (value === null) return null;
+    try {
+      if (!protocols.includes(new URL(value).protocol)) problems.push(`${name} must use ${protocols.join(' or ')}`);
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return value;
+  };
+
+  const nodeEnv = oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test']);
+  const host = raw('HOST') ?? '127.0.0.1';
+  if (host !== 'localhost' && isIP(host) === 0) problems.push(`HOST must be an IP address or localhost, got "${host}"`);
+  const dataDirRaw = raw('DATA_DIR');
+  const jwtAlgorithm = oneOf<JwtAlgorithm>('JWT_ALGORITHM', ['HS256', 'RS256', 'ES256']);
+  const jwtSecret = raw('JWT_SECRET');
+  const jwtPrivateKeyFile = raw('JWT_PRIVATE_KEY_FILE');
+  const jwtPublicKeyFile = raw('JWT_PUBLIC_KEY_FILE');
+  if (jwtAlgorithm === 'HS256') {
+    if (jwtSecret !== null && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
+    if (jwtSecret === null && nodeEnv === 'production') {
+      problems.push('JWT_SECRET is required in production (or set JWT_ALGORITHM=RS256/ES256 with key files)');
+    }
+  } else if (jwtPublicKeyFile === null) {
+    problems.push(`JWT_PUBLIC_KEY_FILE is required with JWT_ALGORITHM=${jwtAlgorithm}`);
+  }
+  const wsPaths = (raw('WS_PATHS') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  for (const p of wsPaths) if (!p.startsWith('/')) problems.push(`WS_PATHS entries must start with "/", got "${p}"`);
+  if (wsPaths.length === 0) problems.push('WS_PATHS must name at least one path');
+  const logLevel = oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+  const config: Config = {
+    nodeEnv,
+    port: int('PORT', 0, 65535),
+    host,
+    dataDir: dataDirRaw === ':memory:' ? null : dataDirRaw,
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    logLevel,
+    jwtSecret,
+    jwtAlgorithm,
+    jwtPrivateKeyFile,
+    jwtPublicKeyFile,
+    jwtIssuer: raw('JWT_ISSUER'),
+    jwtAudience: raw('JWT_AUDIENCE'),
+    tokenTtlSeconds: int('TOKEN_TTL_SECONDS', 60),
+    demoData: bool('DEMO_DATA') && nodeEnv !== 'production',
+    httpBodyMaxBytes: int('HTTP_BODY_MAX_BYTES', 1024, 16 * 1024 * 1024),
+    wsPaths,
+    wsHistoryRequestsLimit: int('WS_HISTORY_REQUESTS_LIMIT', 1, 10_000),
+    wsHistoryMessagesLimit: int('WS_HISTORY_MESSAGES_LIMIT', 1, 10_000),
+    wsHeartbeatIntervalMs: int('WS_HEARTBEAT_INTERVAL_MS', 100),
+    wsInboundFrameMaxBytes: int('WS_INBOUND_FRAME_MAX_BYTES', 256, 16 * 1024 * 1024),
+    wsOutboundBufferMaxBytes: int('WS_OUTBOUND_BUFFER_MAX_BYTES', 1024),
+    wsSubscriptionsMax: int('WS_SUBSCRIPTIONS_MAX', 1, 100_000),
+    eventRetentionMs: duration('EVENT_RETENTION'),
+    eventPruneIntervalMs: duration('EVENT_PRUNE_INTERVAL'),
+  };
+  if (config.dataDir === null && config.databaseUrl === null && nodeEnv === 'production') {
+    problems.push('DATA_DIR=:memory: keeps nothing; production needs DATA_DIR or DATABASE_URL');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+/** `WS_HISTORY_REQUESTS_LIMIT` ⇄ `--ws-history-requests-limit`. */
+export const flagFor = (name: string): string => `--${name.toLowerCase().replaceAll('_', '-')}`;

@@ -1,0 +1,20 @@
+import type { Bus, EventHandler } from './bus.js';
+import type { ProjectEvent } from './event.js';
+
+/** The single-process bus: handlers run synchronously, in publish order. */
+export class MemoryBus implements Bus {
+  private readonly handlers = new Set<EventHandler>();
+
+  async publish(events: readonly ProjectEvent[]): Promise<void> {
+    for (const event of events) for (const handler of this.handlers) handler(event);
+  }
+
+  subscribe(handler: EventHandler): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+  }
+}

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { errors as joseErrors, importPKCS8, importSPKI, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import type { Config } from '../config.js';
+import { DeskwireError } from '../domain/errors.js';
+
+type Key = Parameters<typeof jwtVerify>[1] & Parameters<SignJWT['sign']>[0];
+
+/** What a verified token says about its bearer. */
+export interface TokenClaims {
+  userId: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+export interface TokenSubject {
+  id: string;
+  email: string | null;
+  firstname: string;
+  lastname: string;
+}
+
+/**
+ * Issues and verifies JWTs with one algorithm only (an allow-list of one: no `none`, no HS/RS confusion).
+ * Tokens carry Tiledesk's user fields (`_id`, `email`, names) so Tiledesk clients can read them.
+ */
+export class TokenService {
+  private constructor(
+    private readonly config: Pick<Config, 'jwtAlgorithm' | 'jwtIssuer' | 'jwtAudience' | 'tokenTtlSeconds'>,
+    private readonly signingKey: Key | null,
+    private readonly verifyingKey: Key,
+  ) {}
+
+  static async fromConfig(config: Config): Promise<TokenService> {
+    if (config.jwtAlgorithm === 'HS256') {
+      const secret = new TextEncoder().encode(config.jwtSecret ?? developmentSecret(config.dataDir));
+      return new TokenService(config, secret, secret);
+    }
+    const publicKey = await importSPKI(readFileSync(config.jwtPublicKeyFile!, 'utf8'), config.jwtAlgorithm);
+    const privateKey = config.jwtPrivateKeyFile ? await importPKCS8(readFileSync(config.jwtPrivateKeyFile, 'utf8'), config.jwtAlgorithm) : null;
+    return new TokenService(config, privateKey, publicKey);
+  }
+
+  /** Returns the token without the `JWT ` prefix; the REST API adds the prefix Tiledesk clients expect. */
+  async issue(user: TokenSubject, ttlSeconds = this.config.tokenTtlSeconds): Promise<{ token: string; expiresAt: number }> {
+    if (!this.signingKey) throw new DeskwireError('INTERNAL', 'This server verifies tokens but has no private key to issue them.');
+    const now = Math.floor(Date.now() / 1000);
+    const expiresAt = now + ttlSeconds;
+    let jwt = new SignJWT({ _id: user.id, email: user.email, firstname: user.firstname, lastname: user.lastname })
+      .setProtectedHeader({ alg: this.config.jwtAlgorithm, typ: 'JWT' })
+      .setSubject(user.id)
+      .setIssuedAt(now)
+      .setExpirationTime(expiresAt)
+      .setJti(randomBytes(12).toString('hex'));
+    if (this.config.jwtIssuer) jwt = jwt.setIssuer(this.config.jwtIssuer);
+    if (this.config.jwtAudience) jwt = jwt.setAudience(this.config.jwtAudience);
+    return { token: await jwt.sign(this.signingKey), expiresAt };
+  }
+
+  /** Verifies signature, algorithm, exp/nbf and iss/aud when configured. Throws TOKEN_INVALID or TOKEN_EXPIRED. */
+  async verify(token: string): Promise<TokenClaims> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.verifyingKey, {
+        algorithms: [this.config.jwtAlgorithm],
+        ...(this.config.jwtIssuer ? { issuer: this.config.jwtIssuer } : {}),
+        ...(this.config.jwtAudience ? { audience: this.config.jwtAudience } : {}),
+        requiredClaims: ['exp'],
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new DeskwireError('TOKEN_EXPIRED');
+      throw new DeskwireError('TOKEN_INVALID');
+    }
+    const userId = typeof payload.sub === 'string' ? payload.sub : typeof payload._id === 'string' ? payload._id : null;
+    if (!userId) throw new DeskwireError('TOKEN_INVALID', 'The token names no user.');
+    return { userId, expiresAt: payload.exp! };
+  }
+}
+
+/** Strips the optional `JWT ` / `Bearer ` prefix clients put in front of a token. */
+export function stripTokenPrefix(value: string): string {
+  return value.replace(/^\s*(JWT|Bearer)\s+/i, '').trim();
+}
+
+/** No secret in the code: development generates one on first start and keeps it beside the data. */
+function developmentSecret(dataDir: string | null): string {
+  if (dataDir === null) return randomBytes(32).toString('base64url');
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

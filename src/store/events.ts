@@ -1,0 +1,99 @@
+import type { NewEvent, ProjectEvent } from '../events/event.js';
+import type { RequestScope } from '../domain/visibility.js';
+import type { Queryable } from './db.js';
+import type { ProjectRow } from './projects.js';
+import { iso } from './sql-values.js';
+
+interface EventRow {
+  project_id: string;
+  seq: number;
+  epoch: string;
+  kind: ProjectEvent['kind'];
+  method: ProjectEvent['method'];
+  entity_id: string;
+  request_id: string | null;
+  scope: RequestScope | null;
+  prev_scope: RequestScope | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+function toEvent(row: EventRow): ProjectEvent {
+  return {
+    projectId: row.project_id,
+    seq: Number(row.seq),
+    epoch: row.epoch,
+    kind: row.kind,
+    method: row.method,
+    entityId: row.entity_id,
+    requestId: row.request_id,
+    scope: row.scope,
+    prevScope: row.prev_scope,
+    data: row.data,
+    createdAt: iso(row.created_at),
+  };
+}
+
+/**
+ * Collects the events of one write transaction. Numbers are taken from the project row locked at the start of the
+ * transaction, so they are gap-free and commit order equals seq order: a bare SQL sequence could commit out of
+ * order and a resuming client would miss an event.
+ */
+export class OutboxWriter {
+  readonly events: ProjectEvent[] = [];
+  private seq: number;
+
+  constructor(private readonly project: Pick<ProjectRow, 'id' | 'seq' | 'epoch'>) {
+    this.seq = Number(project.seq);
+  }
+
+  /** The seq the next emitted event will get. */
+  get nextSeq(): number {
+    return this.seq + 1;
+  }
+
+  emit(event: NewEvent): ProjectEvent {
+    this.seq += 1;
+    const full: ProjectEvent = { ...event, projectId: this.project.id, seq: this.seq, epoch: this.project.epoch, createdAt: new Date().toISOString() };
+    this.events.push(full);
+    return full;
+  }
+
+  async flush(q: Queryable): Promise<void> {
+    if (this.events.length === 0) return;
+    for (const e of this.events) {
+      await q.query(
+        `INSERT INTO events (project_id, seq, epoch, kind, method, entity_id, request_id, scope, prev_scope, data, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [e.projectId, e.seq, e.epoch, e.kind, e.method, e.entityId, e.requestId,
+          e.scope && JSON.stringify(e.scope), e.prevScope && JSON.stringify(e.prevScope), JSON.stringify(e.data), e.createdAt],
+      );
+    }
+    await q.query('UPDATE projects SET seq = $2 WHERE id = $1', [this.project.id, this.seq]);
+  }
+}
+
+/** Events with `seq > since`, oldest first, at most `limit`. */
+export async function readEventsSince(q: Queryable, projectId: string, since: number, limit = 10_000): Promise<ProjectEvent[]> {
+  const rows = await q.query<EventRow>('SELECT * FROM events WHERE project_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [projectId, since, limit]);
+  return rows.map(toEvent);
+}
+
+/** Events in (from, to], oldest first: used to fill a gap seen on the bus. */
+export async function readEventRange(q: Queryable, projectId: string, from: number, to: number): Promise<ProjectEvent[]> {
+  const rows = await q.query<EventRow>('SELECT * FROM events WHERE project_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq', [projectId, from, to]);
+  return rows.map(toEvent);
+}
+
+/** Deletes events older than the retention and records, per project, up to which seq history is gone. */
+export async function pruneEvents(q: Queryable, olderThan: Date): Promise<number> {
+  const pruned = await q.query<{ project_id: string; max_seq: number; n: number }>(
+    `WITH gone AS (DELETE FROM events WHERE created_at < $1 RETURNING project_id, seq)
+     SELECT project_id, max(seq) AS max_seq, count(*)::int AS n FROM gone GROUP BY project_id`,
+    [olderThan],
+  );
+  for (const p of pruned) {
+    await q.query('UPDATE projects SET pruned_through = GREATEST(pruned_through, $2) WHERE id = $1', [p.project_id, p.max_seq]);
+  }
+  return pruned.reduce((sum, p) => sum + p.n, 0);
+}

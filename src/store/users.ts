@@ -1,0 +1,59 @@
+import type { UserSummary } from '../domain/project.js';
+import type { Queryable } from './db.js';
+import { iso } from './sql-values.js';
+
+export interface UserRow {
+  id: string;
+  email: string | null;
+  password_hash: string | null;
+  firstname: string;
+  lastname: string;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface User extends UserSummary {
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toUser(row: UserRow): User {
+  return {
+    _id: row.id,
+    id: row.id,
+    email: row.email,
+    firstname: row.firstname,
+    lastname: row.lastname,
+    active: row.active,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+export async function insertUser(
+  q: Queryable,
+  user: { id: string; email: string | null; passwordHash: string | null; firstname: string; lastname: string },
+): Promise<UserRow> {
+  const [row] = await q.query<UserRow>(
+    `INSERT INTO users (id, email, password_hash, firstname, lastname) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+    [user.id, user.email, user.passwordHash, user.firstname, user.lastname],
+  );
+  return row!;
+}
+
+export async function findUserById(q: Queryable, id: string): Promise<UserRow | null> {
+  const [row] = await q.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
+  return row ?? null;
+}
+
+export async function findUserByEmail(q: Queryable, email: string): Promise<UserRow | null> {
+  const [row] = await q.query<UserRow>('SELECT * FROM users WHERE lower(email) = lower($1)', [email]);
+  return row ?? null;
+}
+
+export async function countUsers(q: Queryable): Promise<number> {
+  const [row] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  return row!.n;
+}
