@@ -9,8 +9,14 @@ export class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
   constructor(private readonly pool: pg.Pool) {}
 
-  static connect(url: string, max = 10): PostgresDb {
-    const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
+  /** `schema` sets the search_path of every connection (tests use a private schema each). */
+  static connect(url: string, options: { max?: number; schema?: string } = {}): PostgresDb {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.max ?? 10,
+      connectionTimeoutMillis: 5000,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     return new PostgresDb(pool);

@@ -1,0 +1,116 @@
+/**
+ * The composition root: the only place that picks concrete implementations (PGlite or PostgreSQL, memory or Redis
+ * bus) and wires store, services, REST and the Realtime gateway onto one HTTP server.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Bus } from './events/bus.js';
+import { MemoryBus } from './events/memory-bus.js';
+import { buildHttpApp } from './http/http-app.js';
+import type { ServiceDeps } from './services/context.js';
+import { seedDemoData, type DemoData } from './services/demo-data.js';
+import { createServices, type Services } from './services/services.js';
+import { TokenService } from './services/tokens.js';
+import type { Db } from './store/db.js';
+import { pruneEvents } from './store/events.js';
+import { migrate } from './store/migrate.js';
+import { PgliteDb } from './store/pglite-db.js';
+import { PostgresDb } from './store/pg-db.js';
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  bus: Bus;
+  tokens: TokenService;
+  services: Services;
+  http: FastifyInstance;
+  server: Server;
+  /** Set when this start created the demo project. */
+  demo: DemoData | null;
+  /** http://host:port once listening. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  logger?: Logger;
+  /** A store the caller opened (tests use this to run on a private PostgreSQL schema). */
+  db?: Db;
+}
+
+/** Paths whose values must never reach a log line. */
+export const redactPaths = ['req.headers.authorization', 'req.query.token', 'headers.authorization', 'token', '*.token', 'password', '*.password'];
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } });
+}
+
+export async function openStore(config: Config): Promise<Db> {
+  return config.databaseUrl ? PostgresDb.connect(config.databaseUrl) : PgliteDb.open(config.dataDir);
+}
+
+export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config);
+  const db = options.db ?? (await openStore(config));
+  const applied = await migrate(db);
+  if (applied.length > 0) logger.info({ applied, store: db.kind }, 'migrations applied');
+  const bus: Bus = new MemoryBus();
+  const tokens = await TokenService.fromConfig(config);
+  const deps: ServiceDeps = {
+    db,
+    bus,
+    onPublishError: (error, events) => logger.error({ err: error, count: events.length }, 'events committed but not published; the outbox keeps them'),
+  };
+  const services = createServices(deps, tokens);
+  const server = createServer();
+  const http = buildHttpApp(
+    { services, tokens, db },
+    {
+      bodyLimit: config.httpBodyMaxBytes,
+      logger,
+      serverFactory: (handler) => {
+        server.on('request', handler);
+        return server;
+      },
+    },
+  );
+  const demo = config.demoData ? await seedDemoData(db, services) : null;
+
+  await http.listen({ port: config.port, host: config.host });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  const pruneTimer = setInterval(() => {
+    pruneEvents(db, new Date(Date.now() - config.eventRetentionMs)).then(
+      (n) => n > 0 && logger.info({ pruned: n }, 'expired events pruned'),
+      (error: unknown) => logger.warn({ err: error }, 'event pruning failed; will retry'),
+    );
+  }, config.eventPruneIntervalMs);
+  pruneTimer.unref();
+
+  let closed = false;
+  return {
+    config,
+    logger,
+    db,
+    bus,
+    tokens,
+    services,
+    http,
+    server,
+    demo,
+    url: `http://${host}:${address.port}`,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(pruneTimer);
+      await http.close();
+      await bus.close();
+      if (!options.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { authed, id, projectParams, type RouteDeps } from './route-kit.js';
+
+const fields = {
+  name: z.string().trim().min(1).max(200),
+  routing: z.enum(['pooled', 'assigned']),
+  members: z.array(id).max(1000),
+  default: z.boolean(),
+};
+const createBody = z.object({ ...fields, routing: fields.routing.optional(), members: fields.members.optional(), default: fields.default.optional() }).strict();
+const updateBody = z.object(fields).partial().strict();
+const depParams = z.object({ pid: id, did: id });
+
+export function departmentRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { departments } = deps.services;
+  app.get('/:pid/departments', authed(deps, async (actor, request) => departments.list(actor, projectParams.parse(request.params).pid)));
+  app.get(
+    '/:pid/departments/:did',
+    authed(deps, async (actor, request) => {
+      const { pid, did } = depParams.parse(request.params);
+      return departments.get(actor, pid, did);
+    }),
+  );
+  app.post(
+    '/:pid/departments',
+    authed(deps, async (actor, request, reply) =>
+      reply.code(201).send(await departments.create(actor, projectParams.parse(request.params).pid, createBody.parse(request.body))),
+    ),
+  );
+  app.put(
+    '/:pid/departments/:did',
+    authed(deps, async (actor, request) => {
+      const { pid, did } = depParams.parse(request.params);
+      return departments.update(actor, pid, did, updateBody.parse(request.body));
+    }),
+  );
+  app.delete(
+    '/:pid/departments/:did',
+    authed(deps, async (actor, request, reply) => {
+      const { pid, did } = depParams.parse(request.params);
+      await departments.remove(actor, pid, did);
+      return reply.code(204).send();
+    }),
+  );
+}

@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { MessageStatus, messageTypes } from '../domain/message.js';
+import { authed, id, paging, requestParams, type RouteDeps } from './route-kit.js';
+
+const postBody = z
+  .object({
+    text: z.string().max(8192),
+    type: z.enum(messageTypes).optional(),
+    attributes: z.record(z.string(), z.unknown()).optional(),
+    metadata: z.record(z.string(), z.unknown()).nullable().optional(),
+    departmentid: id.optional(),
+    subject: z.string().max(500).optional(),
+    channel: z.string().max(50).optional(),
+  })
+  // Tiledesk clients send sender/senderFullname/recipient too: accepted and ignored, the sender is the caller.
+  .passthrough();
+const statusBody = z.object({ status: z.union(Object.values(MessageStatus).map((s) => z.literal(s))) });
+const messageParams = z.object({ pid: id, rid: id, mid: id });
+
+export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { messages } = deps.services;
+  app.get(
+    '/:pid/requests/:rid/messages',
+    authed(deps, async (actor, request) => {
+      const { pid, rid } = requestParams.parse(request.params);
+      return messages.list(actor, pid, rid, paging(300, 1000).parse(request.query));
+    }),
+  );
+  app.post(
+    '/:pid/requests/:rid/messages',
+    authed(deps, async (actor, request, reply) => {
+      const { pid, rid } = requestParams.parse(request.params);
+      const body = postBody.parse(request.body);
+      return reply.code(201).send(
+        await messages.post(actor, pid, rid, {
+          text: body.text,
+          type: body.type,
+          attributes: body.attributes,
+          metadata: body.metadata,
+          departmentid: body.departmentid,
+          subject: body.subject,
+          channel: body.channel,
+        }),
+      );
+    }),
+  );
+  app.patch(
+    '/:pid/requests/:rid/messages/:mid',
+    authed(deps, async (actor, request) => {
+      const { pid, rid, mid } = messageParams.parse(request.params);
+      return messages.updateStatus(actor, pid, rid, mid, statusBody.parse(request.body).status);
+    }),
+  );
+}

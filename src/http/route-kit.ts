@@ -1,0 +1,35 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Actor } from '../services/context.js';
+import type { Services } from '../services/services.js';
+import type { TokenService } from '../services/tokens.js';
+import { authenticate } from './principal.js';
+
+export interface RouteDeps {
+  services: Services;
+  tokens: TokenService;
+}
+
+/** Ids in paths: the same characters topics allow, so every REST id can also be subscribed to. */
+export const id = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1–128 letters, digits, "_" or "-"');
+
+export const projectParams = z.object({ pid: id });
+export const requestParams = z.object({ pid: id, rid: id });
+
+/** A non-negative page number and a page size within bounds, from the query string. */
+export function paging(defaultLimit: number, maxLimit: number) {
+  return z.object({
+    page: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(maxLimit).default(defaultLimit),
+  });
+}
+
+type AuthedHandler = (actor: Actor, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/** Wraps a handler that needs a signed-in caller. */
+export function authed(deps: RouteDeps, handler: AuthedHandler) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const actor = await authenticate(request, deps.tokens, deps.services.auth);
+    return handler(actor, request, reply);
+  };
+}

@@ -1,0 +1,85 @@
+import { DeskwireError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import type { Db } from '../store/db.js';
+import { findProject } from '../store/projects.js';
+import { insertProjectUser } from '../store/project-users.js';
+import { findUserByEmail, findUserById, insertUser, toUser, type User } from '../store/users.js';
+import type { ServiceDeps } from './context.js';
+import { emitProjectUser } from './emit.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { writeProject } from './project-write.js';
+import type { TokenService } from './tokens.js';
+
+export interface SignedIn {
+  success: true;
+  /** With the `JWT ` prefix Tiledesk clients expect. */
+  token: string;
+  expires_at: number;
+  user: User;
+}
+
+export class AuthService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly tokens: TokenService,
+  ) {}
+
+  private get db(): Db {
+    return this.deps.db;
+  }
+
+  async signup(input: { email: string; password: string; firstname: string; lastname: string }): Promise<User> {
+    if (await findUserByEmail(this.db, input.email)) throw new DeskwireError('EMAIL_TAKEN');
+    const passwordHash = await hashPassword(input.password);
+    try {
+      return toUser(await insertUser(this.db, { id: newId(), email: input.email, passwordHash, firstname: input.firstname, lastname: input.lastname }));
+    } catch (error) {
+      // Two signups racing for one email: the unique index decides.
+      if ((error as { code?: string }).code === '23505') throw new DeskwireError('EMAIL_TAKEN');
+      throw error;
+    }
+  }
+
+  async signin(email: string, password: string): Promise<SignedIn> {
+    const row = await findUserByEmail(this.db, email);
+    // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
+    const ok = await verifyPassword(password, row?.password_hash ?? dummyHash);
+    if (!row || !row.password_hash || !ok) throw new DeskwireError('SIGNIN_FAILED');
+    if (!row.active) throw new DeskwireError('USER_DISABLED');
+    return this.tokenFor(toUser(row));
+  }
+
+  /** A visitor of one project: a user without credentials, a guest project user, and a token for them. */
+  async signinAnonymously(input: { projectId: string; firstname?: string; lastname?: string; email?: string }): Promise<SignedIn> {
+    if (!(await findProject(this.db, input.projectId))) throw new DeskwireError('NOT_FOUND', 'No such project.');
+    const userId = newId();
+    const user = await writeProject(this.deps, input.projectId, async ({ tx, outbox }) => {
+      const row = await insertUser(tx, {
+        id: userId,
+        email: input.email ?? null,
+        passwordHash: null,
+        firstname: input.firstname ?? `guest#${userId.slice(-4)}`,
+        lastname: input.lastname ?? '',
+      });
+      const puId = newId();
+      await insertProjectUser(tx, { id: puId, projectId: input.projectId, userId, role: 'guest' });
+      await emitProjectUser(tx, outbox, input.projectId, puId, 'CREATE');
+      return toUser(row);
+    });
+    return this.tokenFor(user);
+  }
+
+  async tokenFor(user: User, ttlSeconds?: number): Promise<SignedIn> {
+    const { token, expiresAt } = await this.tokens.issue(user, ttlSeconds);
+    return { success: true, token: `JWT ${token}`, expires_at: expiresAt, user };
+  }
+
+  /** The active user a verified token names, or USER_DISABLED. */
+  async activeUser(userId: string): Promise<User> {
+    const row = await findUserById(this.db, userId);
+    if (!row || !row.active) throw new DeskwireError('USER_DISABLED');
+    return toUser(row);
+  }
+}
+
+const dummyHash = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

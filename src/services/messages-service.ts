@@ -1,0 +1,125 @@
+import { DeskwireError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import type { Message } from '../domain/message.js';
+import { MessageStatus } from '../domain/message.js';
+import { isMember } from '../domain/roles.js';
+import { getDefaultDepartment, getDepartment } from '../store/departments.js';
+import { upsertLead } from '../store/leads.js';
+import { insertMessage, listMessages, updateMessageStatus } from '../store/messages.js';
+import { nextTicketId } from '../store/projects.js';
+import { adjustAssignedCount } from '../store/project-users.js';
+import { getRequest, insertRequest, scopeOf, updateRequest } from '../store/requests.js';
+import { findUserById } from '../store/users.js';
+import { requireMembership, type Actor, type Membership, type ServiceDeps } from './context.js';
+import { emitMessage, emitProjectUsersOf, emitRequest } from './emit.js';
+import { writeProject, type ProjectWrite } from './project-write.js';
+import { visibleRequest } from './requests-service.js';
+import { routeNewRequest } from './routing.js';
+
+export interface NewMessageInput {
+  text: string;
+  type?: string;
+  attributes?: Record<string, unknown>;
+  metadata?: Record<string, unknown> | null;
+  /** Used only when the message starts a new request. */
+  departmentid?: string;
+  subject?: string;
+  channel?: string;
+}
+
+export class MessagesService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async list(actor: Actor, projectId: string, requestId: string, opts: { limit: number; page: number }): Promise<Message[]> {
+    const m = await requireMembership(this.deps.db, projectId, actor);
+    await visibleRequest(this.deps.db, projectId, requestId, m);
+    return listMessages(this.deps.db, projectId, requestId, opts.limit, opts.page);
+  }
+
+  /**
+   * Posts a message as the caller (the sender is never taken from the body). The first message of an unknown
+   * request id creates the request, as Tiledesk does, and routes it; the first agent reply sets the waiting time.
+   */
+  async post(actor: Actor, projectId: string, requestId: string, input: NewMessageInput): Promise<Message & { request: unknown }> {
+    return writeProject(this.deps, projectId, async (w) => {
+      const m = await requireMembership(w.tx, projectId, actor);
+      const existing = await getRequest(w.tx, projectId, requestId);
+      const request = existing
+        ? await visibleRequest(w.tx, projectId, requestId, m, true)
+        : await this.createRequest(w, m, requestId, input);
+      const sender = (await findUserById(w.tx, actor.userId))!;
+      const senderIsAgent = isMember(m.viewer.role) && request.lead?.lead_id !== actor.userId;
+      const message = await insertMessage(w.tx, {
+        id: newId(),
+        projectId,
+        requestId,
+        seq: w.outbox.nextSeq,
+        sender: actor.userId,
+        senderFullname: `${sender.firstname} ${sender.lastname}`.trim(),
+        senderRole: m.viewer.role,
+        text: input.text,
+        type: input.type ?? 'text',
+        status: MessageStatus.SENT,
+        attributes: input.attributes ?? {},
+        metadata: input.metadata ?? null,
+      });
+      emitMessage(w.outbox, request, message, 'CREATE');
+      if (senderIsAgent && request.first_response_at === null) {
+        await updateRequest(w.tx, projectId, requestId, { firstResponseNow: true });
+        const updated = await emitRequest(w.tx, w.outbox, projectId, requestId, 'UPDATE', scopeOf(request));
+        return { ...message, request: updated };
+      }
+      return { ...message, request };
+    });
+  }
+
+  /** Delivery and read receipts: members who see the request, or its visitor, move a message's status forward. */
+  async updateStatus(actor: Actor, projectId: string, requestId: string, messageId: string, status: number): Promise<Message> {
+    return writeProject(this.deps, projectId, async ({ tx, outbox }) => {
+      const m = await requireMembership(tx, projectId, actor);
+      const request = await visibleRequest(tx, projectId, requestId, m);
+      const message = await updateMessageStatus(tx, projectId, messageId, status);
+      if (!message || message.request_id !== requestId) throw new DeskwireError('NOT_FOUND', 'No such message.');
+      emitMessage(outbox, request, message, 'UPDATE');
+      return message;
+    });
+  }
+
+  private async createRequest(w: ProjectWrite, m: Membership, requestId: string, input: NewMessageInput) {
+    const { tx, outbox } = w;
+    const projectId = w.project.id;
+    const department = input.departmentid ? await getDepartment(tx, projectId, input.departmentid) : await getDefaultDepartment(tx, projectId);
+    if (input.departmentid && !department) throw new DeskwireError('BODY_INVALID', 'No such department in this project.');
+    const user = (await findUserById(tx, m.viewer.userId))!;
+    const lead = await upsertLead(tx, {
+      id: newId(),
+      projectId,
+      userId: user.id,
+      fullname: `${user.firstname} ${user.lastname}`.trim(),
+      email: user.email,
+    });
+    const routing = await routeNewRequest(tx, projectId, department);
+    await insertRequest(tx, {
+      id: newId(),
+      projectId,
+      requestId,
+      ticketId: await nextTicketId(tx, projectId),
+      status: routing.status,
+      subject: input.subject ?? null,
+      firstText: input.text,
+      agents: routing.agents,
+      departmentId: department?.id ?? null,
+      leadId: lead.id,
+      requesterId: m.projectUser._id,
+      requesterUserId: user.id,
+      channel: input.channel ?? 'chat21',
+      preflight: false,
+      draft: false,
+      attributes: input.attributes ?? {},
+    });
+    await adjustAssignedCount(tx, projectId, routing.agents, +1);
+    const request = await emitRequest(tx, outbox, projectId, requestId, 'CREATE', null);
+    await emitProjectUsersOf(tx, outbox, projectId, routing.agents);
+    return request;
+  }
+}

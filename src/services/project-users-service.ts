@@ -1,0 +1,85 @@
+import { DeskwireError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import type { ProjectUser } from '../domain/project.js';
+import { isAdmin, isMember, type Role } from '../domain/roles.js';
+import { getProjectUser, getProjectUserByUser, insertProjectUser, listProjectUsers, updateProjectUser } from '../store/project-users.js';
+import { findUserByEmail } from '../store/users.js';
+import { requireMembership, type Actor, type ServiceDeps } from './context.js';
+import { emitProjectUser } from './emit.js';
+import { writeProject } from './project-write.js';
+
+/** What a non-admin may read of another project user: no IP, no private attributes. */
+export function publicView(pu: ProjectUser): ProjectUser {
+  return { ...pu, last_ip: null, attributes: {} };
+}
+
+export class ProjectUsersService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async list(actor: Actor, projectId: string, roles?: Role[]): Promise<ProjectUser[]> {
+    const { projectUser: me } = await requireMembership(this.deps.db, projectId, actor);
+    if (!isMember(me.role)) throw new DeskwireError('FORBIDDEN');
+    const all = await listProjectUsers(this.deps.db, projectId, roles ?? ['owner', 'admin', 'supervisor', 'agent']);
+    return isAdmin(me.role) ? all : all.map(publicView);
+  }
+
+  async me(actor: Actor, projectId: string): Promise<ProjectUser> {
+    return (await requireMembership(this.deps.db, projectId, actor)).projectUser;
+  }
+
+  async get(actor: Actor, projectId: string, projectUserId: string): Promise<ProjectUser> {
+    const { projectUser: me } = await requireMembership(this.deps.db, projectId, actor);
+    const pu = await getProjectUser(this.deps.db, projectId, projectUserId);
+    if (!pu || (!isMember(me.role) && pu._id !== me._id)) throw new DeskwireError('NOT_FOUND');
+    return isAdmin(me.role) || pu._id === me._id ? pu : publicView(pu);
+  }
+
+  /** The caller's own availability and status text. */
+  async updateSelf(actor: Actor, projectId: string, patch: { user_available?: boolean; profileStatus?: string }): Promise<ProjectUser> {
+    const { projectUser: me } = await requireMembership(this.deps.db, projectId, actor);
+    return this.write(projectId, me._id, patch);
+  }
+
+  /** Owner/admin changes another project user's role, limits or status. Only an owner grants or changes ownership. */
+  async updateByAdmin(
+    actor: Actor,
+    projectId: string,
+    projectUserId: string,
+    patch: { role?: Role; max_assigned_chat?: number | null; status?: 'active' | 'disabled'; user_available?: boolean },
+  ): Promise<ProjectUser> {
+    const { projectUser: me } = await requireMembership(this.deps.db, projectId, actor);
+    if (!isAdmin(me.role)) throw new DeskwireError('FORBIDDEN');
+    const target = await getProjectUser(this.deps.db, projectId, projectUserId);
+    if (!target) throw new DeskwireError('NOT_FOUND');
+    const touchesOwner = target.role === 'owner' || patch.role === 'owner';
+    if (touchesOwner && me.role !== 'owner') throw new DeskwireError('FORBIDDEN', 'Only an owner can grant or change ownership.');
+    if (target._id === me._id && (patch.role !== undefined || patch.status === 'disabled')) {
+      throw new DeskwireError('CONFLICT', 'You cannot change your own role or disable yourself.');
+    }
+    return this.write(projectId, projectUserId, patch);
+  }
+
+  /** Owner/admin adds an existing user by email. */
+  async invite(actor: Actor, projectId: string, email: string, role: Role): Promise<ProjectUser> {
+    const { projectUser: me } = await requireMembership(this.deps.db, projectId, actor);
+    if (!isAdmin(me.role)) throw new DeskwireError('FORBIDDEN');
+    if (role === 'owner' && me.role !== 'owner') throw new DeskwireError('FORBIDDEN', 'Only an owner can add an owner.');
+    const user = await findUserByEmail(this.deps.db, email);
+    if (!user) throw new DeskwireError('NOT_FOUND', 'No user with this email; they must sign up first.');
+    const puId = newId();
+    await writeProject(this.deps, projectId, async ({ tx, outbox }) => {
+      if (await getProjectUserByUser(tx, projectId, user.id)) throw new DeskwireError('CONFLICT', 'This user is already in the project.');
+      await insertProjectUser(tx, { id: puId, projectId, userId: user.id, role });
+      await emitProjectUser(tx, outbox, projectId, puId, 'CREATE');
+    });
+    return (await getProjectUser(this.deps.db, projectId, puId))!;
+  }
+
+  private async write(projectId: string, projectUserId: string, patch: Parameters<typeof updateProjectUser>[3]): Promise<ProjectUser> {
+    return writeProject(this.deps, projectId, async ({ tx, outbox }) => {
+      await updateProjectUser(tx, projectId, projectUserId, patch);
+      await emitProjectUser(tx, outbox, projectId, projectUserId, 'UPDATE');
+      return (await getProjectUser(tx, projectId, projectUserId))!;
+    });
+  }
+}

@@ -1,0 +1,130 @@
+import { DeskwireError } from '../domain/errors.js';
+import type { Request } from '../domain/request.js';
+import { RequestStatus } from '../domain/request.js';
+import { isMember, isSupervising } from '../domain/roles.js';
+import { canSeeRequest } from '../domain/visibility.js';
+import type { Queryable } from '../store/db.js';
+import { adjustAssignedCount, getProjectUserByUser } from '../store/project-users.js';
+import { countRequests, getRequest, listRequests, lockRequest, scopeOf, updateRequest, type RequestPatch, type RequestQuery } from '../store/requests.js';
+import { requireMembership, type Actor, type Membership, type ServiceDeps } from './context.js';
+import { emitProjectUsersOf, emitRequest } from './emit.js';
+import { writeProject } from './project-write.js';
+
+export interface RequestPage {
+  perPage: number;
+  count: number;
+  requests: Request[];
+}
+
+/** A request the caller may see, or NOT_FOUND: invisible and absent look the same. */
+export async function visibleRequest(q: Queryable, projectId: string, requestId: string, m: Membership, lock = false): Promise<Request> {
+  const request = lock ? await lockRequest(q, projectId, requestId) : await getRequest(q, projectId, requestId);
+  if (!request || !canSeeRequest(m.viewer, scopeOf(request))) throw new DeskwireError('NOT_FOUND', 'No such request.');
+  return request;
+}
+
+export class RequestsService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** Newest first, filtered by the visibility rule in SQL so counts and pages are right. */
+  async list(actor: Actor, projectId: string, opts: { page: number; limit: number; statuses: number[] | null }): Promise<RequestPage> {
+    const m = await requireMembership(this.deps.db, projectId, actor);
+    const query: RequestQuery = { projectId, statuses: opts.statuses, limit: opts.limit, offset: opts.page * opts.limit };
+    if (m.viewer.role === 'agent') query.agent = { userId: actor.userId, departmentIds: m.viewer.departmentIds };
+    else if (!isSupervising(m.viewer.role)) query.requesterUserId = actor.userId;
+    const [requests, count] = await Promise.all([listRequests(this.deps.db, query), countRequests(this.deps.db, query)]);
+    return { perPage: opts.limit, count, requests };
+  }
+
+  async get(actor: Actor, projectId: string, requestId: string): Promise<Request> {
+    const m = await requireMembership(this.deps.db, projectId, actor);
+    return visibleRequest(this.deps.db, projectId, requestId, m);
+  }
+
+  /** Members who see the request may change its subject, priority and tags. */
+  async patch(actor: Actor, projectId: string, requestId: string, patch: Pick<RequestPatch, 'subject' | 'priority' | 'tags'>): Promise<Request> {
+    return this.change(actor, projectId, requestId, { members: true }, async (tx, r) => {
+      await updateRequest(tx, projectId, r.request_id, patch);
+      return [];
+    });
+  }
+
+  /** Closes the request; its agents' loads go down. The visitor who started it may close it too. */
+  async close(actor: Actor, projectId: string, requestId: string): Promise<Request> {
+    return this.change(actor, projectId, requestId, { members: true, requester: true }, async (tx, r) => {
+      if (r.status === RequestStatus.CLOSED) return null;
+      await updateRequest(tx, projectId, r.request_id, { status: RequestStatus.CLOSED, close: { by: actor.userId } });
+      await adjustAssignedCount(tx, projectId, r.participantsAgents, -1);
+      return r.participantsAgents;
+    });
+  }
+
+  async reopen(actor: Actor, projectId: string, requestId: string): Promise<Request> {
+    return this.change(actor, projectId, requestId, { members: true }, async (tx, r) => {
+      if (r.status !== RequestStatus.CLOSED) return null;
+      const status = r.participantsAgents.length > 0 ? RequestStatus.ASSIGNED : RequestStatus.UNSERVED;
+      await updateRequest(tx, projectId, r.request_id, { status, reopen: true });
+      await adjustAssignedCount(tx, projectId, r.participantsAgents, +1);
+      return r.participantsAgents;
+    });
+  }
+
+  /** Join (an agent adds themself) or assign (a supervisor adds anyone on the desk). */
+  async addParticipant(actor: Actor, projectId: string, requestId: string, userId: string): Promise<Request> {
+    return this.change(actor, projectId, requestId, { members: true }, async (tx, r, m) => {
+      if (userId !== actor.userId && !isSupervising(m.viewer.role)) throw new DeskwireError('FORBIDDEN', 'Agents can only add themselves.');
+      const target = await getProjectUserByUser(tx, projectId, userId);
+      if (!target || !isMember(target.role) || target.status !== 'active') throw new DeskwireError('BODY_INVALID', 'The member is not an active agent of this project.');
+      if (r.status === RequestStatus.CLOSED) throw new DeskwireError('CONFLICT', 'The request is closed.');
+      if (r.participantsAgents.includes(userId)) return null;
+      await updateRequest(tx, projectId, r.request_id, {
+        agents: [...r.participantsAgents, userId],
+        status: RequestStatus.ASSIGNED,
+        assignedAtNow: true,
+      });
+      await adjustAssignedCount(tx, projectId, [userId], +1);
+      return [userId];
+    });
+  }
+
+  /** Leave (an agent removes themself) or unassign (a supervisor); with no agent left it goes back to the pool. */
+  async removeParticipant(actor: Actor, projectId: string, requestId: string, userId: string): Promise<Request> {
+    return this.change(actor, projectId, requestId, { members: true }, async (tx, r, m) => {
+      if (userId !== actor.userId && !isSupervising(m.viewer.role)) throw new DeskwireError('FORBIDDEN', 'Agents can only remove themselves.');
+      if (!r.participantsAgents.includes(userId)) throw new DeskwireError('NOT_FOUND', 'Not a participant.');
+      const agents = r.participantsAgents.filter((a) => a !== userId);
+      const open = r.status !== RequestStatus.CLOSED;
+      await updateRequest(tx, projectId, r.request_id, {
+        agents,
+        ...(open && agents.length === 0 ? { status: RequestStatus.UNSERVED } : {}),
+      });
+      if (open) await adjustAssignedCount(tx, projectId, [userId], -1);
+      return [userId];
+    });
+  }
+
+  /**
+   * The shape of every request change: lock, check who may do it, apply, then append the request's event (with
+   * its visibility before and after) and UPDATE events for agents whose load changed.
+   */
+  private async change(
+    actor: Actor,
+    projectId: string,
+    requestId: string,
+    who: { members: boolean; requester?: boolean },
+    /** Applies the change and returns the agents whose load changed, or null when nothing changed. */
+    apply: (tx: Queryable, r: Request, m: Membership) => Promise<string[] | null>,
+  ): Promise<Request> {
+    return writeProject(this.deps, projectId, async ({ tx, outbox }) => {
+      const m = await requireMembership(tx, projectId, actor);
+      const r = await visibleRequest(tx, projectId, requestId, m, true);
+      const allowed = (who.members && isMember(m.viewer.role)) || (who.requester === true && r.lead?.lead_id === actor.userId);
+      if (!allowed) throw new DeskwireError('FORBIDDEN');
+      const loadChanged = await apply(tx, r, m);
+      if (loadChanged === null) return r;
+      const after = await emitRequest(tx, outbox, projectId, r.request_id, 'UPDATE', scopeOf(r));
+      await emitProjectUsersOf(tx, outbox, projectId, loadChanged);
+      return after;
+    });
+  }
+}

@@ -1,0 +1,29 @@
+import type { ServiceDeps } from './context.js';
+import { AuthService } from './auth-service.js';
+import { DepartmentsService } from './departments-service.js';
+import { MessagesService } from './messages-service.js';
+import { ProjectsService } from './projects-service.js';
+import { ProjectUsersService } from './project-users-service.js';
+import { RequestsService } from './requests-service.js';
+import type { TokenService } from './tokens.js';
+
+/** The use cases, one object per area; REST, the CLI and tests all go through these. */
+export interface Services {
+  auth: AuthService;
+  projects: ProjectsService;
+  projectUsers: ProjectUsersService;
+  departments: DepartmentsService;
+  requests: RequestsService;
+  messages: MessagesService;
+}
+
+export function createServices(deps: ServiceDeps, tokens: TokenService): Services {
+  return {
+    auth: new AuthService(deps, tokens),
+    projects: new ProjectsService(deps),
+    projectUsers: new ProjectUsersService(deps),
+    departments: new DepartmentsService(deps),
+    requests: new RequestsService(deps),
+    messages: new MessagesService(deps),
+  };
+}

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startApp, type App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Db } from '../../src/store/db.js';
+import { PgliteDb } from '../../src/store/pglite-db.js';
+import { PostgresDb } from '../../src/store/pg-db.js';
+
+export type StoreKind = 'pglite' | 'postgres';
+
+/** The stores a contract suite runs on: PGlite always, PostgreSQL when DATABASE_URL is set (always in CI). */
+export function storeKinds(): StoreKind[] {
+  return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export function postgresSkipReason(): string | false {
+  if (process.env.DATABASE_URL) return false;
+  if (process.env.CI === 'true') throw new Error('CI=true but DATABASE_URL is not set: the PostgreSQL runs may not skip in CI');
+  return 'DATABASE_URL is not set';
+}
+
+/** A fresh empty store: in-memory PGlite, or a private schema on the PostgreSQL server that is dropped on close. */
+export async function openTestDb(kind: StoreKind): Promise<Db> {
+  if (kind === 'pglite') return PgliteDb.open(null);
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set');
+  const schema = `deskwire_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const db = PostgresDb.connect(url, { schema, max: 20 });
+  const close = db.close.bind(db);
+  return Object.assign(db, {
+    async close() {
+      await close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      await c.end();
+    },
+  });
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig(
+    { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: ':memory:', JWT_SECRET: randomBytes(24).toString('hex'), LOG_LEVEL: 'silent', DEMO_DATA: 'false', ...overrides },
+    {},
+  );
+}
+
+export interface TestApp extends App {
+  closeAll(): Promise<void>;
+}
+
+export async function startTestApp(kind: StoreKind = 'pglite', overrides: Record<string, string> = {}): Promise<TestApp> {
+  const db = await openTestDb(kind);
+  const app = await startApp(testConfig(overrides), { db });
+  return Object.assign(app, {
+    async closeAll() {
+      await app.close();
+      await db.close();
+    },
+  });
+}
