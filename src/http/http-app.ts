@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DeskwireError } from '../domain/errors.js';
 import type { Db } from '../store/db.js';
 import { authRoutes } from './auth-routes.js';
@@ -25,7 +25,7 @@ export function buildHttpApp(deps: RouteDeps & { db: Db }, options: HttpOptions)
     bodyLimit: options.bodyLimit,
     serverFactory: options.serverFactory,
     // Tokens may travel in query strings (Realtime API); keep URLs out of request logs.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Tiledesk clients call paths with and without a trailing slash.
     routerOptions: { ignoreTrailingSlash: true },
   });
