@@ -1,0 +1,175 @@
+/**
+ * DESIGN convention 12, read from the code itself: each src file's import specifiers are resolved to project paths
+ * and checked against the layer rules below. The rules are pure functions over {path, source} so the tests at the
+ * bottom can prove each one fires on a planted violation: a rule that can never fail would pass vacuously.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { posix } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+interface SourceFile {
+  /** Project-relative, forward slashes: `src/http/routes.ts`. */
+  path: string;
+  source: string;
+}
+
+interface Import {
+  specifier: string;
+  /** Project-relative `.ts` path for a relative specifier; null for packages and builtins. */
+  target: string | null;
+}
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+function listSources(dir: string): SourceFile[] {
+  let entries;
+  try {
+    entries = readdirSync(posix.join(root, dir), { withFileTypes: true });
+  } catch {
+    return []; // a layer that does not exist yet contributes no files
+  }
+  return entries.flatMap((entry) => {
+    const path = posix.join(dir, entry.name);
+    if (entry.isDirectory()) return listSources(path);
+    return entry.name.endsWith('.ts') ? [{ path, source: readFileSync(posix.join(root, path), 'utf8') }] : [];
+  });
+}
+
+/** Drops whole-line comments (`//`, and JSDoc or block lines), so an example import in a comment is not a rule break. */
+function code(source: string): string {
+  return source
+    .replace(/\/\*[\s\S]*?\*\//g, (block) => block.replace(/[^\n]/g, ' '))
+    .split('\n')
+    .map((line) => (line.trimStart().startsWith('//') ? '' : line))
+    .join('\n');
+}
+
+function importsOf(file: SourceFile): Import[] {
+  const text = code(file.source);
+  const patterns = [
+    /\bfrom\s*['"]([^'"]+)['"]/g, // import … from '…', export … from '…'
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g, // import('…')
+    /^\s*import\s*['"]([^'"]+)['"]/gm, // import '…' for side effects
+  ];
+  const specifiers = new Set(patterns.flatMap((p) => [...text.matchAll(p)].map((m) => m[1]!)));
+  return [...specifiers].map((specifier) => ({
+    specifier,
+    target: specifier.startsWith('.') ? posix.normalize(posix.join(posix.dirname(file.path), specifier)).replace(/\.js$/, '.ts') : null,
+  }));
+}
+
+const within = (path: string, ...prefixes: string[]) => prefixes.some((p) => (p.endsWith('.ts') ? path === p : path.startsWith(p)));
+const isBuiltin = (specifier: string) => specifier.startsWith('node:') || builtinModules.includes(specifier);
+
+const CONCRETE = ['src/store/pglite-db.ts', 'src/store/pg-db.ts', 'src/events/memory-bus.ts', 'src/events/redis-bus.ts'];
+const TRANSPORT_PACKAGES = ['ws', 'fastify'];
+
+/** Every rule break in these files, one line each, so a failure lists them all. */
+function importViolations(files: SourceFile[]): string[] {
+  const found: string[] = [];
+  for (const file of files) {
+    for (const { specifier, target } of importsOf(file)) {
+      const broke = (rule: string) => found.push(`${file.path} imports '${specifier}': ${rule}`);
+      const pkg = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+
+      if (within(file.path, 'src/domain/') && target !== null && !within(target, 'src/domain/')) {
+        broke('the domain imports nothing of the project outside src/domain');
+      }
+      if (within(file.path, 'src/client/')) {
+        if (target !== null && !within(target, 'src/client/', 'src/protocol/', 'src/domain/')) {
+          broke('the SDK imports only src/protocol, src/domain and src/client');
+        }
+        if (isBuiltin(specifier) || pkg === 'ws') broke('the SDK has no Node-only imports; the WebSocket constructor is passed in');
+      }
+      if (within(file.path, 'src/store/', 'src/events/', 'src/services/')) {
+        if (target !== null && within(target, 'src/http/', 'src/realtime/', 'src/cli/', 'src/app.ts')) {
+          broke('store, events and services know no transport, CLI or composition root');
+        }
+        if (TRANSPORT_PACKAGES.includes(pkg)) broke('store, events and services know no transport');
+      }
+      if (within(file.path, 'src/http/') && target !== null && within(target, 'src/realtime/')) broke('REST does not import the realtime gateway');
+      if (within(file.path, 'src/realtime/') && target !== null && within(target, 'src/http/')) broke('the realtime gateway does not import REST');
+      if (target !== null && CONCRETE.includes(target) && !within(file.path, 'src/app.ts', 'src/cli/')) {
+        broke('only src/app.ts and src/cli choose concrete implementations');
+      }
+    }
+    if (file.path !== 'src/config.ts' && /\bprocess\s*(\.\s*env\b|\[\s*['"`]env['"`]\s*\])/.test(code(file.source))) {
+      found.push(`${file.path} reads process.env: only src/config.ts reads the environment`);
+    }
+  }
+  return found;
+}
+
+const sources = listSources('src');
+
+test('the scanner finds the project and its imports', () => {
+  // Guards against a scanner that silently finds nothing and so passes every rule.
+  assert.ok(sources.some((f) => f.path === 'src/config.ts'), 'src/config.ts not found');
+  const visibility = sources.find((f) => f.path === 'src/domain/visibility.ts');
+  assert.ok(visibility, 'src/domain/visibility.ts not found');
+  assert.deepEqual(importsOf(visibility).map((i) => i.target), ['src/domain/roles.ts']);
+});
+
+test('src follows the import rules of DESIGN convention 12', () => {
+  assert.deepEqual(importViolations(sources), []);
+});
+
+// Planted violations: each rule must catch its own.
+const plant = (path: string, source: string) => importViolations([{ path, source }]);
+
+test('rule: the domain imports nothing of the project outside src/domain', () => {
+  assert.equal(plant('src/domain/x.ts', `import { a } from './roles.js';\nimport { b } from 'node:crypto';`).length, 0);
+  assert.equal(plant('src/domain/x.ts', `import type { Db } from '../store/db.js';`).length, 1);
+  assert.equal(plant('src/domain/sub/x.ts', `export { c } from '../../config.js';`).length, 1);
+});
+
+test('rule: the SDK imports only protocol, domain and client, and nothing Node-only', () => {
+  assert.equal(plant('src/client/x.ts', `import { a } from '../protocol/frames.js';\nimport { b } from '../domain/topics.js';\nimport { c } from './backoff.js';`).length, 0);
+  assert.equal(plant('src/client/x.ts', `import { a } from '../services/tokens.js';`).length, 1);
+  assert.equal(plant('src/client/x.ts', `import { randomBytes } from 'node:crypto';`).length, 1);
+  assert.equal(plant('src/client/x.ts', `import { EventEmitter } from 'events';`).length, 1);
+  assert.equal(plant('src/client/x.ts', `import WebSocket from 'ws';`).length, 1);
+});
+
+test('rule: store, events and services know no transport', () => {
+  assert.equal(plant('src/services/x.ts', `import { a } from '../store/db.js';\nimport { b } from '../events/bus.js';`).length, 0);
+  for (const layer of ['store', 'events', 'services']) {
+    for (const target of ['../http/routes.js', '../realtime/hub.js', '../cli/main.js', '../app.js']) {
+      assert.equal(plant(`src/${layer}/x.ts`, `import { a } from '${target}';`).length, 1, `${layer} → ${target}`);
+    }
+    assert.equal(plant(`src/${layer}/x.ts`, `import type { FastifyInstance } from 'fastify';`).length, 1);
+  }
+});
+
+test('rule: REST and the realtime gateway do not import each other', () => {
+  assert.equal(plant('src/http/x.ts', `import { hub } from '../realtime/hub.js';`).length, 1);
+  assert.equal(plant('src/realtime/x.ts', `import { send } from '../http/error-response.js';`).length, 1);
+  assert.equal(plant('src/realtime/x.ts', `import { a } from '../protocol/codec.js';`).length, 0);
+});
+
+test('rule: only src/app.ts and src/cli pick concrete implementations', () => {
+  for (const impl of CONCRETE) {
+    const spec = (from: string) => posix.relative(posix.dirname(from), impl).replace(/\.ts$/, '.js').replace(/^(?!\.)/, './');
+    assert.equal(plant('src/app.ts', `import { X } from '${spec('src/app.ts')}';`).length, 0, impl);
+    assert.equal(plant('src/cli/migrate.ts', `import { X } from '${spec('src/cli/migrate.ts')}';`).length, 0, impl);
+    assert.equal(plant('src/services/x.ts', `import { X } from '${spec('src/services/x.ts')}';`).length, 1, impl);
+    assert.equal(plant('src/store/x.ts', `const m = await import('${spec('src/store/x.ts')}');`).length, 1, impl);
+  }
+  // The interfaces beside them are free to use.
+  assert.equal(plant('src/services/x.ts', `import type { Bus } from '../events/bus.js';`).length, 0);
+});
+
+test('rule: only src/config.ts reads process.env', () => {
+  assert.equal(plant('src/config.ts', `const a = process.env.PORT;`).length, 0);
+  assert.equal(plant('src/http/x.ts', `const a = process.env.PORT;`).length, 1);
+  assert.equal(plant('src/http/x.ts', `const { PORT } = process.env;`).length, 1);
+  assert.equal(plant('src/http/x.ts', `const a = process['env'];`).length, 1);
+  assert.equal(plant('src/http/x.ts', `// never read process.env here\n/** nor process.env */`).length, 0);
+});
+
+test('imports written only in comments do not count', () => {
+  assert.equal(plant('src/domain/x.ts', `// import { Db } from '../store/db.js';\n/**\n * import('../http/x.js')\n */`).length, 0);
+});
