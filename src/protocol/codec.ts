@@ -1,0 +1,135 @@
+/**
+ * The only code that touches untyped inbound input: it bounds size and nesting, parses, and validates a client
+ * frame into a `ClientFrame`, or says why not with a `DeskwireError`. Shared with the SDK: no Node-only imports.
+ */
+import { DeskwireError, errors } from '../domain/errors.js';
+import type { ClientFrame, ErrorPayload, ServerFrame } from './frames.js';
+
+export interface DecodeLimits {
+  /** Largest accepted frame in UTF-8 bytes (the transport normally enforces this first). */
+  maxBytes: number;
+  /** Deepest accepted nesting of arrays and objects; a valid frame needs 3. */
+  maxDepth: number;
+}
+
+export const defaultDecodeLimits: DecodeLimits = { maxBytes: 16 * 1024, maxDepth: 16 };
+
+/** Longest token a `refresh` may carry; real JWTs are far shorter. */
+const TOKEN_MAX_CHARS = 8 * 1024;
+const EPOCH_MAX_CHARS = 128;
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function invalid(message: string, topic?: string): DeskwireError {
+  return new DeskwireError('FRAME_INVALID', message, topic === undefined ? {} : { topic });
+}
+
+export function decodeClientFrame(text: string, limits: DecodeLimits = defaultDecodeLimits): ClientFrame | DeskwireError {
+  if (utf8Length(text, limits.maxBytes) > limits.maxBytes) return new DeskwireError('FRAME_TOO_LARGE');
+  // JSON.parse has no depth limit of its own; refuse deep nesting before building anything.
+  if (nestingExceeds(text, limits.maxDepth)) return invalid(`The frame nests deeper than ${limits.maxDepth} levels.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return invalid('The frame is not valid JSON.');
+  }
+  if (!isObject(parsed)) return invalid('The frame must be a JSON object.');
+  const { action, payload } = parsed;
+  if (typeof action !== 'string') return invalid('The frame has no "action" string.');
+  if (payload !== undefined && payload !== null && !isObject(payload)) return invalid('"payload" must be an object.');
+  const p: Json = isObject(payload) ? payload : {};
+  switch (action) {
+    case 'subscribe':
+      return decodeSubscribe(p);
+    case 'unsubscribe': {
+      if (typeof p.topic !== 'string') return invalid('unsubscribe needs payload.topic as a string.');
+      return { action, payload: { topic: p.topic } };
+    }
+    case 'heartbeat': {
+      const message = p.message;
+      if (message !== undefined && !isObject(message)) return invalid('heartbeat payload.message must be an object.');
+      const text = message?.text;
+      if (text !== undefined && typeof text !== 'string') return invalid('heartbeat payload.message.text must be a string.');
+      return { action, payload: { message: { text: text ?? '' } } };
+    }
+    case 'me':
+      return { action, payload: {} };
+    case 'refresh': {
+      if (typeof p.token !== 'string' || p.token.length === 0 || p.token.length > TOKEN_MAX_CHARS) {
+        return invalid('refresh needs payload.token as a non-empty string.');
+      }
+      return { action, payload: { token: p.token } };
+    }
+    case 'publish':
+    case 'broadcast':
+      return new DeskwireError('ACTION_FORBIDDEN');
+    default:
+      return new DeskwireError('ACTION_UNKNOWN', `Unknown action "${action.slice(0, 32)}".`);
+  }
+}
+
+function decodeSubscribe(p: Json): ClientFrame | DeskwireError {
+  const { topic, since, epoch } = p;
+  if (typeof topic !== 'string') return invalid('subscribe needs payload.topic as a string.');
+  const frame: ClientFrame = { action: 'subscribe', payload: { topic } };
+  if (since !== undefined && since !== null) {
+    if (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 0) {
+      return invalid('subscribe payload.since must be a non-negative integer.', topic);
+    }
+    frame.payload.since = since;
+  }
+  if (epoch !== undefined && epoch !== null) {
+    if (typeof epoch !== 'string' || epoch.length > EPOCH_MAX_CHARS) return invalid('subscribe payload.epoch must be a string.', topic);
+    frame.payload.epoch = epoch;
+  }
+  return frame;
+}
+
+/** UTF-8 length of `text`, counting no further than just past `stopAbove`. */
+export function utf8Length(text: string, stopAbove = Number.POSITIVE_INFINITY): number {
+  if (text.length * 3 <= stopAbove) return text.length; // cannot exceed: skip the count
+  let bytes = 0;
+  for (let i = 0; i < text.length && bytes <= stopAbove; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** True when arrays/objects nest deeper than `maxDepth`, brackets inside strings not counted. */
+function nestingExceeds(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+export function encodeServerFrame(frame: ServerFrame): string {
+  return JSON.stringify(frame);
+}
+
+/** The payload of an `error` frame for `error`, on `topic` when the failure concerns one. */
+export function errorPayload(error: DeskwireError, topic?: string): ErrorPayload {
+  const payload: ErrorPayload = { code: error.code, message: error.message, retryable: errors[error.code].retryable };
+  if (topic !== undefined) payload.topic = topic;
+  const retryAfter = error.details.retry_after_seconds;
+  if (typeof retryAfter === 'number') payload.retry_after_seconds = retryAfter;
+  return payload;
+}
