@@ -1,0 +1,113 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from '../config.js';
+import { DeskwireError } from '../domain/errors.js';
+import type { Bus } from '../events/bus.js';
+import { CloseCode } from '../protocol/close-codes.js';
+import type { TokenService } from '../services/tokens.js';
+import type { Db } from '../store/db.js';
+import { findUserById } from '../store/users.js';
+import { isWebSocketUpgrade, pathOf, refuse, tokenOf } from './handshake.js';
+import { Hub } from './hub.js';
+import type { Logger } from './logger.js';
+import { Session } from './session.js';
+
+export interface RealtimeGatewayDeps {
+  config: Config;
+  db: Db;
+  bus: Bus;
+  tokens: TokenService;
+  logger: Logger;
+}
+
+export interface RealtimeGateway {
+  readonly connectionCount: number;
+  /** Refuses new connections, closes every open one with 1001 and waits until they are gone. */
+  close(): Promise<void>;
+}
+
+/** How long `close()` lets clients answer the close handshake before cutting them. */
+const CLOSE_WAIT_MS = 2000;
+/** What a draining node tells clients to wait before reconnecting (to another node). */
+const DRAIN_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * The Realtime API on an HTTP(S) server's `upgrade` event (PROTOCOL §1). Checks run cheapest first — path,
+ * token, user — and every refusal is a plain HTTP response with a JSON body. Only the path is ever logged.
+ */
+export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: RealtimeGatewayDeps): RealtimeGateway {
+  const { config, db, tokens, logger } = deps;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsInboundFrameMaxBytes, clientTracking: false });
+  const hub = new Hub(deps.bus, db, logger);
+  const sessions = new Set<Session>();
+  const sockets = new Set<WebSocket>();
+  let draining = false;
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // A client hanging up mid-handshake must not take the process down.
+    socket.on('error', () => socket.destroy());
+    void upgrade(req, socket, head);
+  };
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const path = pathOf(req.url);
+    const fields = { path, ip: req.socket.remoteAddress };
+    const refuseWith = (error: DeskwireError, headers?: Record<string, string>) => {
+      logger.info({ ...fields, code: error.code }, 'realtime: handshake refused');
+      refuse(socket, error, headers);
+    };
+    if (draining) return refuseWith(new DeskwireError('DRAINING'), { 'Retry-After': String(DRAIN_RETRY_AFTER_SECONDS) });
+    if (!config.wsPaths.includes(path) || !isWebSocketUpgrade(req)) return refuseWith(new DeskwireError('HANDSHAKE_INVALID'));
+    try {
+      const token = tokenOf(req);
+      if (token === null) throw new DeskwireError('TOKEN_MISSING');
+      const claims = await tokens.verify(token);
+      const user = await findUserById(db, claims.userId);
+      if (user === null || !user.active) throw new DeskwireError('USER_DISABLED');
+      if (socket.destroyed) return;
+      if (draining) throw new DeskwireError('DRAINING');
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        if (draining) return ws.close(CloseCode.GOING_AWAY, 'server shutting down');
+        sockets.add(ws);
+        ws.once('close', () => sockets.delete(ws));
+        const session = new Session(ws, claims.userId, claims.expiresAt, { config, db, hub, tokens, logger }, (s) => sessions.delete(s));
+        sessions.add(session);
+        logger.debug({ ...fields, connectionId: session.id, userId: claims.userId }, 'realtime: connection opened');
+      });
+    } catch (error) {
+      if (error instanceof DeskwireError) {
+        refuseWith(error, error.code === 'DRAINING' ? { 'Retry-After': String(DRAIN_RETRY_AFTER_SECONDS) } : undefined);
+      } else {
+        logger.error({ ...fields, err: error instanceof Error ? error.stack : String(error) }, 'realtime: handshake failed');
+        refuse(socket, new DeskwireError('INTERNAL'));
+      }
+    }
+  }
+
+  server.on('upgrade', onUpgrade);
+  const heartbeat = setInterval(() => {
+    for (const session of sessions) session.tick();
+  }, config.wsHeartbeatIntervalMs);
+  heartbeat.unref();
+
+  return {
+    get connectionCount() {
+      return sessions.size;
+    },
+    async close() {
+      if (draining) return;
+      draining = true;
+      clearInterval(heartbeat);
+      const gone = [...sockets].map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
+      for (const session of sessions) session.closeWith(CloseCode.GOING_AWAY, 'server shutting down');
+      const timer = setTimeout(() => sockets.forEach((ws) => ws.terminate()), CLOSE_WAIT_MS);
+      await Promise.all(gone);
+      clearTimeout(timer);
+      server.off('upgrade', onUpgrade);
+      hub.close();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import { DeskwireError } from '../domain/errors.js';
+import type { ProjectEvent } from '../events/event.js';
+import type { Queryable } from '../store/db.js';
+import { readEventRange } from '../store/events.js';
+import { EventFrames } from './event-frames.js';
+import type { Logger } from './logger.js';
+import type { Member, Subscription } from './subscription.js';
+import { eventUserId, topicKeys, viewerOf } from './topic-rules.js';
+
+/** Waits before re-reading the outbox after a failed gap fill. */
+const FILL_RETRY_DELAYS_MS = [100, 500, 2000];
+
+/**
+ * One project's slice of the hub: its topic index, its members by user, and its event stream made gap-free.
+ * The bus delivers in publish order, which can differ from seq order (two writers publishing after commit) or
+ * lose an event (a node dying between commit and publish): a gap is filled from the outbox before anything
+ * newer is dispatched, and anything at or below `head` is a duplicate.
+ */
+export class ProjectChannel {
+  /** Every event up to here has been dispatched (or came before this channel started following the project). */
+  head: number | null = null;
+  private readonly topics = new Map<string, Set<Subscription>>();
+  private readonly members = new Map<string, Set<Member>>();
+  /** Events that arrived while a gap was being filled. */
+  private waiting: ProjectEvent[] = [];
+  private filling = false;
+  private closed = false;
+
+  constructor(
+    readonly projectId: string,
+    private readonly db: Queryable,
+    private readonly logger: Logger,
+    private readonly onEmpty: (channel: ProjectChannel) => void,
+  ) {}
+
+  addSubscription(sub: Subscription): void {
+    let subs = this.topics.get(sub.topic);
+    if (subs === undefined) this.topics.set(sub.topic, (subs = new Set()));
+    subs.add(sub);
+    // From now on every dispatched event reaches the subscription: it is covered from the current head.
+    sub.coveredFrom = this.head;
+  }
+
+  removeSubscription(sub: Subscription): void {
+    const subs = this.topics.get(sub.topic);
+    if (subs?.delete(sub) && subs.size === 0) this.topics.delete(sub.topic);
+    this.releaseIfEmpty();
+  }
+
+  addMember(member: Member): void {
+    let members = this.members.get(member.userId);
+    if (members === undefined) this.members.set(member.userId, (members = new Set()));
+    members.add(member);
+  }
+
+  removeMember(member: Member): void {
+    const members = this.members.get(member.userId);
+    if (members?.delete(member) && members.size === 0) this.members.delete(member.userId);
+    this.releaseIfEmpty();
+  }
+
+  /** Fixes where the stream starts when nothing has been dispatched yet: at a snapshot's seq or before the first event. */
+  establish(seq: number): void {
+    if (this.head !== null) return;
+    this.head = seq;
+    for (const subs of this.topics.values()) for (const sub of subs) sub.coveredFrom ??= seq;
+  }
+
+  offer(e: ProjectEvent): void {
+    if (this.closed) return;
+    if (this.filling) this.waiting.push(e);
+    else this.accept(e);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.waiting = [];
+  }
+
+  private accept(e: ProjectEvent): void {
+    if (this.head === null) this.establish(e.seq - 1);
+    const head = this.head!;
+    if (e.seq <= head) return;
+    if (e.seq > head + 1) {
+      void this.fill(e);
+      return;
+    }
+    this.head = e.seq;
+    this.dispatch(e);
+  }
+
+  private async fill(trigger: ProjectEvent): Promise<void> {
+    this.filling = true;
+    const from = this.head!;
+    const to = trigger.seq - 1;
+    const missing = await this.readRange(from, to);
+    if (this.closed) return;
+    for (const e of missing ?? []) {
+      if (e.seq !== this.head! + 1) continue;
+      this.head = e.seq;
+      this.dispatch(e);
+    }
+    if (this.head! < to) {
+      this.logger.error({ projectId: this.projectId, from, to, got: this.head }, 'realtime: could not fill a gap in the event stream');
+      this.dropAll(new DeskwireError('STORE_UNAVAILABLE', 'Events of this project could not be read; subscribe again with since.'));
+      this.head = to;
+    }
+    this.filling = false;
+    const queued = [trigger, ...this.waiting];
+    this.waiting = [];
+    for (const e of queued) this.offer(e);
+  }
+
+  private async readRange(from: number, to: number): Promise<ProjectEvent[] | null> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await readEventRange(this.db, this.projectId, from, to);
+      } catch (error) {
+        const delay = FILL_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined || this.closed) {
+          this.logger.error({ projectId: this.projectId, err: String(error) }, 'realtime: reading the outbox failed');
+          return null;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private dispatch(e: ProjectEvent): void {
+    try {
+      if (e.kind === 'project_user') {
+        // The viewer changes before the event is routed, so a demoted member does not receive it.
+        const members = this.members.get(eventUserId(e) ?? '');
+        if (members !== undefined) {
+          const viewer = e.method === 'DELETE' ? null : viewerOf(e.data);
+          for (const member of members) member.update(viewer, e.seq);
+        }
+      }
+      const frames = new EventFrames(e);
+      for (const key of topicKeys(e)) {
+        const subs = this.topics.get(key);
+        if (subs !== undefined) for (const sub of subs) sub.receive(e, frames);
+      }
+    } catch (error) {
+      this.logger.error({ projectId: this.projectId, seq: e.seq, err: String(error) }, 'realtime: dispatching an event failed');
+    }
+  }
+
+  private dropAll(error: DeskwireError): void {
+    for (const subs of [...this.topics.values()]) for (const sub of [...subs]) sub.subscriber.drop(sub, error);
+  }
+
+  private releaseIfEmpty(): void {
+    if (this.topics.size === 0 && this.members.size === 0 && !this.closed) {
+      this.close();
+      this.onEmpty(this);
+    }
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * Who may hold which topic and what each subscriber receives of each event (PROTOCOL §3). The same visibility
+ * rule as REST (`canSeeRequest`) decides snapshots, live events and replays; everything here is synchronous and
+ * allocation-light because `decide` runs per event per subscriber.
+ */
+import type { ProjectUser } from '../domain/project.js';
+import type { Request } from '../domain/request.js';
+import { isAdmin, isMember, isRole, isSupervising } from '../domain/roles.js';
+import type { Topic } from '../domain/topics.js';
+import { canSeeRequest, type RequestScope, type Viewer } from '../domain/visibility.js';
+import type { ProjectEvent } from '../events/event.js';
+import type { PublishMethod } from '../protocol/frames.js';
+import { scopeOf } from '../store/requests.js';
+
+/** `full` is the entity as stored in the event, `public` without private fields, `tombstone` ids only. */
+export type Body = 'full' | 'public' | 'tombstone';
+
+export interface Delivery {
+  method: PublishMethod;
+  body: Body;
+}
+
+/** The per-subscription facts the rules read and keep current. */
+export interface RuleTarget {
+  readonly parsed: Topic;
+  /** Visibility facts of the request of a `request` or `messages` topic, as of the last event seen. */
+  scope: RequestScope | null;
+  /** The user behind a `project_user` topic's project user. */
+  targetUserId: string | null;
+}
+
+/** The project-user fields only owners, admins and the person themselves may read. */
+type PrivateFields = 'last_ip' | 'attributes';
+
+/** What the Realtime API knows about a viewer from their project-user row or a project_user event. */
+export function viewerOf(pu: Pick<ProjectUser, 'uuid_user' | 'role' | 'departments' | 'status'> | Record<string, unknown> | null): Viewer | null {
+  if (pu === null || typeof pu.uuid_user !== 'string' || !isRole(pu.role)) return null;
+  const departments = Array.isArray(pu.departments) ? pu.departments.filter((d): d is string => typeof d === 'string') : [];
+  return { userId: pu.uuid_user, role: pu.role, departmentIds: departments, active: pu.status === 'active' };
+}
+
+export function sameViewer(a: Viewer | null, b: Viewer | null): boolean {
+  if (a === null || b === null) return a === b;
+  return (
+    a.userId === b.userId &&
+    a.role === b.role &&
+    a.active === b.active &&
+    a.departmentIds.length === b.departmentIds.length &&
+    a.departmentIds.every((d) => b.departmentIds.includes(d))
+  );
+}
+
+/** The user id a project_user event is about. */
+export function eventUserId(e: ProjectEvent): string | null {
+  const u = e.data.uuid_user;
+  return typeof u === 'string' ? u : null;
+}
+
+/** The topic strings an event can concern; the hub looks each up in its index and touches nothing else. */
+export function topicKeys(e: ProjectEvent): string[] {
+  const base = `/${e.projectId}`;
+  switch (e.kind) {
+    case 'request': {
+      const r = e.requestId ?? e.entityId;
+      return [`${base}/requests`, `${base}/requests/${r}`, `${base}/requests/${r}/messages`];
+    }
+    case 'message':
+      return e.requestId === null ? [] : [`${base}/requests/${e.requestId}/messages`];
+    case 'project_user': {
+      const keys = [`${base}/project_users`, `${base}/project_users/${e.entityId}`];
+      const user = eventUserId(e);
+      if (user !== null) keys.push(`${base}/project_users/users/${user}`);
+      return keys;
+    }
+  }
+}
+
+export function touches(e: ProjectEvent, topic: string): boolean {
+  return topicKeys(e).includes(topic);
+}
+
+/** Whether a viewer may hold (or keep) a subscription. A viewer of null is not a member. */
+export function allowed(sub: RuleTarget, viewer: Viewer | null): boolean {
+  if (viewer === null || !viewer.active || !isMember(viewer.role)) return false;
+  switch (sub.parsed.kind) {
+    case 'requests':
+    case 'project_user_by_user':
+      return true;
+    case 'request':
+    case 'messages':
+      return sub.scope !== null && canSeeRequest(viewer, sub.scope);
+    case 'project_user':
+      return isSupervising(viewer.role) || sub.targetUserId === viewer.userId;
+    case 'project_users':
+      return isSupervising(viewer.role);
+    case 'metrics':
+      return false;
+  }
+}
+
+/** A request the `/requests` topic lists at all (Tiledesk never publishes preflight, draft or temp requests there). */
+function listed(data: Record<string, unknown>): boolean {
+  return data.preflight !== true && data.draft !== true && typeof data.status === 'number' && data.status > 50;
+}
+
+/**
+ * Visible now: the event (CREATE when it has just become visible). Visible before only: DELETE with ids.
+ * Otherwise nothing, so a subscriber never learns anything about a request they may not see.
+ */
+function byVisibility(viewer: Viewer, e: ProjectEvent): Delivery | null {
+  const now = e.scope !== null && canSeeRequest(viewer, e.scope);
+  const before = e.prevScope !== null && canSeeRequest(viewer, e.prevScope);
+  if (now) {
+    if (e.method === 'DELETE') return { method: 'DELETE', body: 'tombstone' };
+    if (e.method === 'UPDATE' && e.prevScope !== null && !before) return { method: 'CREATE', body: 'full' };
+    return { method: e.method, body: 'full' };
+  }
+  return before ? { method: 'DELETE', body: 'tombstone' } : null;
+}
+
+function projectUserBody(viewer: Viewer, userId: unknown): Body {
+  return isAdmin(viewer.role) || userId === viewer.userId ? 'full' : 'public';
+}
+
+/** What `sub` receives of `e`, or null for nothing. Keeps `sub.scope` current. */
+export function decide(sub: RuleTarget, viewer: Viewer | null, e: ProjectEvent): Delivery | null {
+  if (viewer === null) return null;
+  switch (sub.parsed.kind) {
+    case 'requests':
+      return e.kind === 'request' && listed(e.data) ? byVisibility(viewer, e) : null;
+    case 'request':
+      if (e.kind !== 'request') return null;
+      if (e.scope !== null) sub.scope = e.scope;
+      return byVisibility(viewer, e);
+    case 'messages': {
+      if (e.scope !== null) sub.scope = e.scope;
+      const d = byVisibility(viewer, e);
+      // Request changes are not messages; the topic only learns that the request left the subscriber's sight.
+      return e.kind === 'message' || d?.method === 'DELETE' ? d : null;
+    }
+    case 'project_user':
+    case 'project_user_by_user':
+      if (e.kind !== 'project_user') return null;
+      return e.method === 'DELETE' ? { method: 'DELETE', body: 'tombstone' } : { method: e.method, body: projectUserBody(viewer, e.data.uuid_user) };
+    case 'project_users':
+      if (e.kind !== 'project_user') return null;
+      if (e.method !== 'DELETE' && isRole(e.data.role) && isMember(e.data.role)) {
+        return { method: e.method, body: projectUserBody(viewer, e.data.uuid_user) };
+      }
+      // A visitor joining is none of this topic's business; one leaving the member roles may have been listed.
+      return e.method === 'CREATE' ? null : { method: 'DELETE', body: 'tombstone' };
+    case 'metrics':
+      return null;
+  }
+}
+
+export function withoutPrivate<T extends Record<string, unknown>>(pu: T): Omit<T, PrivateFields> {
+  const { last_ip: _ip, attributes: _attributes, ...rest } = pu;
+  return rest;
+}
+
+/** The ids a DELETE carries, and nothing else. */
+export function tombstone(e: ProjectEvent): Record<string, unknown> {
+  switch (e.kind) {
+    case 'request': {
+      const id = typeof e.data._id === 'string' ? e.data._id : e.entityId;
+      return { _id: id, id, request_id: e.requestId ?? e.entityId };
+    }
+    case 'message':
+      return { _id: e.entityId, id: e.entityId, request_id: e.requestId };
+    case 'project_user':
+      return { _id: e.entityId, id: e.entityId };
+  }
+}
+
+/**
+ * A snapshot as this viewer may see it. The loader authorized it with the viewer of its own transaction; a newer
+ * viewer (a role or department change seen meanwhile) narrows it here, so the snapshot and the events agree.
+ */
+export function shapeSnapshot(sub: RuleTarget, viewer: Viewer, message: unknown): unknown {
+  switch (sub.parsed.kind) {
+    case 'requests': {
+      const requests = message as Request[];
+      return isSupervising(viewer.role) ? requests : requests.filter((r) => canSeeRequest(viewer, scopeOf(r)));
+    }
+    case 'project_user':
+    case 'project_user_by_user': {
+      const pu = message as ProjectUser & Record<string, unknown>;
+      return projectUserBody(viewer, pu.uuid_user) === 'full' ? pu : withoutPrivate(pu);
+    }
+    case 'project_users':
+      return (message as (ProjectUser & Record<string, unknown>)[]).map((pu) =>
+        projectUserBody(viewer, pu.uuid_user) === 'full' ? pu : withoutPrivate(pu),
+      );
+    default:
+      return message;
+  }
+}
