@@ -1,5 +1,5 @@
 /**
- * Test data written the way services write it: entity rows and outbox events in one transaction under the
+ * Test data written the way the services write it: entity rows and outbox events in one transaction under the
  * project lock, then the committed events handed to the bus. Until the services layer lands, this is how the
  * realtime tests produce changes; the gateway under test sees exactly what it will see in production.
  */
@@ -25,7 +25,7 @@ export interface WriteOptions {
   publish?: boolean;
 }
 
-export class Desk {
+export class OutboxDesk {
   constructor(
     readonly db: Db,
     readonly bus: Bus,

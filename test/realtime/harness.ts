@@ -1,19 +1,17 @@
 /**
- * A real server for the realtime tests: PGlite in memory, migrations, the in-process bus, real tokens, an HTTP
- * server on an ephemeral port and the gateway on its upgrade event. (To be switched to `createApp` once the
- * composition root exists.)
+ * A real server for the realtime tests: the app (`startApp`: store, services, REST) on an ephemeral port, with the
+ * Realtime gateway on its HTTP server, on PGlite or on PostgreSQL (`storeKinds()`: PostgreSQL when DATABASE_URL is
+ * set). Changes are driven through REST (`world.ts`), or, for volume and fault tests, written straight to the store
+ * and the outbox the way services write them (`fixtures.ts`).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { loadConfig, type Config } from '../../src/config.js';
-import { MemoryBus } from '../../src/events/memory-bus.js';
+import type { Config } from '../../src/config.js';
 import { attachRealtimeGateway, type RealtimeGateway } from '../../src/realtime/gateway.js';
 import type { Logger } from '../../src/realtime/logger.js';
-import { TokenService } from '../../src/services/tokens.js';
-import { migrate } from '../../src/store/migrate.js';
-import { PgliteDb } from '../../src/store/pglite-db.js';
 import { findUserById } from '../../src/store/users.js';
-import { Desk } from './fixtures.js';
+import { startTestApp, type StoreKind, type TestApp } from '../support/test-app.js';
+import { OutboxDesk } from './fixtures.js';
+
+export { storeKinds, type StoreKind } from '../support/test-app.js';
 
 export interface LogEntry {
   level: keyof Logger;
@@ -22,55 +20,47 @@ export interface LogEntry {
 }
 
 export interface Harness {
+  kind: StoreKind;
+  app: TestApp;
   config: Config;
-  db: PgliteDb;
-  bus: MemoryBus;
-  tokens: TokenService;
-  server: Server;
   gateway: RealtimeGateway;
-  desk: Desk;
-  /** `ws://127.0.0.1:PORT` with no path. */
+  desk: OutboxDesk;
+  /** The REST base URL. */
+  url: string;
+  /** `ws://127.0.0.1:PORT`, no path. */
   origin: string;
-  /** The default Realtime API URL without a token. */
+  /** The first Realtime API path, no token. */
   wsUrl: string;
+  /** What the gateway logged. */
   logs: LogEntry[];
   token(userId: string, ttlSeconds?: number): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: ':memory:', JWT_SECRET: 'x'.repeat(32), LOG_LEVEL: 'silent', ...env }, {});
-  const db = await PgliteDb.open(null);
-  await migrate(db);
-  const bus = new MemoryBus();
-  const tokens = await TokenService.fromConfig(config);
+export async function startHarness(kind: StoreKind = 'pglite', env: Record<string, string> = {}): Promise<Harness> {
+  const app = await startTestApp(kind, env);
   const logs: LogEntry[] = [];
   const log = (level: keyof Logger) => (fields: Record<string, unknown>, message: string) => void logs.push({ level, fields, message });
   const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-  const server = createServer((_req, res) => res.writeHead(404).end());
-  const gateway = attachRealtimeGateway(server, { config, db, bus, tokens, logger });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const gateway = attachRealtimeGateway(app.server, { config: app.config, db: app.db, bus: app.bus, tokens: app.tokens, logger });
+  const origin = app.url.replace(/^http/, 'ws');
   return {
-    config,
-    db,
-    bus,
-    tokens,
-    server,
+    kind,
+    app,
+    config: app.config,
     gateway,
-    desk: new Desk(db, bus),
+    desk: new OutboxDesk(app.db, app.bus),
+    url: app.url,
     origin,
-    wsUrl: `${origin}${config.wsPaths[0]}`,
+    wsUrl: `${origin}${app.config.wsPaths[0]}`,
     logs,
     async token(userId, ttlSeconds) {
-      const user = (await findUserById(db, userId))!;
-      return (await tokens.issue({ id: user.id, email: user.email, firstname: user.firstname, lastname: user.lastname }, ttlSeconds)).token;
+      const user = (await findUserById(app.db, userId))!;
+      return (await app.tokens.issue({ id: user.id, email: user.email, firstname: user.firstname, lastname: user.lastname }, ttlSeconds)).token;
     },
     async close() {
       await gateway.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await bus.close();
-      await db.close();
+      await app.closeAll();
     },
   };
 }

@@ -1,236 +1,225 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { signUp } from '../support/desk.js';
+import { expectStatus } from '../support/rest-client.js';
 import type { Frame, TestClient } from './client.js';
-import { startHarness, type Harness } from './harness.js';
-import { connectAs, makeWorld, subscribed, type World } from './world.js';
+import { startHarness, storeKinds, type Harness } from './harness.js';
+import { assign, closeRequest, connect, connectAs, makeDesk, post, startRequest, subscribed, type Desk, type Person } from './world.js';
 
-let h: Harness;
-let w: World;
-before(async () => {
-  h = await startHarness({ WS_HISTORY_REQUESTS_LIMIT: '5', WS_HISTORY_MESSAGES_LIMIT: '3' });
-  w = await makeWorld(h);
-});
-after(() => h.close());
+for (const kind of storeKinds()) {
+  describe(`per-subscriber authorization (${kind})`, () => {
+    let h: Harness;
+    let d: Desk;
+    let visitor: Person;
+    before(async () => {
+      h = await startHarness(kind, { WS_HISTORY_REQUESTS_LIMIT: '5', WS_HISTORY_MESSAGES_LIMIT: '3' });
+      d = await makeDesk(h);
+      visitor = await d.visitor();
+    });
+    after(() => h.close());
 
-const requests = () => `/${w.projectId}/requests`;
-const about = (c: TestClient, topic: string, requestId: string): Frame[] =>
-  c.publishes(topic).filter((f) => !Array.isArray(f.payload.message) && f.payload.message?.request_id === requestId);
-const summary = (frames: Frame[]) => frames.map((f) => f.payload.method);
+    const requests = () => `/${d.projectId}/requests`;
+    const about = (c: TestClient, topic: string, rid: string): Frame[] =>
+      c.publishes(topic).filter((f) => !Array.isArray(f.payload.message) && f.payload.message?.request_id === rid);
+    const methods = (frames: Frame[]) => frames.map((f) => f.payload.method);
 
-/** Creates a request in `departmentId` and waits until `c` has it on `topic`: everything before it has arrived too. */
-async function barrier(c: TestClient, departmentId: string, topic = requests()): Promise<void> {
-  const r = await h.desk.createRequest(w.projectId, { departmentId, text: 'marker' });
-  await c.waitFor((f) => f.payload.topic === topic && f.payload.message?.request_id === r.request_id, `marker ${r.request_id}`);
-}
+    /** A new request in the Support pool, awaited on `c`: everything published before it has arrived too. */
+    async function barrier(c: TestClient, topic = requests()): Promise<void> {
+      const rid = await startRequest(d, visitor, { text: 'marker' });
+      await c.waitFor((f) => f.payload.topic === topic && f.payload.message?.request_id === rid, `marker ${rid}`);
+    }
 
-describe('/P/requests', () => {
-  test('an agent receives only what they may see, and DELETE (ids only) when a request is reassigned away', async () => {
-    const [a, b, admin] = [await connectAs(h, w.users.agentA), await connectAs(h, w.users.agentB), await connectAs(h, w.users.admin)];
-    for (const c of [a, b, admin]) await subscribed(c, requests());
-    const r1 = await h.desk.createRequest(w.projectId, { departmentId: w.depA });
-    const r2 = await h.desk.createRequest(w.projectId, { departmentId: w.depB });
-    await h.desk.assign(w.projectId, r1.request_id, [w.users.agentB]);
-    await h.desk.message(w.projectId, r1.request_id, w.users.agentB, 'not a /requests event');
-    await h.desk.close(w.projectId, r1.request_id, w.users.agentB);
-    await barrier(a, w.depA);
-    await barrier(b, w.depB);
-    await barrier(admin, w.depA);
+    test('/P/requests: an agent gets only what they may see and DELETE (ids only) when it is reassigned away; an admin sees all', async () => {
+      const [a, b, c, admin] = await Promise.all([connect(h, d.agentA), connect(h, d.agentB), connect(h, d.agentC), connect(h, d.admin)]);
+      for (const client of [a, b, c, admin]) await subscribed(client, requests());
+      const rid = await startRequest(d, visitor);
+      await assign(d, d.supervisor, rid, d.agentC);
+      await post(d, d.agentC, rid, 'first reply');
+      await closeRequest(d, d.agentC, rid);
+      const closed = (f: Frame) => f.payload.message?.request_id === rid && f.payload.message?.status === 1000;
+      await c.waitFor(closed, 'the close on C');
+      await admin.waitFor(closed, 'the close on admin');
+      await barrier(a);
+      await barrier(b);
 
-    assert.deepEqual(summary(about(a, requests(), r1.request_id)), ['CREATE', 'DELETE']);
-    assert.deepEqual(about(a, requests(), r1.request_id)[1]!.payload.message, { _id: r1._id, id: r1._id, request_id: r1.request_id });
-    assert.deepEqual(summary(about(a, requests(), r2.request_id)), [], 'nothing at all about a request in another pool');
-    assert.deepEqual(summary(about(b, requests(), r1.request_id)), ['CREATE', 'UPDATE'], 'B sees it from the assignment on');
-    assert.equal(about(b, requests(), r1.request_id)[1]!.payload.message.status, 1000, 'closing is an UPDATE with status 1000');
-    assert.deepEqual(summary(about(b, requests(), r2.request_id)), ['CREATE']);
-    assert.deepEqual(summary(about(admin, requests(), r1.request_id)), ['CREATE', 'UPDATE', 'UPDATE']);
-    assert.deepEqual(summary(about(admin, requests(), r2.request_id)), ['CREATE']);
-    for (const c of [a, b, admin]) {
-      assert.deepEqual(c.errors(), []);
-      const seqs = c.publishes(requests()).map((f) => f.payload.seq!);
-      assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y), 'in seq order');
+      const r = expectStatus(await d.admin.rest.get(`/${d.projectId}/requests/${rid}`), 200);
+      for (const pool of [a, b]) {
+        assert.deepEqual(methods(about(pool, requests(), rid)), ['CREATE', 'DELETE']);
+        assert.deepEqual(about(pool, requests(), rid)[1]!.payload.message, { _id: r._id, id: r._id, request_id: rid }, 'ids only');
+      }
+      assert.deepEqual(methods(about(c, requests(), rid)), ['CREATE', 'UPDATE', 'UPDATE'], 'C: visible from the assignment on');
+      assert.deepEqual(methods(about(admin, requests(), rid)), ['CREATE', 'UPDATE', 'UPDATE', 'UPDATE']);
+      for (const client of [a, b, c, admin]) {
+        assert.deepEqual(client.errors(), []);
+        const seqs = client.publishes(requests()).map((f) => f.payload.seq!);
+        assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y), 'in seq order');
+        await client.close();
+      }
+    });
+
+    test('/P/requests/R and its messages: the same rule, DELETE on reassignment and nothing afterwards', async () => {
+      const rid = await startRequest(d, visitor, { text: 'm1' });
+      for (const text of ['m2', 'm3', 'm4']) await post(d, visitor, rid, text);
+      const one = `/${d.projectId}/requests/${rid}`;
+      const msgs = `${one}/messages`;
+      const a = await connect(h, d.agentA);
+      const dee = await connect(h, d.agentD);
+      await subscribed(a, requests());
+      assert.equal((await subscribed(a, one)).payload.message.request_id, rid);
+      const snap = await subscribed(a, msgs);
+      assert.deepEqual(snap.payload.message.map((m: { text: string }) => m.text), ['m2', 'm3', 'm4'], 'the newest 3, oldest first');
+      for (const topic of [one, msgs, `/${d.projectId}/requests/support-group-absent`]) {
+        const refused = await subscribed(dee, topic);
+        assert.equal(refused.action, 'error');
+        assert.equal(refused.payload.code, 'SUBSCRIBE_FORBIDDEN', 'invisible and absent look alike');
+      }
+
+      await post(d, visitor, rid, 'm5');
+      await a.waitFor((f) => f.payload.topic === msgs && f.payload.message?.text === 'm5', 'live message m5');
+      await assign(d, d.supervisor, rid, d.agentC);
+      await post(d, d.agentC, rid, 'secret');
+      expectStatus(await d.agentC.rest.patch(`/${d.projectId}/requests/${rid}`, { tags: ['secret-tag'] }), 200);
+      await barrier(a);
+
+      const r = expectStatus(await d.admin.rest.get(one), 200);
+      const ids = { _id: r._id, id: r._id, request_id: rid };
+      assert.deepEqual(a.publishes(one).map((f) => [f.payload.method, f.payload.method === 'DELETE' ? f.payload.message : '-']), [
+        ['CREATE', '-'],
+        ['DELETE', ids],
+      ]);
+      assert.deepEqual(a.publishes(msgs).slice(1).map((f) => [f.payload.method, f.payload.message.text ?? f.payload.message]), [
+        ['CREATE', 'm5'],
+        ['DELETE', ids],
+      ]);
+      assert.ok(!JSON.stringify(a.frames).includes('secret'), 'no data of a request the agent may no longer see');
+
+      const c = await connect(h, d.agentC);
+      assert.deepEqual((await subscribed(c, msgs)).payload.message.map((m: { text: string }) => m.text), ['m4', 'm5', 'secret']);
+      for (const client of [a, dee, c]) await client.close();
+    });
+
+    test('the /P/requests snapshot: open requests the subscriber may see, newest first, at most WS_HISTORY_REQUESTS_LIMIT', async () => {
+      const { projectId, departmentId } = await h.desk.project('Snapshots');
+      const [agent, admin] = [await h.desk.user('Ann'), await h.desk.user('Abe')];
+      await h.desk.member(projectId, agent, 'agent', [departmentId]);
+      await h.desk.member(projectId, admin, 'admin');
+      const other = await h.desk.department(projectId, 'Other');
+      const mine = [];
+      for (let i = 0; i < 7; i++) mine.push(await h.desk.createRequest(projectId, { departmentId }));
+      const closed = await h.desk.createRequest(projectId, { departmentId });
+      await h.desk.close(projectId, closed.request_id, admin);
+      const hidden = await h.desk.createRequest(projectId, { departmentId: other });
+
+      const a = await connectAs(h, agent);
+      const snap = await subscribed(a, `/${projectId}/requests`);
+      assert.equal(snap.payload.seq, await h.desk.seq(projectId), 'the seq it is consistent with');
+      assert.equal(typeof snap.payload.epoch, 'string');
+      const ids = (f: Frame) => f.payload.message.map((r: { request_id: string }) => r.request_id);
+      assert.deepEqual(ids(snap), mine.slice(-5).reverse().map((r) => r.request_id));
+      const adm = await connectAs(h, admin);
+      assert.deepEqual(ids(await subscribed(adm, `/${projectId}/requests`)), [hidden, ...mine.slice(-4).reverse()].map((r) => r.request_id));
+      await a.close();
+      await adm.close();
+    });
+
+    test('a department change re-filters an agent’s live events without dropping the subscription', async () => {
+      const a = await connect(h, d.agentA);
+      await subscribed(a, requests());
+      const members = (ids: string[]) => d.owner.rest.put(`/${d.projectId}/departments/${d.supportId}`, { members: ids });
+      expectStatus(await members([d.agentB.userId]), 200);
+      const rid = await startRequest(d, visitor);
+      const b = await connect(h, d.agentB);
+      await subscribed(b, requests());
+      await barrier(b);
+      expectStatus(await members([d.agentA.userId, d.agentB.userId]), 200);
+      await barrier(a);
+      assert.deepEqual(about(a, requests(), rid), [], 'nothing of a request in a pool A left');
+      assert.deepEqual(a.errors(), []);
+      await a.close();
+      await b.close();
+    });
+
+    test('visitors, non-members and other projects get SUBSCRIBE_FORBIDDEN; malformed topics TOPIC_INVALID', async () => {
+      const outsider = await signUp(h.url, 'outsider');
+      const elsewhere = expectStatus(await outsider.rest.post('/projects', { name: 'Elsewhere' }), 201);
+      const [vis, out, admin] = await Promise.all([connect(h, visitor), connect(h, outsider), connect(h, d.admin)]);
+      for (const [client, topic] of [
+        [vis, requests()],
+        [vis, `/${d.projectId}/requests/${await startRequest(d, visitor)}`],
+        [vis, `/${d.projectId}/project_users/users/${d.agentA.userId}`],
+        [out, requests()],
+        [admin, `/${elsewhere.id}/requests`],
+        [admin, `/${elsewhere.id}/project_users/users/${outsider.userId}`],
+        [admin, `/${d.projectId}/metrics`],
+      ] as const) {
+        const f = await subscribed(client, topic);
+        assert.deepEqual([f.action, f.payload.code, f.payload.retryable], ['error', 'SUBSCRIBE_FORBIDDEN', false], topic);
+      }
+      assert.equal((await subscribed(admin, `/${d.projectId}/requests/x/y`)).payload.code, 'TOPIC_INVALID');
+      for (const client of [vis, out, admin]) await client.close();
+    });
+
+    test('project-user topics: who may hold them; last_ip and attributes only for owners, admins and oneself', async () => {
+      await h.app.db.query('UPDATE project_users SET last_ip = $1 WHERE id = $2', ['10.1.2.3', d.agentB.projectUserId]);
+      const [a, sup, admin] = await Promise.all([connect(h, d.agentA), connect(h, d.supervisor), connect(h, d.admin)]);
+      const pu = (id: string) => `/${d.projectId}/project_users/${id}`;
+      const byUser = `/${d.projectId}/project_users/users/${d.agentB.userId}`;
+      const list = `/${d.projectId}/project_users`;
+
+      const self = await subscribed(a, pu(d.agentA.projectUserId));
+      assert.equal(self.payload.message._id, d.agentA.projectUserId);
+      assert.equal(typeof self.payload.message.isBusy, 'boolean');
+      assert.equal((await subscribed(a, pu(d.agentB.projectUserId))).payload.code, 'SUBSCRIBE_FORBIDDEN');
+      assert.equal((await subscribed(a, list)).payload.code, 'SUBSCRIBE_FORBIDDEN');
+      const peer = (await subscribed(a, byUser)).payload.message;
+      assert.equal(peer.uuid_user, d.agentB.userId);
+      assert.ok(!('last_ip' in peer) && !('attributes' in peer), 'private fields stripped');
+      assert.equal((await subscribed(sup, pu(d.agentB.projectUserId))).payload.message._id, d.agentB.projectUserId);
+      const all = await subscribed(sup, list);
+      assert.deepEqual(all.payload.message.map((p: { role: string }) => p.role).sort(), ['admin', 'agent', 'agent', 'agent', 'agent', 'owner', 'supervisor']);
+      assert.equal((await subscribed(admin, byUser)).payload.message.last_ip, '10.1.2.3');
+
+      expectStatus(await d.agentB.rest.put(`/${d.projectId}/project_users`, { user_available: false }), 200);
+      const isUpdate = (topic: string) => (f: Frame) => f.payload.topic === topic && f.payload.method === 'UPDATE';
+      const live = await a.waitFor(isUpdate(byUser), 'live UPDATE for A');
+      assert.equal(live.payload.message.user_available, false);
+      assert.ok(!('last_ip' in live.payload.message));
+      assert.equal((await admin.waitFor(isUpdate(byUser), 'live UPDATE for admin')).payload.message.last_ip, '10.1.2.3');
+      await sup.waitFor(isUpdate(list), 'list UPDATE');
+      await sup.waitFor(isUpdate(pu(d.agentB.projectUserId)), 'PU UPDATE');
+      expectStatus(await d.agentB.rest.put(`/${d.projectId}/project_users`, { user_available: true }), 200);
+      for (const client of [a, sup, admin]) await client.close();
+    });
+
+    test('a role change drops what the new role may not hold (one error frame per topic); disabling drops the rest', async () => {
+      const dora = await signUp(h.url, 'dora');
+      const invited = expectStatus(await d.owner.rest.post(`/${d.projectId}/project_users/invite`, { email: dora.email, role: 'supervisor' }), 201);
+      const c = await connect(h, dora);
+      const list = `/${d.projectId}/project_users`;
+      const other = `/${d.projectId}/project_users/${d.agentB.projectUserId}`;
+      for (const t of [requests(), list, other]) assert.equal((await subscribed(c, t)).action, 'publish', t);
+
+      expectStatus(await d.admin.rest.put(`/${d.projectId}/project_users/${invited._id}`, { role: 'agent' }), 200);
+      await c.waitForCount((f) => f.action === 'error', 2, 'two dropped topics');
+      assert.deepEqual(c.errors().map((f) => [f.payload.topic, f.payload.code]).sort(), [
+        [list, 'SUBSCRIBE_FORBIDDEN'],
+        [other, 'SUBSCRIBE_FORBIDDEN'],
+      ]);
+      const hidden = await startRequest(d, visitor);
+      const watcher = await connect(h, d.admin);
+      await subscribed(watcher, requests());
+      await barrier(watcher);
+      assert.deepEqual(about(c, requests(), hidden), [], 'narrowed to an agent in no department');
+
+      expectStatus(await d.admin.rest.put(`/${d.projectId}/project_users/${invited._id}`, { status: 'disabled' }), 200);
+      const dropped = await c.waitFor((f) => f.action === 'error' && f.payload.topic === requests(), '/requests dropped');
+      assert.equal(dropped.payload.code, 'SUBSCRIBE_FORBIDDEN');
+      const seen = c.frames.length;
+      await barrier(watcher);
+      assert.equal(c.frames.length, seen, 'nothing after being disabled');
+      assert.equal(c.closed, null, 'the connection stays open');
       await c.close();
-    }
+      await watcher.close();
+    });
   });
-
-  test('the snapshot holds the open requests the subscriber may see, newest first, at most the configured number', async () => {
-    const { projectId, departmentId } = await h.desk.project('Snapshots');
-    const agent = await h.desk.user('Ann');
-    const admin = await h.desk.user('Abe');
-    await h.desk.member(projectId, agent, 'agent', [departmentId]);
-    await h.desk.member(projectId, admin, 'admin');
-    const other = await h.desk.department(projectId, 'Other');
-    const mine = [];
-    for (let i = 0; i < 7; i++) mine.push(await h.desk.createRequest(projectId, { departmentId }));
-    const closed = await h.desk.createRequest(projectId, { departmentId });
-    await h.desk.close(projectId, closed.request_id, admin);
-    const hidden = await h.desk.createRequest(projectId, { departmentId: other });
-
-    const a = await connectAs(h, agent);
-    const snap = await subscribed(a, `/${projectId}/requests`);
-    assert.equal(snap.payload.method, 'CREATE');
-    assert.equal(snap.payload.seq, await h.desk.seq(projectId));
-    assert.equal(typeof snap.payload.epoch, 'string');
-    assert.deepEqual(
-      snap.payload.message.map((r: { request_id: string }) => r.request_id),
-      mine.slice(-5).reverse().map((r) => r.request_id),
-    );
-    const adm = await connectAs(h, admin);
-    const all = await subscribed(adm, `/${projectId}/requests`);
-    assert.deepEqual(
-      all.payload.message.map((r: { request_id: string }) => r.request_id),
-      [hidden, ...mine.slice(-4).reverse()].map((r) => r.request_id),
-    );
-    await a.close();
-    await adm.close();
-  });
-
-  test('a department change re-filters an agent’s live events without dropping the subscription', async () => {
-    const pu = w.pus.agentA;
-    const a = await connectAs(h, w.users.agentA);
-    await subscribed(a, requests());
-    await h.desk.setDepartments(w.projectId, pu, [w.depB]);
-    const inA = await h.desk.createRequest(w.projectId, { departmentId: w.depA });
-    await barrier(a, w.depB);
-    assert.deepEqual(about(a, requests(), inA.request_id), []);
-    assert.deepEqual(a.errors(), []);
-    await h.desk.setDepartments(w.projectId, pu, [w.depA]);
-    await barrier(a, w.depA);
-    await a.close();
-  });
-});
-
-describe('/P/requests/R and its messages', () => {
-  test('same rule: snapshot, live messages, DELETE when reassigned away, then nothing', async () => {
-    const r = await h.desk.createRequest(w.projectId, { departmentId: w.depA });
-    for (let i = 1; i <= 4; i++) await h.desk.message(w.projectId, r.request_id, w.users.agentA, `m${i}`);
-    const one = `/${w.projectId}/requests/${r.request_id}`;
-    const msgs = `${one}/messages`;
-    const a = await connectAs(h, w.users.agentA);
-    const b = await connectAs(h, w.users.agentB);
-    await subscribed(a, requests());
-    assert.equal((await subscribed(a, one)).payload.message.request_id, r.request_id);
-    const snap = await subscribed(a, msgs);
-    assert.deepEqual(snap.payload.message.map((m: { text: string }) => m.text), ['m2', 'm3', 'm4'], 'the newest 3, oldest first');
-    for (const topic of [one, msgs, `/${w.projectId}/requests/support-group-nope`]) {
-      const refused = await subscribed(b, topic);
-      assert.equal(refused.action, 'error');
-      assert.equal(refused.payload.code, 'SUBSCRIBE_FORBIDDEN', 'invisible and absent look the same');
-    }
-
-    await h.desk.message(w.projectId, r.request_id, w.users.agentA, 'm5');
-    await a.waitFor((f) => f.payload.topic === msgs && f.payload.message?.text === 'm5', 'live message m5');
-    await h.desk.assign(w.projectId, r.request_id, [w.users.agentB]);
-    await h.desk.message(w.projectId, r.request_id, w.users.agentB, 'secret');
-    await h.desk.updateRequest(w.projectId, r.request_id, { tags: ['secret'] });
-    await barrier(a, w.depA);
-
-    const ids = { _id: r._id, id: r._id, request_id: r.request_id };
-    assert.deepEqual(a.publishes(one).map((f) => [f.payload.method, f.payload.method === 'DELETE' ? f.payload.message : '']), [
-      ['CREATE', ''],
-      ['DELETE', ids],
-    ]);
-    const live = a.publishes(msgs).slice(1);
-    assert.deepEqual(live.map((f) => [f.payload.method, f.payload.message.text ?? f.payload.message]), [
-      ['CREATE', 'm5'],
-      ['DELETE', ids],
-    ]);
-    assert.ok(!JSON.stringify(a.frames).includes('secret'), 'no data of a request the agent may no longer see');
-
-    const nowB = await subscribed(b, msgs);
-    assert.equal(nowB.action, 'publish');
-    assert.deepEqual(nowB.payload.message.map((m: { text: string }) => m.text), ['m4', 'm5', 'secret']);
-    await a.close();
-    await b.close();
-  });
-});
-
-describe('who may subscribe', () => {
-  test('visitors, non-members and other projects are refused with SUBSCRIBE_FORBIDDEN; bad forms with TOPIC_INVALID', async () => {
-    const other = await h.desk.project('Other');
-    const visitor = await connectAs(h, w.users.visitor);
-    const outsider = await connectAs(h, w.users.outsider);
-    const admin = await connectAs(h, w.users.admin);
-    for (const [c, topic] of [
-      [visitor, requests()],
-      [visitor, `/${w.projectId}/project_users/users/${w.users.agentA}`],
-      [outsider, requests()],
-      [admin, `/${other.projectId}/requests`],
-      [admin, `/nonexistentproject/requests`],
-      [admin, `/${w.projectId}/metrics`],
-    ] as const) {
-      const f = await subscribed(c, topic);
-      assert.equal(f.action, 'error', topic);
-      assert.equal(f.payload.code, 'SUBSCRIBE_FORBIDDEN', topic);
-      assert.equal(f.payload.retryable, false);
-    }
-    const bad = await subscribed(admin, `/${w.projectId}/requests/x/y/z`);
-    assert.equal(bad.payload.code, 'TOPIC_INVALID');
-    for (const c of [visitor, outsider, admin]) await c.close();
-  });
-
-  test('project-user topics: who may hold them, and private fields only for owners, admins and oneself', async () => {
-    const a = await connectAs(h, w.users.agentA);
-    const sup = await connectAs(h, w.users.supervisor);
-    const admin = await connectAs(h, w.users.admin);
-    await h.desk.updateMember(w.projectId, w.pus.agentB, { last_ip: '10.1.2.3' });
-
-    const self = await subscribed(a, `/${w.projectId}/project_users/${w.pus.agentA}`);
-    assert.equal(self.payload.message._id, w.pus.agentA);
-    assert.equal(typeof self.payload.message.isBusy, 'boolean');
-    assert.equal((await subscribed(a, `/${w.projectId}/project_users/${w.pus.agentB}`)).payload.code, 'SUBSCRIBE_FORBIDDEN');
-    assert.equal((await subscribed(a, `/${w.projectId}/project_users`)).payload.code, 'SUBSCRIBE_FORBIDDEN');
-    const peer = await subscribed(a, `/${w.projectId}/project_users/users/${w.users.agentB}`);
-    assert.equal(peer.payload.message.uuid_user, w.users.agentB);
-    assert.ok(!('last_ip' in peer.payload.message) && !('attributes' in peer.payload.message));
-
-    assert.equal((await subscribed(sup, `/${w.projectId}/project_users/${w.pus.agentB}`)).payload.message._id, w.pus.agentB);
-    const list = await subscribed(sup, `/${w.projectId}/project_users`);
-    assert.deepEqual(
-      list.payload.message.map((pu: { role: string }) => pu.role).sort(),
-      ['admin', 'agent', 'agent', 'owner', 'supervisor'],
-      'members only, no visitors',
-    );
-    const full = await subscribed(admin, `/${w.projectId}/project_users/users/${w.users.agentB}`);
-    assert.equal(full.payload.message.last_ip, '10.1.2.3');
-
-    await h.desk.updateMember(w.projectId, w.pus.agentB, { user_available: false });
-    const live = await a.waitFor((f) => f.payload.topic === `/${w.projectId}/project_users/users/${w.users.agentB}` && f.payload.method === 'UPDATE', 'live UPDATE');
-    assert.equal(live.payload.message.user_available, false);
-    assert.ok(!('last_ip' in live.payload.message));
-    const liveAdmin = await admin.waitFor((f) => f.payload.method === 'UPDATE', 'admin live UPDATE');
-    assert.equal(liveAdmin.payload.message.last_ip, '10.1.2.3');
-    await sup.waitFor((f) => f.payload.topic === `/${w.projectId}/project_users` && f.payload.method === 'UPDATE', 'list UPDATE');
-    for (const c of [a, sup, admin]) await c.close();
-  });
-
-  test('a role change or removal drops the subscriptions no longer allowed, one error frame per topic', async () => {
-    const user = await h.desk.user('Dora');
-    const pu = await h.desk.member(w.projectId, user, 'supervisor', [w.depA]);
-    const c = await connectAs(h, user);
-    const list = `/${w.projectId}/project_users`;
-    const other = `/${w.projectId}/project_users/${w.pus.agentB}`;
-    for (const t of [requests(), list, other]) assert.equal((await subscribed(c, t)).action, 'publish');
-
-    await h.desk.updateMember(w.projectId, pu, { role: 'agent' });
-    await c.waitForCount((f) => f.action === 'error', 2, 'two dropped topics');
-    assert.deepEqual(c.errors().map((f) => [f.payload.topic, f.payload.code]).sort(), [
-      [list, 'SUBSCRIBE_FORBIDDEN'],
-      [other, 'SUBSCRIBE_FORBIDDEN'],
-    ]);
-    const hidden = await h.desk.createRequest(w.projectId, { departmentId: w.depB });
-    await barrier(c, w.depA);
-    assert.deepEqual(about(c, requests(), hidden.request_id), [], 'narrowed to an agent’s view');
-
-    await h.desk.removeMember(w.projectId, pu);
-    const dropped = await c.waitFor((f) => f.action === 'error' && f.payload.topic === requests(), 'requests dropped on removal');
-    assert.equal(dropped.payload.code, 'SUBSCRIBE_FORBIDDEN');
-    const seen = c.frames.length;
-    const watcher = await connectAs(h, w.users.admin);
-    await subscribed(watcher, requests());
-    await barrier(watcher, w.depA);
-    assert.equal(c.frames.length, seen, 'nothing more after removal');
-    assert.equal(c.closed, null, 'the connection stays open');
-    await c.close();
-    await watcher.close();
-  });
-});
+}

@@ -1,42 +1,24 @@
+import { createDesk, newRequestId, type Desk, type Person } from '../support/desk.js';
+import { expectStatus } from '../support/rest-client.js';
 import { TestClient } from './client.js';
 import type { Harness } from './harness.js';
 
-/** A project with an owner, an admin, a supervisor, two agents in two department pools and a visitor. */
-export interface World {
-  projectId: string;
-  /** Agent A's pool (the default department). */
-  depA: string;
-  /** Agent B's pool. */
-  depB: string;
-  users: { owner: string; admin: string; supervisor: string; agentA: string; agentB: string; visitor: string; outsider: string };
-  pus: { owner: string; admin: string; supervisor: string; agentA: string; agentB: string; visitor: string };
+export type { Desk, Person };
+
+/**
+ * The lead's REST desk: owner, admin, supervisor; agents A and B in the pooled default "Support" department,
+ * agent C in the assigned "Sales" department, agent D in none; visitors on demand.
+ */
+export function makeDesk(h: Harness): Promise<Desk> {
+  return createDesk(h.url);
 }
 
-export async function makeWorld(h: Harness): Promise<World> {
-  const { desk } = h;
-  const { projectId, departmentId: depA } = await desk.project('Acme');
-  const depB = await desk.department(projectId, 'Billing');
-  const users = {
-    owner: await desk.user('Olive'),
-    admin: await desk.user('Adam'),
-    supervisor: await desk.user('Sue'),
-    agentA: await desk.user('Alice'),
-    agentB: await desk.user('Bob'),
-    visitor: await desk.user('Vic'),
-    outsider: await desk.user('Otto'),
-  };
-  const pus = {
-    owner: await desk.member(projectId, users.owner, 'owner'),
-    admin: await desk.member(projectId, users.admin, 'admin'),
-    supervisor: await desk.member(projectId, users.supervisor, 'supervisor'),
-    agentA: await desk.member(projectId, users.agentA, 'agent', [depA]),
-    agentB: await desk.member(projectId, users.agentB, 'agent', [depB]),
-    visitor: await desk.member(projectId, users.visitor, 'guest'),
-  };
-  return { projectId, depA, depB, users, pus };
+/** Connects the way the Tiledesk dashboard does: `?token=` + the sign-in token `JWT <jwt>`, space and all. */
+export function connect(h: Harness, person: Pick<Person, 'token'>): Promise<TestClient> {
+  return TestClient.connect(`${h.wsUrl}?token=${person.token}`);
 }
 
-/** Connects as `userId` with the Tiledesk form `?token=JWT <jwt>`. */
+/** Connects as a user created by the fixtures, with a freshly issued token. */
 export async function connectAs(h: Harness, userId: string): Promise<TestClient> {
   return TestClient.connect(`${h.wsUrl}?token=${encodeURIComponent(`JWT ${await h.token(userId)}`)}`);
 }
@@ -46,4 +28,23 @@ export async function subscribed(c: TestClient, topic: string, extra: Record<str
   const from = c.frames.length;
   c.subscribe(topic, extra);
   return c.waitFor((f) => f.payload?.topic === topic && (f.action === 'error' || f.payload.method === 'CREATE'), `the snapshot of ${topic}`, { from });
+}
+
+/** A visitor's first message starts a request (routed by its department). Returns its request_id. */
+export async function startRequest(desk: Desk, visitor: Person, opts: { departmentid?: string; text?: string } = {}): Promise<string> {
+  const rid = newRequestId(desk.projectId);
+  expectStatus(await visitor.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: opts.text ?? 'Hello', ...opts }), 201);
+  return rid;
+}
+
+export async function post(desk: Desk, who: Person, rid: string, text: string): Promise<void> {
+  expectStatus(await who.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text }), 201);
+}
+
+export async function assign(desk: Desk, by: Person, rid: string, member: Person): Promise<void> {
+  expectStatus(await by.rest.post(`/${desk.projectId}/requests/${rid}/participants`, { member: member.userId }), 200);
+}
+
+export async function closeRequest(desk: Desk, by: Person, rid: string): Promise<void> {
+  expectStatus(await by.rest.put(`/${desk.projectId}/requests/${rid}/close`, { force: true }), 200);
 }
