@@ -22,8 +22,17 @@ export interface RealtimeGatewayDeps {
   logger: Logger;
 }
 
+export interface RealtimeGatewayStats {
+  connections: number;
+  /** Subscriptions held, queued or loading on all connections. */
+  subscriptions: number;
+  /** Projects the hub follows (has at least one subscriber in). */
+  projects: number;
+}
+
 export interface RealtimeGateway {
   readonly connectionCount: number;
+  stats(): RealtimeGatewayStats;
   /** Refuses new connections, closes every open one with 1001 and waits until they are gone. */
   close(): Promise<void>;
 }
@@ -95,6 +104,11 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
   return {
     get connectionCount() {
       return sessions.size;
+    },
+    stats() {
+      let subscriptions = 0;
+      for (const session of sessions) subscriptions += session.subscriptionCount;
+      return { connections: sessions.size, subscriptions, projects: hub.projectCount };
     },
     async close() {
       if (draining) return;
