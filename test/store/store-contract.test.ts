@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { migrate } from '../../src/store/migrate.js';
+import { pruneEvents, readEventsSince } from '../../src/store/events.js';
+import { findProject } from '../../src/store/projects.js';
+import { createDesk, newRequestId, type Desk } from '../support/desk.js';
+import { expectStatus } from '../support/rest-client.js';
+import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
+
+for (const kind of storeKinds()) {
+  describe(`store contract (${kind})`, () => {
+    let app: TestApp;
+    let desk: Desk;
+    before(async () => {
+      app = await startTestApp(kind);
+      desk = await createDesk(app.url);
+    });
+    after(() => app.closeAll());
+
+    test('migrations are recorded and a second run applies nothing', async () => {
+      assert.deepEqual(await migrate(app.db), []);
+      const rows = await app.db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version');
+      assert.deepEqual(rows.map((r) => r.version), ['001_init.sql']);
+    });
+
+    test('50 concurrent writes get 50 unique, gap-free seq values, never visible out of order', async () => {
+      const rid = newRequestId(desk.projectId);
+      expectStatus(await desk.owner.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'start' }), 201);
+      const start = (await findProject(app.db, desk.projectId))!.seq;
+
+      // A reader polls the outbox while the writes run: if any commit made seq N visible before N-1, it sees a hole.
+      let writing = true;
+      const holes: number[][] = [];
+      const reader = (async () => {
+        while (writing) {
+          const rows = await app.db.query<{ seq: number }>('SELECT seq FROM events WHERE project_id = $1 AND seq > $2 ORDER BY seq', [desk.projectId, start]);
+          const seqs = rows.map((r) => Number(r.seq));
+          if (seqs.some((s, i) => s !== start + 1 + i)) holes.push(seqs);
+          // PGlite answers in microtasks: yield so the HTTP writes get the event loop too.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      const writes = Array.from({ length: 50 }, (_, i) => desk.owner.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: `message ${i}` }));
+      const responses = await Promise.all(writes);
+      writing = false;
+      await reader;
+
+      for (const r of responses) expectStatus(r, 201);
+      const events = await readEventsSince(app.db, desk.projectId, start);
+      assert.equal(events.length, 50);
+      assert.deepEqual(events.map((e) => e.seq), Array.from({ length: 50 }, (_, i) => start + 1 + i));
+      assert.equal(new Set(events.map((e) => e.entityId)).size, 50, 'one event per message');
+      assert.equal((await findProject(app.db, desk.projectId))!.seq, start + 50);
+      assert.deepEqual(holes, [], 'no reader ever saw a later seq committed before an earlier one');
+      // Messages carry the seq of their event, so their order is the commit order.
+      const messages = expectStatus(await desk.owner.rest.get(`/${desk.projectId}/requests/${rid}/messages`), 200);
+      assert.equal(messages.length, 51);
+    });
+
+    test('events older than the retention are pruned and the project remembers how far history is gone', async () => {
+      const rid = newRequestId(desk.projectId);
+      expectStatus(await desk.owner.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'old news' }), 201);
+      const { seq } = (await findProject(app.db, desk.projectId))!;
+      await app.db.query(`UPDATE events SET created_at = now() - interval '2 days' WHERE project_id = $1`, [desk.projectId]);
+      const pruned = await pruneEvents(app.db, new Date(Date.now() - 24 * 3600 * 1000));
+      assert.ok(pruned >= 1);
+      assert.deepEqual(await readEventsSince(app.db, desk.projectId, 0), []);
+      const project = (await findProject(app.db, desk.projectId))!;
+      assert.equal(Number(project.pruned_through), seq);
+      expectStatus(await desk.owner.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'new news' }), 201);
+      assert.deepEqual((await readEventsSince(app.db, desk.projectId, 0)).map((e) => e.seq), [seq + 1], 'numbering continues after pruning');
+    });
+  });
+}
