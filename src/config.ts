@@ -117,7 +117,10 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonl
       return 0;
     }
     const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-    return Number(m[1]) * unit;
+    const ms = Number(m[1]) * unit;
+    // Zero would prune in a tight loop or drop all history at once.
+    if (ms < 1000) problems.push(`${name} must be at least 1s, got "${text}"`);
+    return ms;
   };
   const url = (name: string, protocols: string[]): string | null => {
     const value = raw(name);

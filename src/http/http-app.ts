@@ -27,7 +27,10 @@ export function buildHttpApp(deps: RouteDeps & { db: Db }, options: HttpOptions)
     // Tokens may travel in query strings (Realtime API); keep URLs out of request logs.
     logController: new LogController({ disableRequestLogging: true }),
     // Tiledesk clients call paths with and without a trailing slash.
-    routerOptions: { ignoreTrailingSlash: true },
+    // Ids may be 128 characters; the router's default limit (100) would refuse them with its own error shape.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    // Malformed URLs are refused by the router before any route: give them the catalogue's shape too.
+    frameworkErrors: (error, _request, reply) => sendError(reply, error),
   });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');

@@ -27,7 +27,7 @@ function invalid(message: string, topic?: string): DeskwireError {
 }
 
 export function decodeClientFrame(text: string, limits: DecodeLimits = defaultDecodeLimits): ClientFrame | DeskwireError {
-  if (utf8Length(text, limits.maxBytes) > limits.maxBytes) return new DeskwireError('FRAME_TOO_LARGE');
+  if (exceedsUtf8Bytes(text, limits.maxBytes)) return new DeskwireError('FRAME_TOO_LARGE');
   // JSON.parse has no depth limit of its own; refuse deep nesting before building anything.
   if (nestingExceeds(text, limits.maxDepth)) return invalid(`The frame nests deeper than ${limits.maxDepth} levels.`);
   let parsed: unknown;
@@ -88,11 +88,13 @@ function decodeSubscribe(p: Json): ClientFrame | DeskwireError {
   return frame;
 }
 
-/** UTF-8 length of `text`, counting no further than just past `stopAbove`. */
-export function utf8Length(text: string, stopAbove = Number.POSITIVE_INFINITY): number {
-  if (text.length * 3 <= stopAbove) return text.length; // cannot exceed: skip the count
+/** Whether `text` takes more than `maxBytes` bytes in UTF-8, counting only as far as needed. */
+export function exceedsUtf8Bytes(text: string, maxBytes: number): boolean {
+  // A UTF-16 unit is 1 to 3 bytes in UTF-8 (a surrogate pair, two units, is 4): most frames need no count.
+  if (text.length > maxBytes) return true;
+  if (text.length * 3 <= maxBytes) return false;
   let bytes = 0;
-  for (let i = 0; i < text.length && bytes <= stopAbove; i++) {
+  for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) bytes += 1;
     else if (c < 0x800) bytes += 2;
@@ -100,8 +102,9 @@ export function utf8Length(text: string, stopAbove = Number.POSITIVE_INFINITY): 
       bytes += 4;
       i++;
     } else bytes += 3;
+    if (bytes > maxBytes) return true;
   }
-  return bytes;
+  return false;
 }
 
 /** True when arrays/objects nest deeper than `maxDepth`, brackets inside strings not counted. */

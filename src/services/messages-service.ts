@@ -2,10 +2,11 @@ import { DeskwireError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Message } from '../domain/message.js';
 import { MessageStatus } from '../domain/message.js';
+import { RequestStatus } from '../domain/request.js';
 import { isMember } from '../domain/roles.js';
 import { getDefaultDepartment, getDepartment } from '../store/departments.js';
 import { upsertLead } from '../store/leads.js';
-import { insertMessage, listMessages, updateMessageStatus } from '../store/messages.js';
+import { getMessage, insertMessage, listMessages, updateMessageStatus } from '../store/messages.js';
 import { nextTicketId } from '../store/projects.js';
 import { adjustAssignedCount } from '../store/project-users.js';
 import { getRequest, insertRequest, scopeOf, updateRequest } from '../store/requests.js';
@@ -78,8 +79,10 @@ export class MessagesService {
     return writeProject(this.deps, projectId, async ({ tx, outbox }) => {
       const m = await requireMembership(tx, projectId, actor);
       const request = await visibleRequest(tx, projectId, requestId, m);
-      const message = await updateMessageStatus(tx, projectId, messageId, status);
-      if (!message || message.request_id !== requestId) throw new DeskwireError('NOT_FOUND', 'No such message.');
+      const current = await getMessage(tx, projectId, messageId);
+      if (!current || current.request_id !== requestId) throw new DeskwireError('NOT_FOUND', 'No such message.');
+      if (status < current.status) throw new DeskwireError('CONFLICT', `A message's status only moves forward (it is ${current.status}).`);
+      const message = (await updateMessageStatus(tx, projectId, messageId, status))!;
       emitMessage(outbox, request, message, 'UPDATE');
       return message;
     });
@@ -98,7 +101,10 @@ export class MessagesService {
       fullname: `${user.firstname} ${user.lastname}`.trim(),
       email: user.email,
     });
-    const routing = await routeNewRequest(tx, projectId, department);
+    // A desk member who opens a conversation takes part in it; a visitor's request is routed.
+    const routing = isMember(m.viewer.role)
+      ? { status: RequestStatus.ASSIGNED, agents: [m.viewer.userId] }
+      : await routeNewRequest(tx, projectId, department);
     await insertRequest(tx, {
       id: newId(),
       projectId,

@@ -13,15 +13,19 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
+/** False for a wrong password and for any stored value that is not a well-formed hash of ours: never throws. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, key] = stored.split('$');
-  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !key) return false;
+  const [scheme, n, r, p, salt, key, ...extra] = stored.split('$');
+  if (scheme !== 'scrypt' || extra.length > 0 || !salt || !key) return false;
+  const cost = { N: Number(n), r: Number(r), p: Number(p) };
+  // Only the parameters we issue: a corrupt row must not turn into a huge allocation or an empty comparison.
+  if (cost.N !== params.N || cost.r !== params.r || cost.p !== params.p) return false;
   const expected = Buffer.from(key, 'base64');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: params.maxmem,
-  });
-  return timingSafeEqual(actual, expected);
+  if (expected.length !== KEY_LENGTH) return false;
+  try {
+    const actual = await scrypt(password, Buffer.from(salt, 'base64'), KEY_LENGTH, { ...cost, maxmem: params.maxmem });
+    return timingSafeEqual(actual, expected);
+  } catch {
+    return false;
+  }
 }

@@ -37,6 +37,8 @@ export class ProjectUsersService {
   /** The caller's own availability and status text. */
   async updateSelf(actor: Actor, projectId: string, patch: { user_available?: boolean; profileStatus?: string }): Promise<ProjectUser> {
     const { projectUser: me } = await requireMembership(this.deps.db, projectId, actor);
+    // Availability is a desk setting: it means nothing for a visitor.
+    if (!isMember(me.role)) throw new DeskwireError('FORBIDDEN');
     return this.write(projectId, me._id, patch);
   }
 

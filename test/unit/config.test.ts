@@ -125,9 +125,18 @@ test('URLs must be valid and use the right scheme', () => {
   assert.equal(load({ DATABASE_URL: 'postgresql://db/x' }).databaseUrl, 'postgresql://db/x');
 });
 
+test('durations under one second are refused: zero would prune in a tight loop or drop all history', () => {
+  assert.throws(() => load({ EVENT_RETENTION: '0s', EVENT_PRUNE_INTERVAL: '999ms' }), (error: ConfigError) => {
+    assert.equal(error.problems.length, 2, error.message);
+    assert.match(error.message, /EVENT_RETENTION must be at least 1s/);
+    assert.match(error.message, /EVENT_PRUNE_INTERVAL must be at least 1s/);
+    return true;
+  });
+});
+
 test('durations parse with ms, s, m, h and d suffixes', () => {
   const cases: [string, number][] = [
-    ['500ms', 500],
+    ['1500ms', 1500],
     ['90s', 90_000],
     ['10m', 600_000],
     ['24h', 86_400_000],

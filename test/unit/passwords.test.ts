@@ -48,9 +48,8 @@ test('a stored hash that is not ours returns false', async () => {
 });
 
 // A corrupt stored hash must fail closed with `false` (sign-in answers SIGNIN_FAILED), never throw (which becomes
-// INTERNAL) and never accept. Today verifyPassword throws on bad scrypt parameters, and an empty or undecodable key
-// makes it compare two empty buffers and accept ANY password. Reported to the lead; drop `todo` once fixed.
-test('a corrupt scrypt hash fails closed: false, not a throw and not a match', { todo: 'passwords.ts: verifyPassword throws on bad N and accepts any password when the key decodes empty' }, async () => {
+// INTERNAL) and never accept: an empty key once compared two empty buffers and accepted any password.
+test('a corrupt scrypt hash fails closed: false, not a throw and not a match', async () => {
   const [, , , , salt, key] = (await hashPassword('pw')).split('$');
   const corrupt = [
     `scrypt$abc$8$1$${salt}$${key}`, // N not a number
