@@ -31,6 +31,7 @@ export class ProjectChannel {
     private readonly db: Queryable,
     private readonly logger: Logger,
     private readonly onEmpty: (channel: ProjectChannel) => void,
+    private readonly retryDelaysMs: readonly number[] = FILL_RETRY_DELAYS_MS,
   ) {}
 
   addSubscription(sub: Subscription): void {
@@ -116,7 +117,7 @@ export class ProjectChannel {
       try {
         return await readEventRange(this.db, this.projectId, from, to);
       } catch (error) {
-        const delay = FILL_RETRY_DELAYS_MS[attempt];
+        const delay = this.retryDelaysMs[attempt];
         if (delay === undefined || this.closed) {
           this.logger.error({ projectId: this.projectId, err: String(error) }, 'realtime: reading the outbox failed');
           return null;

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { DeskwireError } from '../../src/domain/errors.js';
+import { parseTopic } from '../../src/domain/topics.js';
+import type { ProjectEvent } from '../../src/events/event.js';
+import { ProjectChannel } from '../../src/realtime/project-channel.js';
+import { Member, Subscription, type Subscriber } from '../../src/realtime/subscription.js';
+import type { Queryable } from '../../src/store/db.js';
+
+const P = 'p1';
+const scope = { departmentId: 'd', agents: [], requesterUserId: null };
+const event = (seq: number): ProjectEvent => ({
+  projectId: P,
+  seq,
+  epoch: 'e',
+  kind: 'request',
+  method: 'UPDATE',
+  entityId: 'r1',
+  requestId: 'r1',
+  scope,
+  prevScope: scope,
+  data: { _id: 'x', request_id: 'r1', status: 100, n: seq },
+  createdAt: new Date().toISOString(),
+});
+
+/** The outbox as `readEventRange` reads it: rows with seq in (from, to]. */
+function outbox(seqs: number[], fail = false): Queryable & { reads: [number, number][] } {
+  const reads: [number, number][] = [];
+  return {
+    reads,
+    async query<T>(_sql: string, params: readonly unknown[] = []): Promise<T[]> {
+      const [, from, to] = params as [string, number, number];
+      reads.push([from, to]);
+      if (fail) throw new Error('store down');
+      return seqs
+        .filter((s) => s > from && s <= to)
+        .map((s) => {
+          const e = event(s);
+          return { ...e, project_id: P, entity_id: e.entityId, request_id: e.requestId, prev_scope: e.prevScope, created_at: e.createdAt } as T;
+        });
+    },
+  };
+}
+
+class Recorder implements Subscriber {
+  seqs: number[] = [];
+  dropped: string[] = [];
+  send(frame: Buffer): void {
+    this.seqs.push(JSON.parse(frame.toString()).payload.seq);
+  }
+  accessChanged(): void {}
+  drop(sub: Subscription, error: DeskwireError): void {
+    this.dropped.push(`${sub.topic} ${error.code}`);
+  }
+}
+
+function liveSub(channel: ProjectChannel, rec: Recorder, lastSeq: number): Subscription {
+  const topic = `/${P}/requests/r1`;
+  const sub = new Subscription(rec, topic, parseTopic(topic)!, undefined, undefined);
+  const member = new Member(rec, P, 'u1');
+  member.update({ userId: 'u1', role: 'admin', departmentIds: [], active: true }, 0);
+  sub.member = member;
+  sub.scope = scope;
+  sub.state = 'loading';
+  channel.addSubscription(sub);
+  sub.state = 'live';
+  sub.lastSeq = lastSeq;
+  return sub;
+}
+
+test('a subscription joining a channel that has seen nothing is covered from where the stream starts', () => {
+  const channel = new ProjectChannel(P, outbox([]), silent, () => {});
+  const rec = new Recorder();
+  const topic = `/${P}/requests`;
+  const sub = new Subscription(rec, topic, parseTopic(topic)!, undefined, undefined);
+  sub.state = 'loading';
+  channel.addSubscription(sub);
+  assert.equal(sub.coveredFrom, null);
+  channel.offer(event(10));
+  assert.equal(sub.coveredFrom, 9, 'the buffer holds everything after 9; a snapshot older than that reads the rest from the outbox');
+  assert.deepEqual(sub.buffer.map((e) => e.seq), [10]);
+  const later = new Subscription(rec, topic, parseTopic(topic)!, undefined, undefined);
+  channel.addSubscription(later);
+  assert.equal(later.coveredFrom, 10);
+});
+
+test('a gap is filled from the outbox before anything newer; late and repeated events are dropped', async () => {
+  const store = outbox([6, 7, 8]);
+  const channel = new ProjectChannel(P, store, silent, () => {});
+  channel.establish(5);
+  const rec = new Recorder();
+  liveSub(channel, rec, 5);
+  channel.offer(event(8));
+  channel.offer(event(9)); // arrives while the gap is being filled
+  await until(() => rec.seqs.length === 4);
+  channel.offer(event(7));
+  channel.offer(event(9));
+  channel.offer(event(10));
+  assert.deepEqual(rec.seqs, [6, 7, 8, 9, 10]);
+  assert.deepEqual(store.reads, [[5, 7]]);
+});
+
+test('when the outbox cannot be read, the project’s subscriptions end with a retryable error instead of silently missing events', async () => {
+  const channel = new ProjectChannel(P, outbox([], true), silent, () => {}, [1]);
+  channel.establish(5);
+  const rec = new Recorder();
+  liveSub(channel, rec, 5);
+  channel.offer(event(8));
+  await until(() => rec.dropped.length === 1);
+  assert.deepEqual(rec.dropped, [`/${P}/requests/r1 STORE_UNAVAILABLE`]);
+});
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+async function until(check: () => boolean, timeoutMs = 1000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
