@@ -5,6 +5,7 @@
  * and the outbox the way services write them (`fixtures.ts`).
  */
 import type { Config } from '../../src/config.js';
+import type { Db } from '../../src/store/db.js';
 import { attachRealtimeGateway, type RealtimeGateway } from '../../src/realtime/gateway.js';
 import type { Logger } from '../../src/realtime/logger.js';
 import { findUserById } from '../../src/store/users.js';
@@ -19,8 +20,50 @@ export interface LogEntry {
   message: string;
 }
 
+/**
+ * Holds the gateway's snapshot transactions after they commit, so a test can write events exactly while a
+ * subscription is between its snapshot read and going live (PGlite's serialized transactions never interleave there).
+ */
+export class SnapshotGate {
+  private gate: Promise<void> | null = null;
+  private open: () => void = () => {};
+  private arrive: () => void = () => {};
+  /** Resolves once a snapshot transaction has committed and is waiting at the gate. */
+  arrived: Promise<void> = Promise.resolve();
+
+  hold(): void {
+    this.gate = new Promise((resolve) => (this.open = resolve));
+    this.arrived = new Promise((resolve) => (this.arrive = resolve));
+  }
+
+  release(): void {
+    this.gate = null;
+    this.open();
+  }
+
+  wrap(db: Db): Db {
+    return {
+      kind: db.kind,
+      query: (sql, params) => db.query(sql, params),
+      exec: (sql) => db.exec(sql),
+      close: () => db.close(),
+      transaction: async (fn) => {
+        const result = await db.transaction(fn);
+        const gate = this.gate;
+        if (gate !== null) {
+          this.arrive();
+          await gate;
+        }
+        return result;
+      },
+    };
+  }
+}
+
 export interface Harness {
   kind: StoreKind;
+  /** The gateway's view of the store passes through this gate (open unless a test holds it). */
+  snapshots: SnapshotGate;
   app: TestApp;
   config: Config;
   gateway: RealtimeGateway;
@@ -42,10 +85,13 @@ export async function startHarness(kind: StoreKind = 'pglite', env: Record<strin
   const logs: LogEntry[] = [];
   const log = (level: keyof Logger) => (fields: Record<string, unknown>, message: string) => void logs.push({ level, fields, message });
   const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-  const gateway = attachRealtimeGateway(app.server, { config: app.config, db: app.db, bus: app.bus, tokens: app.tokens, logger });
+  const snapshots = new SnapshotGate();
+  const db = snapshots.wrap(app.db);
+  const gateway = attachRealtimeGateway(app.server, { config: app.config, db, bus: app.bus, tokens: app.tokens, logger });
   const origin = app.url.replace(/^http/, 'ws');
   return {
     kind,
+    snapshots,
     app,
     config: app.config,
     gateway,

@@ -169,6 +169,49 @@ for (const kind of storeKinds()) {
       await c.close();
     });
 
+    test('events committed while a snapshot is on its way are sent after it, once; older ones are not sent again', async () => {
+      const { projectId, departmentId } = await h.desk.project('In flight');
+      const admin = await h.desk.user('Ivy');
+      await h.desk.member(projectId, admin, 'admin');
+      const r = await h.desk.createRequest(projectId, { departmentId });
+      const old = await h.desk.updateRequest(projectId, r.request_id, { tags: ['old'] });
+      const topic = `/${projectId}/requests/${r.request_id}`;
+      const c = await connectAs(h, admin);
+      h.snapshots.hold();
+      c.subscribe(topic);
+      await h.snapshots.arrived; // read at seq S, not sent yet
+      await h.app.bus.publish(old); // a late duplicate from before S
+      const during = [];
+      for (const tag of ['a', 'b', 'c']) during.push(...(await h.desk.updateRequest(projectId, r.request_id, { tags: [tag] })));
+      h.snapshots.release();
+      await c.waitFor((f) => f.payload.message?.tags?.[0] === 'c', 'the last event');
+      const frames = c.publishes(topic);
+      assert.deepEqual(frames.map((f) => [f.payload.method, f.payload.message.tags[0], f.payload.seq]), [
+        ['CREATE', 'old', old[0]!.seq],
+        ...during.map((e) => ['UPDATE', (e.data.tags as string[])[0], e.seq]),
+      ]);
+      await c.close();
+    });
+
+    test('a snapshot older than what the hub buffered is completed from the outbox', async () => {
+      const { projectId, departmentId } = await h.desk.project('Catch-up');
+      const admin = await h.desk.user('Cal');
+      await h.desk.member(projectId, admin, 'admin');
+      const r = await h.desk.createRequest(projectId, { departmentId });
+      const topic = `/${projectId}/requests/${r.request_id}`;
+      const c = await connectAs(h, admin);
+      h.snapshots.hold();
+      c.subscribe(topic);
+      await h.snapshots.arrived;
+      // The first event this project's channel ever sees is S+2: S+1 never came over the bus.
+      const unseen = await h.desk.updateRequest(projectId, r.request_id, { tags: ['unseen'] }, { publish: false });
+      const seen = await h.desk.updateRequest(projectId, r.request_id, { tags: ['seen'] });
+      h.snapshots.release();
+      await c.waitFor((f) => f.payload.message?.tags?.[0] === 'seen', 'the published event');
+      assert.deepEqual(c.publishes(topic).map((f) => f.payload.seq), [unseen[0]!.seq - 1, unseen[0]!.seq, seen[0]!.seq]);
+      await c.close();
+    });
+
     test('an event of one project reaches no subscriber of another', async () => {
       const p1 = await h.desk.project('One');
       const p2 = await h.desk.project('Two');
