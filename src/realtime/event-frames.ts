@@ -1,6 +1,8 @@
+import type { ProjectUser } from '../domain/project.js';
 import type { ProjectEvent } from '../events/event.js';
 import { encodeServerFrame } from '../protocol/codec.js';
-import { tombstone, withoutPrivate, type Delivery } from './topic-rules.js';
+import { publicView } from '../services/project-users-service.js';
+import { tombstone, type Delivery } from './topic-rules.js';
 
 /**
  * The encoded `publish` frames of one event, built lazily and shared: each distinct (topic, method, body) is
@@ -16,7 +18,7 @@ export class EventFrames {
     let frame = this.frames.get(key);
     if (frame === undefined) {
       const e = this.event;
-      const message = d.body === 'full' ? e.data : d.body === 'public' ? withoutPrivate(e.data) : tombstone(e);
+      const message = d.body === 'full' ? e.data : d.body === 'public' ? publicView(e.data as unknown as ProjectUser) : tombstone(e);
       frame = Buffer.from(encodeServerFrame({ action: 'publish', payload: { topic, method: d.method, message, seq: e.seq, epoch: e.epoch } }));
       this.frames.set(key, frame);
     }

@@ -5,7 +5,7 @@ import { readEventRange } from '../store/events.js';
 import { EventFrames } from './event-frames.js';
 import type { Logger } from './logger.js';
 import type { Member, Subscription } from './subscription.js';
-import { eventUserId, topicKeys, viewerOf } from './topic-rules.js';
+import { eventUserId, topicKeys, viewerOfEvent } from './topic-rules.js';
 
 /** Waits before re-reading the outbox after a failed gap fill. */
 const FILL_RETRY_DELAYS_MS = [100, 500, 2000];
@@ -133,7 +133,7 @@ export class ProjectChannel {
         // The viewer changes before the event is routed, so a demoted member does not receive it.
         const members = this.members.get(eventUserId(e) ?? '');
         if (members !== undefined) {
-          const viewer = e.method === 'DELETE' ? null : viewerOf(e.data);
+          const viewer = viewerOfEvent(e);
           for (const member of members) member.update(viewer, e.seq);
         }
       }

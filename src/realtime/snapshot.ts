@@ -3,13 +3,14 @@ import { isMember, isSupervising, memberRoles } from '../domain/roles.js';
 import type { Topic } from '../domain/topics.js';
 import { canSeeRequest, type RequestScope, type Viewer } from '../domain/visibility.js';
 import type { ProjectEvent } from '../events/event.js';
+import { viewerOf } from '../services/context.js';
 import type { Db, Queryable } from '../store/db.js';
 import { readEventRange } from '../store/events.js';
 import { listMessages } from '../store/messages.js';
 import { getProjectUser, getProjectUserByUser, listProjectUsers } from '../store/project-users.js';
 import { findProject, type ProjectRow } from '../store/projects.js';
 import { getRequest, listRequests, scopeOf } from '../store/requests.js';
-import { touches, viewerOf } from './topic-rules.js';
+import { touches } from './topic-rules.js';
 
 /** A resume further back than this many events gets a fresh snapshot instead: it is cheaper and as correct. */
 export const REPLAY_MAX_EVENTS = 10_000;
@@ -52,7 +53,8 @@ export async function loadTopic(db: Db, topic: string, parsed: Topic, userId: st
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     const project = await findProject(tx, parsed.projectId);
     if (project === null) throw forbidden();
-    const viewer = viewerOf(await getProjectUserByUser(tx, project.id, userId));
+    const pu = await getProjectUserByUser(tx, project.id, userId);
+    const viewer = pu && viewerOf(pu);
     if (viewer === null || !viewer.active || !isMember(viewer.role)) throw forbidden();
     const seq = Number(project.seq);
     const replay = canReplay(project, opts);

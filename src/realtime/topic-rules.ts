@@ -10,6 +10,8 @@ import type { Topic } from '../domain/topics.js';
 import { canSeeRequest, type RequestScope, type Viewer } from '../domain/visibility.js';
 import type { ProjectEvent } from '../events/event.js';
 import type { PublishMethod } from '../protocol/frames.js';
+import { viewerOf } from '../services/context.js';
+import { publicView } from '../services/project-users-service.js';
 import { scopeOf } from '../store/requests.js';
 
 /** `full` is the entity as stored in the event, `public` without private fields, `tombstone` ids only. */
@@ -29,14 +31,9 @@ export interface RuleTarget {
   targetUserId: string | null;
 }
 
-/** The project-user fields only owners, admins and the person themselves may read. */
-type PrivateFields = 'last_ip' | 'attributes';
-
-/** What the Realtime API knows about a viewer from their project-user row or a project_user event. */
-export function viewerOf(pu: Pick<ProjectUser, 'uuid_user' | 'role' | 'departments' | 'status'> | Record<string, unknown> | null): Viewer | null {
-  if (pu === null || typeof pu.uuid_user !== 'string' || !isRole(pu.role)) return null;
-  const departments = Array.isArray(pu.departments) ? pu.departments.filter((d): d is string => typeof d === 'string') : [];
-  return { userId: pu.uuid_user, role: pu.role, departmentIds: departments, active: pu.status === 'active' };
+/** The viewer a project_user event describes: null when the project user was removed. */
+export function viewerOfEvent(e: ProjectEvent): Viewer | null {
+  return e.method === 'DELETE' ? null : viewerOf(e.data as unknown as ProjectUser);
 }
 
 export function sameViewer(a: Viewer | null, b: Viewer | null): boolean {
@@ -154,11 +151,6 @@ export function decide(sub: RuleTarget, viewer: Viewer | null, e: ProjectEvent):
   }
 }
 
-export function withoutPrivate<T extends Record<string, unknown>>(pu: T): Omit<T, PrivateFields> {
-  const { last_ip: _ip, attributes: _attributes, ...rest } = pu;
-  return rest;
-}
-
 /** The ids a DELETE carries, and nothing else. */
 export function tombstone(e: ProjectEvent): Record<string, unknown> {
   switch (e.kind) {
@@ -185,13 +177,11 @@ export function shapeSnapshot(sub: RuleTarget, viewer: Viewer, message: unknown)
     }
     case 'project_user':
     case 'project_user_by_user': {
-      const pu = message as ProjectUser & Record<string, unknown>;
-      return projectUserBody(viewer, pu.uuid_user) === 'full' ? pu : withoutPrivate(pu);
+      const pu = message as ProjectUser;
+      return projectUserBody(viewer, pu.uuid_user) === 'full' ? pu : publicView(pu);
     }
     case 'project_users':
-      return (message as (ProjectUser & Record<string, unknown>)[]).map((pu) =>
-        projectUserBody(viewer, pu.uuid_user) === 'full' ? pu : withoutPrivate(pu),
-      );
+      return (message as ProjectUser[]).map((pu) => (projectUserBody(viewer, pu.uuid_user) === 'full' ? pu : publicView(pu)));
     default:
       return message;
   }

@@ -160,7 +160,7 @@ for (const kind of storeKinds()) {
     });
 
     test('project-user topics: who may hold them; last_ip and attributes only for owners, admins and oneself', async () => {
-      await h.app.db.query('UPDATE project_users SET last_ip = $1 WHERE id = $2', ['10.1.2.3', d.agentB.projectUserId]);
+      await h.app.db.query(`UPDATE project_users SET last_ip = $1, attributes = '{"note":"private"}' WHERE id = $2`, ['10.1.2.3', d.agentB.projectUserId]);
       const [a, sup, admin] = await Promise.all([connect(h, d.agentA), connect(h, d.supervisor), connect(h, d.admin)]);
       const pu = (id: string) => `/${d.projectId}/project_users/${id}`;
       const byUser = `/${d.projectId}/project_users/users/${d.agentB.userId}`;
@@ -173,17 +173,18 @@ for (const kind of storeKinds()) {
       assert.equal((await subscribed(a, list)).payload.code, 'SUBSCRIBE_FORBIDDEN');
       const peer = (await subscribed(a, byUser)).payload.message;
       assert.equal(peer.uuid_user, d.agentB.userId);
-      assert.ok(!('last_ip' in peer) && !('attributes' in peer), 'private fields stripped');
+      assert.deepEqual([peer.last_ip, peer.attributes], [null, {}], 'private fields withheld, as over REST');
       assert.equal((await subscribed(sup, pu(d.agentB.projectUserId))).payload.message._id, d.agentB.projectUserId);
       const all = await subscribed(sup, list);
       assert.deepEqual(all.payload.message.map((p: { role: string }) => p.role).sort(), ['admin', 'agent', 'agent', 'agent', 'agent', 'owner', 'supervisor']);
-      assert.equal((await subscribed(admin, byUser)).payload.message.last_ip, '10.1.2.3');
+      const full = (await subscribed(admin, byUser)).payload.message;
+      assert.deepEqual([full.last_ip, full.attributes], ['10.1.2.3', { note: 'private' }]);
 
       expectStatus(await d.agentB.rest.put(`/${d.projectId}/project_users`, { user_available: false }), 200);
       const isUpdate = (topic: string) => (f: Frame) => f.payload.topic === topic && f.payload.method === 'UPDATE';
       const live = await a.waitFor(isUpdate(byUser), 'live UPDATE for A');
       assert.equal(live.payload.message.user_available, false);
-      assert.ok(!('last_ip' in live.payload.message));
+      assert.equal(live.payload.message.last_ip, null);
       assert.equal((await admin.waitFor(isUpdate(byUser), 'live UPDATE for admin')).payload.message.last_ip, '10.1.2.3');
       await sup.waitFor(isUpdate(list), 'list UPDATE');
       await sup.waitFor(isUpdate(pu(d.agentB.projectUserId)), 'PU UPDATE');
