@@ -34,6 +34,16 @@ for (const kind of storeKinds()) {
     after(() => h.close());
     const requests = () => `/${d.projectId}/requests`;
 
+    /** A project of its own (so its hub channel starts fresh), one admin, one request: the topic of that request. */
+    async function soloRequest(name: string) {
+      const { projectId, departmentId } = await h.desk.project(name);
+      const admin = await h.desk.user(name);
+      await h.desk.member(projectId, admin, 'admin');
+      const r = await h.desk.createRequest(projectId, { departmentId });
+      const update = (tag: string, opts?: { publish: false }) => h.desk.updateRequest(projectId, r.request_id, { tags: [tag] }, opts);
+      return { topic: `/${projectId}/requests/${r.request_id}`, update, client: await connectAs(h, admin) };
+    }
+
     test('200 concurrent changes with a subscriber joining midway: snapshot + live events, none missing, none twice', async () => {
       const rids: string[] = [];
       for (let i = 0; i < 20; i++) rids.push(await startRequest(d, visitor));
@@ -149,19 +159,14 @@ for (const kind of storeKinds()) {
     });
 
     test('events the bus lost or delivered out of order are filled from the outbox, in order, without duplicates', async () => {
-      const { projectId, departmentId } = await h.desk.project('Faults');
-      const admin = await h.desk.user('Fay');
-      await h.desk.member(projectId, admin, 'admin');
-      const r = await h.desk.createRequest(projectId, { departmentId });
-      const c = await connectAs(h, admin);
-      await subscribed(c, `/${projectId}/requests/${r.request_id}`);
-      const lost = await h.desk.updateRequest(projectId, r.request_id, { tags: ['lost'] }, { publish: false });
-      const late1 = await h.desk.updateRequest(projectId, r.request_id, { tags: ['late-1'] }, { publish: false });
-      const late2 = await h.desk.updateRequest(projectId, r.request_id, { tags: ['late-2'] }, { publish: false });
+      const { topic, update, client: c } = await soloRequest('Faults');
+      await subscribed(c, topic);
+      const lost = await update('lost', { publish: false });
+      const late1 = await update('late-1', { publish: false });
+      const late2 = await update('late-2', { publish: false });
       await h.app.bus.publish(late2); // arrives first: 'lost' and 'late-1' are read from the outbox
       await h.app.bus.publish(late1); // a duplicate by now
-      await h.desk.updateRequest(projectId, r.request_id, { tags: ['on-time'] });
-      const topic = `/${projectId}/requests/${r.request_id}`;
+      await update('on-time');
       await c.waitFor((f) => f.payload.message?.tags?.[0] === 'on-time', 'the on-time event');
       const live = c.publishes(topic).slice(1);
       assert.deepEqual(live.map((f) => f.payload.message.tags[0]), ['lost', 'late-1', 'late-2', 'on-time']);
@@ -170,23 +175,17 @@ for (const kind of storeKinds()) {
     });
 
     test('events committed while a snapshot is on its way are sent after it, once; older ones are not sent again', async () => {
-      const { projectId, departmentId } = await h.desk.project('In flight');
-      const admin = await h.desk.user('Ivy');
-      await h.desk.member(projectId, admin, 'admin');
-      const r = await h.desk.createRequest(projectId, { departmentId });
-      const old = await h.desk.updateRequest(projectId, r.request_id, { tags: ['old'] });
-      const topic = `/${projectId}/requests/${r.request_id}`;
-      const c = await connectAs(h, admin);
+      const { topic, update, client: c } = await soloRequest('In flight');
+      const old = await update('old');
       h.snapshots.hold();
       c.subscribe(topic);
       await h.snapshots.arrived; // read at seq S, not sent yet
       await h.app.bus.publish(old); // a late duplicate from before S
       const during = [];
-      for (const tag of ['a', 'b', 'c']) during.push(...(await h.desk.updateRequest(projectId, r.request_id, { tags: [tag] })));
+      for (const tag of ['a', 'b', 'c']) during.push(...(await update(tag)));
       h.snapshots.release();
       await c.waitFor((f) => f.payload.message?.tags?.[0] === 'c', 'the last event');
-      const frames = c.publishes(topic);
-      assert.deepEqual(frames.map((f) => [f.payload.method, f.payload.message.tags[0], f.payload.seq]), [
+      assert.deepEqual(c.publishes(topic).map((f) => [f.payload.method, f.payload.message.tags[0], f.payload.seq]), [
         ['CREATE', 'old', old[0]!.seq],
         ...during.map((e) => ['UPDATE', (e.data.tags as string[])[0], e.seq]),
       ]);
@@ -194,18 +193,13 @@ for (const kind of storeKinds()) {
     });
 
     test('a snapshot older than what the hub buffered is completed from the outbox', async () => {
-      const { projectId, departmentId } = await h.desk.project('Catch-up');
-      const admin = await h.desk.user('Cal');
-      await h.desk.member(projectId, admin, 'admin');
-      const r = await h.desk.createRequest(projectId, { departmentId });
-      const topic = `/${projectId}/requests/${r.request_id}`;
-      const c = await connectAs(h, admin);
+      const { topic, update, client: c } = await soloRequest('Catch-up');
       h.snapshots.hold();
       c.subscribe(topic);
       await h.snapshots.arrived;
       // The first event this project's channel ever sees is S+2: S+1 never came over the bus.
-      const unseen = await h.desk.updateRequest(projectId, r.request_id, { tags: ['unseen'] }, { publish: false });
-      const seen = await h.desk.updateRequest(projectId, r.request_id, { tags: ['seen'] });
+      const unseen = await update('unseen', { publish: false });
+      const seen = await update('seen');
       h.snapshots.release();
       await c.waitFor((f) => f.payload.message?.tags?.[0] === 'seen', 'the published event');
       assert.deepEqual(c.publishes(topic).map((f) => f.payload.seq), [unseen[0]!.seq - 1, unseen[0]!.seq, seen[0]!.seq]);
