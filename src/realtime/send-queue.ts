@@ -12,10 +12,6 @@ export class SendQueue {
     private readonly onOverflow: () => void,
   ) {}
 
-  get bufferedBytes(): number {
-    return this.ws.bufferedAmount;
-  }
-
   push(frame: Buffer | string): boolean {
     const size = typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
     const buffered = this.ws.bufferedAmount;
