@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import type { Bus } from './events/bus.js';
 import { MemoryBus } from './events/memory-bus.js';
 import { buildHttpApp } from './http/http-app.js';
+import { attachRealtimeGateway, type RealtimeGateway } from './realtime/gateway.js';
 import type { ServiceDeps } from './services/context.js';
 import { seedDemoData, type DemoData } from './services/demo-data.js';
 import { createServices, type Services } from './services/services.js';
@@ -29,6 +30,8 @@ export interface App {
   services: Services;
   http: FastifyInstance;
   server: Server;
+  /** The Realtime API on the same server; null when started with `realtime: false`. */
+  gateway: RealtimeGateway | null;
   /** Set when this start created the demo project. */
   demo: DemoData | null;
   /** http://host:port once listening. */
@@ -40,6 +43,8 @@ export interface AppOptions {
   logger?: Logger;
   /** A store the caller opened (tests use this to run on a private PostgreSQL schema). */
   db?: Db;
+  /** Attach the Realtime gateway (default). Tests that attach their own instrumented gateway pass false. */
+  realtime?: boolean;
 }
 
 /** Paths whose values must never reach a log line. */
@@ -78,6 +83,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       },
     },
   );
+  const gateway = options.realtime === false ? null : attachRealtimeGateway(server, { config, db, bus, tokens, logger });
   const demo = config.demoData ? await seedDemoData(db, services) : null;
 
   await http.listen({ port: config.port, host: config.host });
@@ -102,12 +108,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     services,
     http,
     server,
+    gateway,
     demo,
     url: `http://${host}:${address.port}`,
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(pruneTimer);
+      // Realtime clients first (1001: reconnect elsewhere), then stop accepting HTTP.
+      await gateway?.close();
       await http.close();
       await bus.close();
       if (!options.db) await db.close();

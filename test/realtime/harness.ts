@@ -81,7 +81,8 @@ export interface Harness {
 }
 
 export async function startHarness(kind: StoreKind = 'pglite', env: Record<string, string> = {}): Promise<Harness> {
-  const app = await startTestApp(kind, env);
+  // The harness attaches its own gateway, with a recording logger and the snapshot gate.
+  const app = await startTestApp(kind, env, { realtime: false });
   const logs: LogEntry[] = [];
   const log = (level: keyof Logger) => (fields: Record<string, unknown>, message: string) => void logs.push({ level, fields, message });
   const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };

@@ -53,9 +53,13 @@ export interface TestApp extends App {
   closeAll(): Promise<void>;
 }
 
-export async function startTestApp(kind: StoreKind = 'pglite', overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  kind: StoreKind = 'pglite',
+  overrides: Record<string, string> = {},
+  options: { realtime?: boolean } = {},
+): Promise<TestApp> {
   const db = await openTestDb(kind);
-  const app = await startApp(testConfig(overrides), { db });
+  const app = await startApp(testConfig(overrides), { db, ...options });
   return Object.assign(app, {
     async closeAll() {
       await app.close();
