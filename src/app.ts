@@ -5,10 +5,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Bus } from './events/bus.js';
 import { MemoryBus } from './events/memory-bus.js';
+import { RedisBus } from './events/redis-bus.js';
 import { buildHttpApp } from './http/http-app.js';
 import { attachRealtimeGateway, type RealtimeGateway } from './realtime/gateway.js';
 import type { ServiceDeps } from './services/context.js';
@@ -58,12 +60,31 @@ export async function openStore(config: Config): Promise<Db> {
   return config.databaseUrl ? PostgresDb.connect(config.databaseUrl) : PgliteDb.open(config.dataDir);
 }
 
+/** The in-process bus, or Redis when REDIS_URL is set so every node's hub gets every node's events. */
+async function openBus(config: Config, logger: Logger): Promise<{ bus: Bus; closeBus: () => Promise<void> }> {
+  if (!config.redisUrl) {
+    const bus = new MemoryBus();
+    return { bus, closeBus: () => bus.close() };
+  }
+  const clients = [new Redis(config.redisUrl), new Redis(config.redisUrl)] as const;
+  for (const client of clients) client.on('error', (error: unknown) => logger.warn({ err: error }, 'redis connection error; retrying'));
+  const bus = new RedisBus(clients[0], clients[1], (error) => logger.error({ err: error }, 'unreadable event on the bus'));
+  await bus.ready();
+  return {
+    bus,
+    async closeBus() {
+      await bus.close();
+      await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
+
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config);
   const db = options.db ?? (await openStore(config));
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied, store: db.kind }, 'migrations applied');
-  const bus: Bus = new MemoryBus();
+  const { bus, closeBus } = await openBus(config, logger);
   const tokens = await TokenService.fromConfig(config);
   const deps: ServiceDeps = {
     db,
@@ -118,7 +139,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       // Realtime clients first (1001: reconnect elsewhere), then stop accepting HTTP.
       await gateway?.close();
       await http.close();
-      await bus.close();
+      await closeBus();
       if (!options.db) await db.close();
     },
   };
