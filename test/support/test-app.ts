@@ -19,25 +19,43 @@ export function postgresSkipReason(): string | false {
   return 'DATABASE_URL is not set';
 }
 
+/** A private schema on the PostgreSQL server: several nodes may connect to it; `drop()` removes it. */
+export interface TestSchema {
+  name: string;
+  connect(): PostgresDb;
+  drop(): Promise<void>;
+}
+
+export async function createTestSchema(): Promise<TestSchema> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set');
+  const name = `deskwire_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${name}`);
+  await admin.end();
+  return {
+    name,
+    connect: () => PostgresDb.connect(url, { schema: name, max: 20 }),
+    async drop() {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP SCHEMA ${name} CASCADE`);
+      await c.end();
+    },
+  };
+}
+
 /** A fresh empty store: in-memory PGlite, or a private schema on the PostgreSQL server that is dropped on close. */
 export async function openTestDb(kind: StoreKind): Promise<Db> {
   if (kind === 'pglite') return PgliteDb.open(null);
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set');
-  const schema = `deskwire_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const db = PostgresDb.connect(url, { schema, max: 20 });
+  const schema = await createTestSchema();
+  const db = schema.connect();
   const close = db.close.bind(db);
   return Object.assign(db, {
     async close() {
       await close();
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
+      await schema.drop();
     },
   });
 }

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startApp, type App } from '../../src/app.js';
+import type { Db } from '../../src/store/db.js';
+import { TestClient } from '../realtime/client.js';
+import { createDesk, newRequestId, type Desk } from '../support/desk.js';
+import { expectStatus, Rest } from '../support/rest-client.js';
+import { createTestSchema, postgresSkipReason, testConfig, type TestSchema } from '../support/test-app.js';
+
+function clusterSkipReason(): string | false {
+  const pg = postgresSkipReason();
+  if (pg) return pg;
+  if (process.env.REDIS_URL) return false;
+  if (process.env.CI === 'true') throw new Error('CI=true but REDIS_URL is not set: the cluster tests may not skip in CI');
+  return 'REDIS_URL is not set';
+}
+
+describe('nodes sharing PostgreSQL and the Redis bus', { skip: clusterSkipReason() }, () => {
+  let schema: TestSchema;
+  const nodes: { app: App; db: Db }[] = [];
+  let desk: Desk;
+
+  before(async () => {
+    schema = await createTestSchema();
+    // One secret for all nodes, as in a real deployment: a token from one node works on every node.
+    const config = testConfig({ REDIS_URL: process.env.REDIS_URL!, JWT_SECRET: 'cluster-test-secret-'.padEnd(40, 'x') });
+    for (let i = 0; i < 3; i++) {
+      const db = schema.connect();
+      nodes.push({ app: await startApp(config, { db }), db });
+    }
+    desk = await createDesk(nodes[0]!.app.url);
+  });
+  after(async () => {
+    for (const { app, db } of nodes) {
+      await app.close();
+      await db.close();
+    }
+    await schema.drop();
+  });
+
+  test('changes made through REST on node A reach subscribers on nodes B and C exactly once, in seq order', async () => {
+    const topic = `/${desk.projectId}/requests`;
+    const token = encodeURIComponent(desk.owner.token);
+    const clients = await Promise.all(nodes.slice(1).map(({ app }) => TestClient.connect(`${app.url.replace('http', 'ws')}/v2/ws/?token=${token}`)));
+    for (const c of clients) {
+      c.subscribe(topic);
+      await c.waitFor((f) => f.action === 'publish' && f.payload.topic === topic, 'the snapshot');
+    }
+    const onA = new Rest(nodes[0]!.app.url, desk.owner.token);
+    const rids = Array.from({ length: 20 }, () => newRequestId(desk.projectId));
+    for (const rid of rids) expectStatus(await onA.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'hi' }), 201);
+    for (const c of clients) {
+      const creates = await c.waitForCount((f) => f.payload.topic === topic && f.payload.method === 'CREATE' && !Array.isArray(f.payload.message), 20, 'CREATEs');
+      assert.deepEqual(creates.map((f) => f.payload.message.request_id), rids);
+      const seqs = c.publishes(topic).map((f) => f.payload.seq!);
+      assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y), 'in seq order');
+      assert.equal(new Set(seqs).size, seqs.length, 'none twice');
+      await c.close();
+    }
+  });
+});
