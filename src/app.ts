@@ -3,6 +3,7 @@
  * bus) and wires store, services, REST and the Realtime gateway onto one HTTP server.
  */
 import { createServer, type Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -10,8 +11,12 @@ import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Bus } from './events/bus.js';
 import { MemoryBus } from './events/memory-bus.js';
+import type { LimitStore } from './limits/limit-store.js';
+import { MemoryLimitStore } from './limits/memory-limit-store.js';
+import { createTlsServer, type TlsServer } from './net/tls-server.js';
 import { RedisBus } from './events/redis-bus.js';
 import { buildHttpApp } from './http/http-app.js';
+import { createNodeMetrics } from './observability/prometheus.js';
 import { attachRealtimeGateway, type RealtimeGateway } from './realtime/gateway.js';
 import type { ServiceDeps } from './services/context.js';
 import { seedDemoData, type DemoData } from './services/demo-data.js';
@@ -31,12 +36,17 @@ export interface App {
   tokens: TokenService;
   services: Services;
   http: FastifyInstance;
-  server: Server;
+  /** An https server when TLS_CERT_FILE/TLS_KEY_FILE are set (REST and wss on one port). */
+  server: Server | HttpsServer;
+  /** Native TLS: reload the certificate now (it also reloads on file change and SIGHUP); null without TLS. */
+  tls: TlsServer | null;
+  /** Connection and rate limit counters. */
+  limits: LimitStore;
   /** The Realtime API on the same server; null when started with `realtime: false`. */
   gateway: RealtimeGateway | null;
   /** Set when this start created the demo project. */
   demo: DemoData | null;
-  /** http://host:port once listening. */
+  /** http://host:port (https:// with TLS) once listening. */
   url: string;
   close(): Promise<void>;
 }
@@ -92,19 +102,31 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     onPublishError: (error, events) => logger.error({ err: error, count: events.length }, 'events committed but not published; the outbox keeps them'),
   };
   const services = createServices(deps, tokens);
-  const server = createServer();
+  // The gateway is attached after the HTTP app; the gauges read it when scraped.
+  let gateway: RealtimeGateway | null = null;
+  const metrics = createNodeMetrics(() => gateway);
+  bus.subscribe((event) => metrics.busEvents.inc({ kind: event.kind }));
+  // One store for every limit: the cluster issue swaps in a Redis-backed one so limits hold across nodes.
+  const limits: LimitStore = new MemoryLimitStore();
+  const tls = config.tlsCertFile && config.tlsKeyFile ? createTlsServer({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile }, logger) : null;
+  const server: Server | HttpsServer = tls?.server ?? createServer();
+  if (tls === null && !config.trustProxy) {
+    logger.warn({ host: config.host }, 'serving plain http and ws:// on a loopback address (development only): set TLS_CERT_FILE/TLS_KEY_FILE or TRUST_PROXY=true for anything else');
+  }
   const http = buildHttpApp(
-    { services, tokens, db },
+    { services, tokens, db, metrics },
     {
       bodyLimit: config.httpBodyMaxBytes,
       logger,
+      hsts: tls !== null,
+      trustProxy: config.trustProxy,
       serverFactory: (handler) => {
         server.on('request', handler);
-        return server;
+        return server as Server;
       },
     },
   );
-  const gateway = options.realtime === false ? null : attachRealtimeGateway(server, { config, db, bus, tokens, logger });
+  gateway = options.realtime === false ? null : attachRealtimeGateway(server, { config, db, bus, tokens, logger, limits });
   const demo = config.demoData ? await seedDemoData(db, services) : null;
 
   await http.listen({ port: config.port, host: config.host });
@@ -129,13 +151,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     services,
     http,
     server,
+    tls,
+    limits,
     gateway,
     demo,
-    url: `http://${host}:${address.port}`,
+    url: `${tls ? 'https' : 'http'}://${host}:${address.port}`,
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(pruneTimer);
+      tls?.stop();
       // Realtime clients first (1001: reconnect elsewhere), then stop accepting HTTP.
       await gateway?.close();
       await http.close();

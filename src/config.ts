@@ -2,6 +2,7 @@
  * The only reader of the environment. Every variable is declared once in `variables` (documented in
  * docs/config.md, held equal by a test), parsed and checked at once at boot, then frozen.
  */
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -32,6 +33,19 @@ export interface Config {
   wsInboundFrameMaxBytes: number;
   wsOutboundBufferMaxBytes: number;
   wsSubscriptionsMax: number;
+  wsConnRateUserPerMinute: number;
+  wsConnRateIpPerMinute: number;
+  wsConnMaxPerUser: number;
+  wsConnMaxPerProject: number;
+  wsFrameRatePerSecond: number;
+  wsFrameBurst: number;
+  wsFrameRateCloseAfterMs: number;
+  wsTokenExpiryGraceMs: number;
+  /** PEM certificate chain and key: when both are set the server speaks https/wss only. */
+  tlsCertFile: string | null;
+  tlsKeyFile: string | null;
+  /** Behind a TLS-terminating proxy: require `X-Forwarded-Proto: https`, take the client IP from `X-Forwarded-For`. */
+  trustProxy: boolean;
   eventRetentionMs: number;
   eventPruneIntervalMs: number;
 }
@@ -75,6 +89,17 @@ export const variables: readonly VariableSpec[] = [
   { name: 'WS_INBOUND_FRAME_MAX_BYTES', default: '16384', description: 'Largest inbound frame; larger closes with 1009.' },
   { name: 'WS_OUTBOUND_BUFFER_MAX_BYTES', default: '4194304', description: 'Bytes buffered for one connection before it is closed with 4008.' },
   { name: 'WS_SUBSCRIPTIONS_MAX', default: '100', description: 'Subscriptions per connection.' },
+  { name: 'WS_CONN_RATE_USER_PER_MINUTE', default: '30', description: 'New Realtime connections per user per minute; more are refused with 429 `CONN_RATE_USER`.' },
+  { name: 'WS_CONN_RATE_IP_PER_MINUTE', default: '120', description: 'Realtime handshakes per client IP per minute, failed ones included; more are refused with 429 `CONN_RATE_IP`.' },
+  { name: 'WS_CONN_MAX_PER_USER', default: '10', description: 'Open Realtime connections per user; more are refused with 429 `CONN_LIMIT_USER`.' },
+  { name: 'WS_CONN_MAX_PER_PROJECT', default: '1000', description: 'Open Realtime connections per project (each connection counts in every project its user is an active member of); more are refused with 429 `CONN_LIMIT_PROJECT`.' },
+  { name: 'WS_FRAME_RATE_PER_SECOND', default: '20', description: 'Inbound frames per connection per second (token bucket refill); over it frames are refused with `RATE_LIMITED`.' },
+  { name: 'WS_FRAME_BURST', default: '50', description: 'Inbound frames a connection may send at once (token bucket size).' },
+  { name: 'WS_FRAME_RATE_CLOSE_AFTER_MS', default: '10000', description: 'A connection still over the frame rate this long after its first refused frame is closed with 4029.' },
+  { name: 'WS_TOKEN_EXPIRY_GRACE_MS', default: '30000', description: 'After `TOKEN_EXPIRED` is sent, time left for a `refresh` before the connection is closed with 4001.' },
+  { name: 'TLS_CERT_FILE', default: null, description: 'PEM certificate (chain). With TLS_KEY_FILE: serve https and wss on PORT; both files are reloaded on change or SIGHUP.' },
+  { name: 'TLS_KEY_FILE', default: null, description: 'PEM private key of TLS_CERT_FILE.' },
+  { name: 'TRUST_PROXY', default: 'false', description: 'Behind a TLS-terminating proxy: require `X-Forwarded-Proto: https` (403 `TLS_REQUIRED` otherwise) and take the client IP from `X-Forwarded-For`.' },
   { name: 'EVENT_RETENTION', default: '24h', description: 'How long the event history is kept for resume (`s`, `m`, `h`, `d` suffixes).' },
   { name: 'EVENT_PRUNE_INTERVAL', default: '10m', description: 'How often expired events are pruned.' },
 ];
@@ -152,6 +177,20 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonl
   const wsPaths = (raw('WS_PATHS') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   for (const p of wsPaths) if (!p.startsWith('/')) problems.push(`WS_PATHS entries must start with "/", got "${p}"`);
   if (wsPaths.length === 0) problems.push('WS_PATHS must name at least one path');
+  const tlsCertFile = raw('TLS_CERT_FILE');
+  const tlsKeyFile = raw('TLS_KEY_FILE');
+  if ((tlsCertFile === null) !== (tlsKeyFile === null)) problems.push('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  for (const [name, file] of [['TLS_CERT_FILE', tlsCertFile], ['TLS_KEY_FILE', tlsKeyFile]] as const) {
+    if (file !== null && !existsSync(file)) problems.push(`${name} names a file that does not exist: "${file}"`);
+  }
+  const trustProxy = bool('TRUST_PROXY');
+  // Tokens travel on every request: in clear text they may only cross the loopback interface (PROTOCOL §7).
+  if (tlsCertFile === null && !trustProxy && isIP(host) !== 0 && !isLoopback(host)) {
+    problems.push(
+      `HOST=${host} is not a loopback address and neither TLS nor a trusted proxy is configured, so tokens would cross the network in clear text. ` +
+        'Set TLS_CERT_FILE and TLS_KEY_FILE to serve https/wss, or TRUST_PROXY=true behind a proxy that terminates TLS, or bind HOST=127.0.0.1',
+    );
+  }
   const logLevel = oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
   const config: Config = {
@@ -178,6 +217,17 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonl
     wsInboundFrameMaxBytes: int('WS_INBOUND_FRAME_MAX_BYTES', 256, 16 * 1024 * 1024),
     wsOutboundBufferMaxBytes: int('WS_OUTBOUND_BUFFER_MAX_BYTES', 1024),
     wsSubscriptionsMax: int('WS_SUBSCRIPTIONS_MAX', 1, 100_000),
+    wsConnRateUserPerMinute: int('WS_CONN_RATE_USER_PER_MINUTE', 1),
+    wsConnRateIpPerMinute: int('WS_CONN_RATE_IP_PER_MINUTE', 1),
+    wsConnMaxPerUser: int('WS_CONN_MAX_PER_USER', 1),
+    wsConnMaxPerProject: int('WS_CONN_MAX_PER_PROJECT', 1),
+    wsFrameRatePerSecond: int('WS_FRAME_RATE_PER_SECOND', 1),
+    wsFrameBurst: int('WS_FRAME_BURST', 1),
+    wsFrameRateCloseAfterMs: int('WS_FRAME_RATE_CLOSE_AFTER_MS', 0),
+    wsTokenExpiryGraceMs: int('WS_TOKEN_EXPIRY_GRACE_MS', 0, 24 * 3_600_000),
+    tlsCertFile,
+    tlsKeyFile,
+    trustProxy,
     eventRetentionMs: duration('EVENT_RETENTION'),
     eventPruneIntervalMs: duration('EVENT_PRUNE_INTERVAL'),
   };
@@ -186,6 +236,11 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonl
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the only binds where plain ws:// and http:// are allowed. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** `WS_HISTORY_REQUESTS_LIMIT` ⇄ `--ws-history-requests-limit`. */

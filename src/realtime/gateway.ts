@@ -9,6 +9,10 @@ import { CloseCode } from '../protocol/close-codes.js';
 import type { TokenService } from '../services/tokens.js';
 import type { Db } from '../store/db.js';
 import { findUserById } from '../store/users.js';
+import { listMemberProjectIds } from '../store/project-users.js';
+import type { LimitStore } from '../limits/limit-store.js';
+import { clientIp, transportAllowed } from '../net/forwarded.js';
+import { ConnectionAdmission } from './admission.js';
 import { isWebSocketUpgrade, pathOf, refuse, tokenOf } from './handshake.js';
 import { Hub } from './hub.js';
 import type { Logger } from './logger.js';
@@ -20,6 +24,8 @@ export interface RealtimeGatewayDeps {
   bus: Bus;
   tokens: TokenService;
   logger: Logger;
+  /** Connection-rate and connection-count counters (PROTOCOL §6). */
+  limits: LimitStore;
 }
 
 export interface RealtimeGatewayStats {
@@ -50,6 +56,7 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
   const { config, db, tokens, logger } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsInboundFrameMaxBytes, clientTracking: false });
   const hub = new Hub(deps.bus, db, logger);
+  const admission = new ConnectionAdmission(deps.limits, config);
   const sessions = new Set<Session>();
   const sockets = new Set<WebSocket>();
   let draining = false;
@@ -62,20 +69,29 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const path = pathOf(req.url);
-    const fields = { path, ip: req.socket.remoteAddress };
-    const refuseWith = (error: DeskwireError, headers?: Record<string, string>) => {
+    const ip = clientIp(req, config.trustProxy);
+    const fields = { path, ip };
+    const refuseWith = (error: DeskwireError, headers: Record<string, string> = {}) => {
       logger.info({ ...fields, code: error.code }, 'realtime: handshake refused');
-      refuse(socket, error, headers);
+      const retryAfter = error.details.retry_after_seconds;
+      refuse(socket, error, typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter), ...headers } : headers);
     };
     if (draining) return refuseWith(new DeskwireError('DRAINING'), { 'Retry-After': String(DRAIN_RETRY_AFTER_SECONDS) });
     if (!config.wsPaths.includes(path) || !isWebSocketUpgrade(req)) return refuseWith(new DeskwireError('HANDSHAKE_INVALID'));
+    if (!transportAllowed(req, config.trustProxy)) return refuseWith(new DeskwireError('TLS_REQUIRED'));
+    let admitted: { release(): void } | null = null;
     try {
+      await admission.checkIp(ip);
       const token = tokenOf(req);
       if (token === null) throw new DeskwireError('TOKEN_MISSING');
       const claims = await tokens.verify(token);
       const user = await findUserById(db, claims.userId);
       if (user === null || !user.active) throw new DeskwireError('USER_DISABLED');
-      if (socket.destroyed) return;
+      const slots = await admission.admit(claims.userId, await listMemberProjectIds(db, claims.userId));
+      admitted = slots;
+      // The TCP socket outlives every path from here (refused, failed upgrade, open then closed): release on its close.
+      socket.once('close', () => slots.release());
+      if (socket.destroyed) return slots.release();
       if (draining) throw new DeskwireError('DRAINING');
       wss.handleUpgrade(req, socket, head, (ws) => {
         if (draining) return ws.close(CloseCode.GOING_AWAY, 'server shutting down');
@@ -86,6 +102,7 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
         logger.debug({ ...fields, connectionId: session.id, userId: claims.userId }, 'realtime: connection opened');
       });
     } catch (error) {
+      admitted?.release();
       if (error instanceof DeskwireError) {
         refuseWith(error, error.code === 'DRAINING' ? { 'Retry-After': String(DRAIN_RETRY_AFTER_SECONDS) } : undefined);
       } else {

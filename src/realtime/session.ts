@@ -11,6 +11,7 @@ import { findUserById } from '../store/users.js';
 import { ConnectionSubscriptions, type Connection } from './connection-subscriptions.js';
 import type { Hub } from './hub.js';
 import type { Logger } from './logger.js';
+import { FrameRateGuard } from './frame-rate-guard.js';
 import { SendQueue } from './send-queue.js';
 
 export interface SessionDeps {
@@ -25,8 +26,6 @@ const PING = Buffer.from(encodeServerFrame({ action: 'heartbeat', payload: { mes
 const PONG = Buffer.from(encodeServerFrame({ action: 'heartbeat', payload: { message: { text: 'pong' } } }));
 /** Deepest nesting a client frame needs is 3 (`{payload:{message:{}}}`); anything far deeper is abuse. */
 const MAX_FRAME_DEPTH = 16;
-/** After its exp, a token keeps the connection this long: room for a `refresh` already on its way. */
-const TOKEN_EXPIRY_GRACE_MS = 1000;
 /** A closing connection that does not finish the close handshake in this time is cut. */
 const CLOSE_TIMEOUT_MS = 5000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -45,6 +44,9 @@ export class Session implements Connection {
   private silentTicks = 0;
   private expiresAt: number;
   private expiryTimer: NodeJS.Timeout | undefined;
+  /** Set once TOKEN_EXPIRED was sent: the grace for a `refresh` is running. */
+  private expiryNoticeSent = false;
+  private readonly frameRate: FrameRateGuard;
   private closeTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -59,6 +61,7 @@ export class Session implements Connection {
       this.closeWith(CloseCode.SLOW_CONSUMER, 'slow consumer: resume with since'),
     );
     this.subscriptions = new ConnectionSubscriptions(this, deps);
+    this.frameRate = new FrameRateGuard(deps.config);
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('pong', () => (this.heard = true));
     ws.on('close', () => this.dispose());
@@ -124,12 +127,23 @@ export class Session implements Connection {
     this.onClosed(this);
   }
 
+  /**
+   * At `exp`: an `error` TOKEN_EXPIRED, which a client answers with `refresh`; at `exp` + the grace
+   * (WS_TOKEN_EXPIRY_GRACE_MS), still unrefreshed: close 4001. A refresh reschedules both from the new `exp`.
+   */
   private scheduleExpiry(): void {
     clearTimeout(this.expiryTimer);
-    const delay = Math.min(Math.max(this.expiresAt * 1000 + TOKEN_EXPIRY_GRACE_MS - Date.now(), 0), MAX_TIMER_MS);
+    const expiresAtMs = this.expiresAt * 1000;
+    const closeAtMs = expiresAtMs + this.deps.config.wsTokenExpiryGraceMs;
+    const at = this.expiryNoticeSent ? closeAtMs : expiresAtMs;
+    const delay = Math.min(Math.max(at - Date.now(), 0), MAX_TIMER_MS);
     this.expiryTimer = setTimeout(() => {
-      if (Date.now() < this.expiresAt * 1000) return this.scheduleExpiry(); // a far expiry waits in several steps
-      this.sendError(new DeskwireError('TOKEN_EXPIRED', 'The token expired; connect again with a new one.'));
+      if (Date.now() < at) return this.scheduleExpiry(); // a far expiry waits in several steps
+      if (!this.expiryNoticeSent) {
+        this.expiryNoticeSent = true;
+        this.sendError(new DeskwireError('TOKEN_EXPIRED', 'The token expired; send refresh with a new one before the connection is closed.'));
+        return this.scheduleExpiry();
+      }
       this.closeWith(CloseCode.TOKEN_EXPIRED, 'token expired');
     }, delay);
     this.expiryTimer.unref();
@@ -140,6 +154,13 @@ export class Session implements Connection {
   private onMessage(data: RawData, isBinary: boolean): void {
     this.heard = true;
     if (this.state !== 'open') return;
+    const rate = this.frameRate.admit();
+    if (rate === 'close') return this.closeWith(CloseCode.RATE_LIMITED, 'rate limited');
+    if (rate !== 'ok') {
+      // One error per stretch of refused frames: answering each would amplify the flood back at the sender.
+      if (rate.notify) this.sendError(new DeskwireError('RATE_LIMITED', undefined, { retry_after_seconds: rate.retryAfterSeconds }));
+      return;
+    }
     if (isBinary) return this.closeWith(CloseCode.POLICY_VIOLATION, 'binary frames are not accepted');
     const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
     const frame = decodeClientFrame(text, { maxBytes: this.deps.config.wsInboundFrameMaxBytes, maxDepth: MAX_FRAME_DEPTH });
@@ -163,6 +184,8 @@ export class Session implements Connection {
       case 'me':
         return this.sendFrame({ action: 'me', payload: { id: this.id, userId: this.userId } });
       case 'subscribe':
+        // An expired token, in its grace, may only be refreshed: it opens nothing new.
+        if (this.expiryNoticeSent) return this.sendError(new DeskwireError('TOKEN_EXPIRED'), frame.payload.topic);
         return this.subscriptions.subscribe(frame.payload.topic, frame.payload.since, frame.payload.epoch);
       case 'unsubscribe':
         return this.subscriptions.unsubscribe(frame.payload.topic);
@@ -185,6 +208,7 @@ export class Session implements Connection {
         return this.closeWith(errors.USER_DISABLED.close, 'user disabled');
       }
       this.expiresAt = claims.expiresAt;
+      this.expiryNoticeSent = false;
       if (this.state !== 'open') return;
       this.scheduleExpiry();
       this.sendFrame({ action: 'refresh', payload: { expires_at: claims.expiresAt } });

@@ -1,6 +1,6 @@
 import { isBusy } from '../domain/busy.js';
 import { defaultProjectSettings, type ProjectSettings, type ProjectUser } from '../domain/project.js';
-import type { Role } from '../domain/roles.js';
+import { memberRoles, type Role } from '../domain/roles.js';
 import type { Queryable } from './db.js';
 import { iso, isoOrNull } from './sql-values.js';
 
@@ -82,6 +82,15 @@ export async function listProjectUsers(q: Queryable, projectId: string, roles?: 
     ? await q.query<ProjectUserRow>(`${selectProjectUsers} WHERE pu.project_id = $1 AND pu.role = ANY($2) ORDER BY pu.created_at, pu.id`, [projectId, roles])
     : await q.query<ProjectUserRow>(`${selectProjectUsers} WHERE pu.project_id = $1 ORDER BY pu.created_at, pu.id`, [projectId]);
   return rows.map(toProjectUser);
+}
+
+/** The projects in which the user is an active desk member (owner, admin, supervisor or agent). */
+export async function listMemberProjectIds(q: Queryable, userId: string): Promise<string[]> {
+  const rows = await q.query<{ project_id: string }>(
+    "SELECT project_id FROM project_users WHERE user_id = $1 AND status = 'active' AND role = ANY($2) ORDER BY project_id",
+    [userId, memberRoles],
+  );
+  return rows.map((r) => r.project_id);
 }
 
 export interface ProjectUserPatch {

@@ -10,7 +10,8 @@ let departmentId: string;
 let admin: string;
 let agent: string;
 before(async () => {
-  h = await startHarness('pglite', { WS_SUBSCRIPTIONS_MAX: '5', WS_OUTBOUND_BUFFER_MAX_BYTES: '65536' });
+  // The flood tests are about subscriptions and buffers, not the frame rate (test/security/limits.test.ts crosses that).
+  h = await startHarness('pglite', { WS_SUBSCRIPTIONS_MAX: '5', WS_OUTBOUND_BUFFER_MAX_BYTES: '65536', WS_FRAME_BURST: '10000' });
   ({ projectId, departmentId } = await h.desk.project('Bad input'));
   admin = await h.desk.user('Ada');
   agent = await h.desk.user('Al');

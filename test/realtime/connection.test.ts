@@ -10,7 +10,7 @@ let h: Harness;
 let alice: string;
 let jwt: string;
 before(async () => {
-  h = await startHarness('pglite', { WS_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS), WS_PATHS: '/v2/ws/,/' });
+  h = await startHarness('pglite', { WS_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS), WS_PATHS: '/v2/ws/,/', WS_TOKEN_EXPIRY_GRACE_MS: '500' });
   alice = await h.desk.user('Alice');
   jwt = await h.token(alice);
 });

@@ -88,7 +88,7 @@ export async function startHarness(kind: StoreKind = 'pglite', env: Record<strin
   const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
   const snapshots = new SnapshotGate();
   const db = snapshots.wrap(app.db);
-  const gateway = attachRealtimeGateway(app.server, { config: app.config, db, bus: app.bus, tokens: app.tokens, logger });
+  const gateway = attachRealtimeGateway(app.server, { config: app.config, db, bus: app.bus, tokens: app.tokens, logger, limits: app.limits });
   const origin = app.url.replace(/^http/, 'ws');
   return {
     kind,
