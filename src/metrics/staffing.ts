@@ -1,0 +1,68 @@
+import { agentsNeeded, averageSpeedOfAnswer, serviceLevel } from './erlang-c.js';
+
+/** The load and the target a staffing estimate is for; measured from the store or given for a what-if. */
+export interface StaffingInput {
+  arrivalsPerHour: number;
+  /** Mean handle time of one conversation, in seconds. */
+  ahtSeconds: number;
+  /** Conversations one agent handles at once. */
+  concurrency: number;
+  /** Target share answered within `withinSeconds`. */
+  target: number;
+  withinSeconds: number;
+  /** Agents on duty now (available or busy), for the "with current staff" figures. */
+  staffedAgents: number;
+}
+
+export interface StaffingEstimate {
+  arrivals_per_hour: number;
+  aht_seconds: number;
+  concurrency: number;
+  target: number;
+  within_seconds: number;
+  /** AHT / concurrency: the time of agent capacity one conversation takes (docs/metrics.md). */
+  effective_handle_seconds: number;
+  /** Offered load in agents: arrivals per second × effective handle time. */
+  traffic_erlangs: number;
+  /** Fewest agents meeting the target; null when the search limit is exceeded. */
+  agents_needed: number | null;
+  service_level_at_needed: number | null;
+  asa_seconds_at_needed: number | null;
+  agents_staffed: number;
+  /** Expected with the agents on duty now; null (unbounded waits) when they cannot keep up. */
+  service_level_with_current: number;
+  asa_seconds_with_current: number | null;
+  /** Agents still to add (negative: to spare). */
+  shortfall: number | null;
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+const finiteOrNull = (x: number, digits: number) => (Number.isFinite(x) ? round(x, digits) : null);
+
+/**
+ * Erlang C corrected for chat concurrency: an agent with `concurrency` chats open at once spends AHT / concurrency
+ * of their capacity on each, so the effective handle time is AHT / concurrency and the traffic shrinks by the same
+ * factor. Waiting-time figures use the effective handle time too (docs/metrics.md says why and what it ignores).
+ */
+export function estimateStaffing(input: StaffingInput): StaffingEstimate {
+  const effective = input.ahtSeconds / input.concurrency;
+  const erlangs = (input.arrivalsPerHour / 3600) * effective;
+  const needed = agentsNeeded(erlangs, effective, { serviceLevel: input.target, withinSeconds: input.withinSeconds });
+  const staffed = input.staffedAgents;
+  return {
+    arrivals_per_hour: round(input.arrivalsPerHour, 3),
+    aht_seconds: round(input.ahtSeconds, 3),
+    concurrency: round(input.concurrency, 3),
+    target: input.target,
+    within_seconds: input.withinSeconds,
+    effective_handle_seconds: round(effective, 3),
+    traffic_erlangs: round(erlangs, 4),
+    agents_needed: needed,
+    service_level_at_needed: needed === null ? null : round(serviceLevel(needed, erlangs, input.withinSeconds, effective), 4),
+    asa_seconds_at_needed: needed === null ? null : finiteOrNull(averageSpeedOfAnswer(needed, erlangs, effective), 3),
+    agents_staffed: staffed,
+    service_level_with_current: round(serviceLevel(staffed, erlangs, input.withinSeconds, effective), 4),
+    asa_seconds_with_current: finiteOrNull(averageSpeedOfAnswer(staffed, erlangs, effective), 3),
+    shortfall: needed === null ? null : needed - staffed,
+  };
+}
