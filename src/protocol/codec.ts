@@ -136,3 +136,33 @@ export function errorPayload(error: DeskwireError, topic?: string): ErrorPayload
   if (typeof retryAfter === 'number') payload.retry_after_seconds = retryAfter;
   return payload;
 }
+
+/**
+ * A server frame as the SDK receives it, or null when the text is not one (the SDK then ignores it rather than
+ * fail: a newer server may add actions). Checks the shape only as far as the SDK relies on it.
+ */
+export function decodeServerFrame(text: string): ServerFrame | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObject(parsed) || typeof parsed.action !== 'string' || !isObject(parsed.payload)) return null;
+  const p = parsed.payload;
+  switch (parsed.action) {
+    case 'publish':
+      if (typeof p.topic !== 'string' || (p.method !== 'CREATE' && p.method !== 'UPDATE' && p.method !== 'DELETE')) return null;
+      if (p.seq !== undefined && typeof p.seq !== 'number') return null;
+      return parsed as ServerFrame;
+    case 'error':
+      return typeof p.code === 'string' ? (parsed as ServerFrame) : null;
+    case 'refresh':
+      return typeof p.expires_at === 'number' ? (parsed as ServerFrame) : null;
+    case 'heartbeat':
+    case 'me':
+      return parsed as ServerFrame;
+    default:
+      return null;
+  }
+}

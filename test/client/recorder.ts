@@ -1,0 +1,101 @@
+/**
+ * Records what an SDK client hands to its handlers and state listeners, and waits for a condition with a
+ * deadline (re-checked on every record), failing with what did arrive. No sleeps as synchronization.
+ */
+import WebSocket from 'ws';
+import { connect, type ConnectOptions, type ConnectionState, type DeskwireClient, type EventMeta, type TopicHandlers, type WebSocketConstructor } from '../../src/client/index.js';
+
+export interface Recorded {
+  kind: 'snapshot' | 'reset' | 'create' | 'update' | 'delete' | 'error';
+  topic: string;
+  seq: number | undefined;
+  item?: any;
+  code?: string;
+}
+
+export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;
+
+export class Recorder {
+  readonly events: Recorded[] = [];
+  readonly states: ConnectionState[] = [];
+  private readonly waiters = new Set<() => void>();
+
+  /** A client on `ws`, its state changes recorded. */
+  connect(options: Omit<ConnectOptions, 'WebSocket'>): DeskwireClient {
+    const client = connect({ WebSocket: NodeWebSocket, backoff: { initialMs: 100, maxMs: 1000 }, ...options });
+    this.states.push(client.state);
+    client.on('state', (s) => this.record(() => this.states.push(s)));
+    return client;
+  }
+
+  /** Handlers that record every callback for `topic`. */
+  handlers(topic: string): TopicHandlers {
+    const live = (kind: Recorded['kind']) => (item: unknown, meta: EventMeta) => {
+      if (!meta.snapshot) this.record(() => this.events.push({ kind, topic, seq: meta.seq, item }));
+    };
+    return {
+      onSnapshot: (items, meta) => this.record(() => this.events.push({ kind: 'snapshot', topic, seq: meta.seq, item: items })),
+      onReset: (items, meta) => this.record(() => this.events.push({ kind: 'reset', topic, seq: meta.seq, item: items })),
+      onCreate: live('create'),
+      onUpdate: live('update'),
+      onDelete: live('delete'),
+      onError: (error) => this.record(() => this.events.push({ kind: 'error', topic, seq: undefined, code: error.code })),
+    };
+  }
+
+  /** Live events (not snapshots) of `topic`, in arrival order. */
+  live(topic: string): Recorded[] {
+    return this.events.filter((e) => e.topic === topic && ['create', 'update', 'delete'].includes(e.kind));
+  }
+
+  record(push: () => void): void {
+    push();
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  /** Resolves with `check()`'s first non-undefined value; re-checked on every record and on `poke()`. */
+  until<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const attempt = () => {
+        const value = check();
+        if (value === undefined || value === false) return;
+        cleanup();
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.\nstates: ${this.states.map((s) => s.state).join(' → ')}\nevents:\n${this.describe()}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.waiters.delete(attempt);
+      };
+      this.waiters.add(attempt);
+      attempt();
+    });
+  }
+
+  /** Re-checks the waiters after something outside the recorder changed (a live list, a REST answer). */
+  poke(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  describe(): string {
+    return this.events
+      .slice(-40)
+      .map((e) => `  ${e.kind} ${e.topic} seq=${e.seq}${e.code ? ` ${e.code}` : ''}`)
+      .join('\n');
+  }
+}
+
+/** The sequence numbers delivered more than once to handlers (should be none). */
+export function duplicateSeqs(events: Recorded[]): number[] {
+  const seen = new Set<number>();
+  const dup: number[] = [];
+  for (const e of events) {
+    if (e.seq === undefined) continue;
+    if (seen.has(e.seq)) dup.push(e.seq);
+    seen.add(e.seq);
+  }
+  return dup;
+}

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createDesk, type Desk } from '../support/desk.js';
+import { expectStatus } from '../support/rest-client.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { listed, openRequests, startConversation } from './desk-traffic.js';
+import { Recorder } from './recorder.js';
+import type { TopicEvent } from '../../src/client/index.js';
+
+describe('SDK in Node against a real server', () => {
+  let app: TestApp;
+  let desk: Desk;
+  before(async () => {
+    app = await startTestApp();
+    desk = await createDesk(app.url);
+  });
+  after(() => app.closeAll());
+
+  test('a live list gets the snapshot, then creates, updates and closes, and equals the database', async () => {
+    const visitor = await desk.visitor();
+    const first = await startConversation(desk, visitor);
+    const rec = new Recorder();
+    const client = rec.connect({ url: app.url, token: desk.owner.token });
+    try {
+      const topic = `/${desk.projectId}/requests`;
+      const list = client.liveList(topic);
+      list.onChange(() => rec.poke());
+      client.subscribe(topic, rec.handlers(topic));
+      await list.ready;
+      assert.deepEqual(list.items().map((r) => r.request_id), [first]);
+
+      const second = await startConversation(desk, visitor, 'Another question');
+      await rec.until(() => list.items().some((r) => r.request_id === second), 'the second request in the list');
+      assert.deepEqual(list.items().map((r) => r.request_id), [second, first], 'newest first');
+
+      expectStatus(await desk.agentA.rest.post(`/${desk.projectId}/requests/${first}/participants`, { member: desk.agentA.userId }), 200);
+      await rec.until(() => list.items().find((r) => r.request_id === first)?.status === 200, 'the join as an UPDATE');
+      expectStatus(await desk.agentA.rest.put(`/${desk.projectId}/requests/${first}/close`), 200);
+      await rec.until(() => list.size === 1, 'the closed request to leave the list');
+      assert.deepEqual(listed(list.items()), await openRequests(desk));
+
+      const kinds = rec.events.filter((e) => e.topic === topic).map((e) => e.kind);
+      assert.equal(kinds[0], 'snapshot');
+      assert.ok(kinds.includes('create') && kinds.includes('update'), kinds.join(','));
+      assert.equal(rec.states.filter((s) => s.state === 'open').length, 1);
+    } finally {
+      client.close();
+    }
+  });
+
+  test('the async-iterator form yields the snapshot then live events, and ends with unsubscribe', async () => {
+    const visitor = await desk.visitor();
+    const rid = await startConversation(desk, visitor, 'first');
+    const rec = new Recorder();
+    const client = rec.connect({ url: app.url, token: desk.owner.token });
+    try {
+      const subscription = client.subscribe(`/${desk.projectId}/requests/${rid}/messages`);
+      const seen: TopicEvent[] = [];
+      const reading = (async () => {
+        for await (const event of subscription) {
+          seen.push(event);
+          if (event.type === 'create' && event.item.text === 'second') break; // break → return() → unsubscribe
+        }
+      })();
+      await rec.until(() => client.state.state === 'open', 'open');
+      expectStatus(await visitor.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'second' }), 201);
+      await reading;
+      assert.equal(seen[0]!.type, 'snapshot');
+      assert.deepEqual((seen[0] as { items: { text: string }[] }).items.map((m) => m.text), ['first']);
+      assert.equal(subscription.active, false);
+    } finally {
+      client.close();
+    }
+  });
+
+  test('a refused topic reaches onError with its protocol code and ends that subscription only', async () => {
+    const rec = new Recorder();
+    const client = rec.connect({ url: app.url, token: desk.agentD.token });
+    try {
+      const metrics = `/${desk.projectId}/project_users`;
+      const bad = client.subscribe(metrics, rec.handlers(metrics));
+      const good = client.subscribe(`/${desk.projectId}/requests`, rec.handlers('requests'));
+      const error = await rec.until(() => rec.events.find((e) => e.kind === 'error'), 'an error');
+      assert.equal(error.code, 'SUBSCRIBE_FORBIDDEN');
+      assert.equal(bad.active, false);
+      await rec.until(() => rec.events.find((e) => e.topic === 'requests' && e.kind === 'snapshot'), 'the other topic still works');
+      assert.equal(good.active, true);
+    } finally {
+      client.close();
+    }
+  });
+});
