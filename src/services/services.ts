@@ -1,3 +1,4 @@
+import { MetricsService } from '../metrics/metrics-service.js';
 import type { ServiceDeps } from './context.js';
 import { AuthService } from './auth-service.js';
 import { DepartmentsService } from './departments-service.js';
@@ -15,6 +16,7 @@ export interface Services {
   departments: DepartmentsService;
   requests: RequestsService;
   messages: MessagesService;
+  metrics: MetricsService;
 }
 
 export function createServices(deps: ServiceDeps, tokens: TokenService): Services {
@@ -25,5 +27,6 @@ export function createServices(deps: ServiceDeps, tokens: TokenService): Service
     departments: new DepartmentsService(deps),
     requests: new RequestsService(deps),
     messages: new MessagesService(deps),
+    metrics: new MetricsService(deps),
   };
 }

@@ -1,0 +1,225 @@
+/**
+ * The live metrics object of a project (PROTOCOL §10), read from the store in one repeatable-read snapshot: any
+ * node computes the same object at any time, after a restart too, because nothing comes from process memory.
+ * Definitions: docs/metrics.md.
+ */
+import { freeSlots, isBusy } from '../domain/busy.js';
+import { defaultProjectSettings, type ProjectSettings, type ProjectUser } from '../domain/project.js';
+import { memberRoles } from '../domain/roles.js';
+import type { Db, Queryable } from '../store/db.js';
+import { listDepartments } from '../store/departments.js';
+import { listProjectUsers } from '../store/project-users.js';
+import { findProject } from '../store/projects.js';
+import { queueRows, windowRows, type QueueRow, type WindowRow } from './metrics-queries.js';
+import { estimateStaffing, type StaffingEstimate } from './staffing.js';
+
+export const WINDOWS_MINUTES = [15, 60] as const;
+type WindowKey = '15m' | '60m';
+
+export interface QueueNow {
+  waiting: number;
+  longest_wait_seconds: number | null;
+  average_wait_seconds: number | null;
+  /** Creation time of the longest-waiting request, so a client can tick the timer itself between updates. */
+  oldest_waiting_since: string | null;
+  active_conversations: number;
+  agents: { available: number; busy: number; unavailable: number };
+  /** Open chat slots of available agents; null when the project has no chat limit (unbounded). */
+  free_chat_slots: number | null;
+  conversations_per_available_agent: number | null;
+}
+
+export interface WindowMetrics {
+  minutes: number;
+  arrivals: number;
+  closed: number;
+  first_response: { count: number; mean_seconds: number | null; p90_seconds: number | null };
+  service_level: { target: number; within_seconds: number; met: number; missed: number; value: number | null };
+  handle_time: { count: number; mean_seconds: number | null };
+  /** Mean number of conversations held by agents at once over the window. */
+  workload_erlangs: number;
+  occupancy: number | null;
+}
+
+export interface ScopeMetrics {
+  now: QueueNow;
+  windows: Record<WindowKey, WindowMetrics>;
+}
+
+export interface DepartmentMetrics extends ScopeMetrics {
+  id: string;
+  name: string;
+}
+
+export interface ProjectMetrics extends ScopeMetrics {
+  project_id: string;
+  /** The project's event number this object is consistent with. */
+  seq: number;
+  epoch: string;
+  computed_at: string;
+  departments: DepartmentMetrics[];
+  /** For the last hour's load against the project's service-level target (null without enough data). */
+  staffing: StaffingEstimate | null;
+}
+
+export interface MetricsOptions {
+  /** The instant to compute for; the database clock's now by default (the clock every timestamp was written with). */
+  at?: Date;
+}
+
+const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
+const r4 = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
+
+/** Agents of a scope: desk members whose project membership is active. */
+interface AgentTally {
+  available: number;
+  busy: number;
+  unavailable: number;
+  freeSlots: number;
+  /** Sum of the chat limits of agents on duty: the concurrent conversations they can hold. */
+  capacity: number;
+}
+
+function tallyAgents(agents: readonly ProjectUser[], settings: ProjectSettings): AgentTally {
+  const t: AgentTally = { available: 0, busy: 0, unavailable: 0, freeSlots: 0, capacity: 0 };
+  for (const pu of agents) {
+    if (!pu.user_available) {
+      t.unavailable += 1;
+      continue;
+    }
+    // Capacity counts the configured limit even with the limit off: it is what the desk plans with.
+    t.capacity += pu.max_assigned_chat ?? settings.max_agent_assigned_chat;
+    if (isBusy(pu, settings)) t.busy += 1;
+    else {
+      t.available += 1;
+      const free = freeSlots(pu, settings);
+      if (Number.isFinite(free)) t.freeSlots += free;
+    }
+  }
+  return t;
+}
+
+function queueNow(row: QueueRow | undefined, agents: AgentTally, settings: ProjectSettings): QueueNow {
+  const active = row?.active ?? 0;
+  return {
+    waiting: row?.waiting ?? 0,
+    longest_wait_seconds: r3(row?.longestWaitSeconds ?? null),
+    average_wait_seconds: r3(row?.averageWaitSeconds ?? null),
+    oldest_waiting_since: row?.oldestWaitingSince?.toISOString() ?? null,
+    active_conversations: active,
+    agents: { available: agents.available, busy: agents.busy, unavailable: agents.unavailable },
+    free_chat_slots: settings.chat_limit_on ? agents.freeSlots : null,
+    conversations_per_available_agent: agents.available > 0 ? r3(active / agents.available) : null,
+  };
+}
+
+function windowMetrics(minutes: number, row: WindowRow | undefined, agents: AgentTally, settings: ProjectSettings): WindowMetrics {
+  const met = row?.slMet ?? 0;
+  const missed = row?.slMissed ?? 0;
+  const workload = (row?.heldSeconds ?? 0) / (minutes * 60);
+  return {
+    minutes,
+    arrivals: row?.arrivals ?? 0,
+    closed: row?.closed ?? 0,
+    first_response: { count: row?.answered ?? 0, mean_seconds: r3(row?.frtMeanSeconds ?? null), p90_seconds: r3(row?.frtP90Seconds ?? null) },
+    service_level: {
+      target: settings.service_level_target,
+      within_seconds: settings.service_level_seconds,
+      met,
+      missed,
+      value: met + missed > 0 ? r4(met / (met + missed)) : null,
+    },
+    handle_time: { count: row?.handled ?? 0, mean_seconds: r3(row?.ahtSeconds ?? null) },
+    workload_erlangs: r4(workload)!,
+    occupancy: agents.capacity > 0 ? r4(workload / agents.capacity) : null,
+  };
+}
+
+function scopeMetrics(
+  queue: QueueRow | undefined,
+  windows: (minutes: number) => WindowRow | undefined,
+  agents: AgentTally,
+  settings: ProjectSettings,
+): ScopeMetrics {
+  const [short, long] = WINDOWS_MINUTES;
+  return {
+    now: queueNow(queue, agents, settings),
+    windows: {
+      '15m': windowMetrics(short, windows(short), agents, settings),
+      '60m': windowMetrics(long, windows(long), agents, settings),
+    },
+  };
+}
+
+/** Staffing for the last hour's measured load; null until a conversation was handled (no handle time yet). */
+function measuredStaffing(project: ScopeMetrics, agents: AgentTally, settings: ProjectSettings): StaffingEstimate | null {
+  const hour = project.windows['60m'];
+  if (hour.handle_time.mean_seconds === null) return null;
+  const staffed = agents.available + agents.busy;
+  return estimateStaffing({
+    arrivalsPerHour: (hour.arrivals * 60) / hour.minutes,
+    ahtSeconds: hour.handle_time.mean_seconds,
+    concurrency: measuredConcurrency(agents, settings),
+    target: settings.service_level_target,
+    withinSeconds: settings.service_level_seconds,
+    staffedAgents: staffed,
+  });
+}
+
+/** Mean chat limit of the agents on duty, or the project's limit when nobody is on duty. */
+export function measuredConcurrency(agents: AgentTally, settings: ProjectSettings): number {
+  const staffed = agents.available + agents.busy;
+  return Math.max(1, staffed > 0 ? agents.capacity / staffed : settings.max_agent_assigned_chat);
+}
+
+export interface MetricsRead {
+  metrics: ProjectMetrics;
+  /** The project's tallies, for staffing what-ifs. */
+  agents: AgentTally;
+  settings: ProjectSettings;
+}
+
+/** Reads everything through `q`, which must be one consistent snapshot (see `computeProjectMetrics`). */
+export async function readProjectMetrics(q: Queryable, projectId: string, opts: MetricsOptions = {}): Promise<MetricsRead | null> {
+  const project = await findProject(q, projectId);
+  if (project === null) return null;
+  const at = opts.at ?? new Date(String((await q.query<{ now: Date }>('SELECT now() AS now'))[0]!.now));
+  const settings: ProjectSettings = { ...defaultProjectSettings, ...project.settings };
+  const [queue, windows, members, departments] = [
+    await queueRows(q, projectId, at),
+    await windowRows(q, projectId, at, WINDOWS_MINUTES, settings.service_level_seconds),
+    (await listProjectUsers(q, projectId, memberRoles)).filter((pu) => pu.status === 'active'),
+    await listDepartments(q, projectId),
+  ];
+  const windowOf = (total: boolean, dep: string | null) => (minutes: number) =>
+    windows.find((w) => w.minutes === minutes && w.total === total && (total || w.departmentId === dep));
+  const agents = tallyAgents(members, settings);
+  const whole = scopeMetrics(queue.find((r) => r.total), windowOf(true, null), agents, settings);
+  const perDepartment = departments.map((d): DepartmentMetrics => {
+    const inDepartment = tallyAgents(members.filter((pu) => d.members.includes(pu.uuid_user)), settings);
+    const queueRow = queue.find((r) => !r.total && r.departmentId === d.id);
+    return { id: d.id, name: d.name, ...scopeMetrics(queueRow, windowOf(false, d.id), inDepartment, settings) };
+  });
+  return {
+    agents,
+    settings,
+    metrics: {
+      project_id: projectId,
+      seq: Number(project.seq),
+      epoch: project.epoch,
+      computed_at: at.toISOString(),
+      ...whole,
+      departments: perDepartment,
+      staffing: measuredStaffing(whole, agents, settings),
+    },
+  };
+}
+
+/** One repeatable-read transaction: the seq, the agents and the requests all describe the same moment. */
+export async function computeProjectMetrics(db: Db, projectId: string, opts: MetricsOptions = {}): Promise<MetricsRead | null> {
+  return db.transaction(async (tx) => {
+    // Must be the first statement: the transaction's snapshot is taken at the first query after it.
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    return readProjectMetrics(tx, projectId, opts);
+  });
+}
