@@ -183,7 +183,9 @@ export interface MetricsRead {
 export async function readProjectMetrics(q: Queryable, projectId: string, opts: MetricsOptions = {}): Promise<MetricsRead | null> {
   const project = await findProject(q, projectId);
   if (project === null) return null;
-  const at = opts.at ?? new Date(String((await q.query<{ now: Date }>('SELECT now() AS now'))[0]!.now));
+  // As epoch milliseconds: drivers differ in how they hand over a timestamptz, and a lost millisecond would put
+  // a request created just now after `at`.
+  const at = opts.at ?? new Date(Number((await q.query<{ ms: number }>('SELECT (extract(epoch FROM now()) * 1000)::float8 AS ms'))[0]!.ms));
   const settings: ProjectSettings = { ...defaultProjectSettings, ...project.settings };
   const [queue, windows, members, departments] = [
     await queueRows(q, projectId, at),
