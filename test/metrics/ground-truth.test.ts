@@ -256,7 +256,7 @@ for (const kind of storeKinds()) {
 
   test(`${kind}: window counts agree with plain SQL over the same rows, boundaries included`, async () => {
     const got = (await computeProjectMetrics(w.app.db, w.projectId, { at: w.at }))!.metrics;
-    for (const minutes of [15, 60]) {
+    for (const minutes of [15, 60] as const) {
       const [row] = await w.app.db.query<{ arrivals: number; closed: number }>(
         `SELECT count(*) FILTER (WHERE created_at > $2::timestamptz - make_interval(mins => $3) AND created_at <= $2)::int AS arrivals,
                 count(*) FILTER (WHERE closed_at > $2::timestamptz - make_interval(mins => $3) AND closed_at <= $2)::int AS closed
