@@ -48,6 +48,7 @@ export interface Config {
   trustProxy: boolean;
   eventRetentionMs: number;
   eventPruneIntervalMs: number;
+  eventGapCheckIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +103,7 @@ export const variables: readonly VariableSpec[] = [
   { name: 'TRUST_PROXY', default: 'false', description: 'Behind a TLS-terminating proxy: require `X-Forwarded-Proto: https` (403 `TLS_REQUIRED` otherwise) and take the client IP from `X-Forwarded-For`.' },
   { name: 'EVENT_RETENTION', default: '24h', description: 'How long the event history is kept for resume (`s`, `m`, `h`, `d` suffixes).' },
   { name: 'EVENT_PRUNE_INTERVAL', default: '10m', description: 'How often expired events are pruned.' },
+  { name: 'EVENT_GAP_CHECK_INTERVAL', default: '5s', description: 'How often the Realtime hub compares followed projects with the store, bounding how late an event lost on the bus arrives.' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -230,6 +232,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonl
     trustProxy,
     eventRetentionMs: duration('EVENT_RETENTION'),
     eventPruneIntervalMs: duration('EVENT_PRUNE_INTERVAL'),
+    eventGapCheckIntervalMs: duration('EVENT_GAP_CHECK_INTERVAL'),
   };
   if (config.dataDir === null && config.databaseUrl === null && nodeEnv === 'production') {
     problems.push('DATA_DIR=:memory: keeps nothing; production needs DATA_DIR or DATABASE_URL');

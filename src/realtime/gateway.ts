@@ -55,7 +55,7 @@ const DRAIN_RETRY_AFTER_SECONDS = 1;
 export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: RealtimeGatewayDeps): RealtimeGateway {
   const { config, db, tokens, logger } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsInboundFrameMaxBytes, clientTracking: false });
-  const hub = new Hub(deps.bus, db, logger);
+  const hub = new Hub(deps.bus, db, logger, config.eventGapCheckIntervalMs);
   const admission = new ConnectionAdmission(deps.limits, config);
   const sessions = new Set<Session>();
   const sockets = new Set<WebSocket>();

@@ -10,13 +10,33 @@ import { ProjectChannel } from './project-channel.js';
 export class Hub {
   private readonly channels = new Map<string, ProjectChannel>();
   private readonly unsubscribe: () => void;
+  private readonly headCheck: NodeJS.Timeout | null;
 
+  /** `headCheckIntervalMs`: how often followed projects' seq is compared with what was dispatched (0: never). */
   constructor(
     bus: Bus,
     private readonly db: Queryable,
     private readonly logger: Logger,
+    headCheckIntervalMs = 0,
   ) {
     this.unsubscribe = bus.subscribe((event) => this.channels.get(event.projectId)?.offer(event));
+    this.headCheck = headCheckIntervalMs > 0 ? setInterval(() => void this.checkHeads(), headCheckIntervalMs) : null;
+    this.headCheck?.unref();
+  }
+
+  /**
+   * Bounds how late an event lost on the bus can be: a gap is otherwise found only when the project's next event
+   * arrives, which for an idle project may be never.
+   */
+  async checkHeads(): Promise<void> {
+    const ids = [...this.channels.keys()];
+    if (ids.length === 0) return;
+    try {
+      const rows = await this.db.query<{ id: string; seq: number }>('SELECT id, seq FROM projects WHERE id = ANY($1)', [ids]);
+      for (const row of rows) this.channels.get(row.id)?.catchUp(Number(row.seq));
+    } catch (error) {
+      this.logger.warn({ err: String(error) }, 'realtime: checking project heads failed; will retry');
+    }
   }
 
   /** The project's channel, created on first use; it removes itself when its last subscriber leaves. */
@@ -36,6 +56,7 @@ export class Hub {
   }
 
   close(): void {
+    if (this.headCheck) clearInterval(this.headCheck);
     this.unsubscribe();
     for (const channel of this.channels.values()) channel.close();
     this.channels.clear();

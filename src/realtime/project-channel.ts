@@ -73,6 +73,15 @@ export class ProjectChannel {
     else this.accept(e);
   }
 
+  /**
+   * The store says the project's history reaches `seq`. A bus that lost a project's last event leaves no later
+   * event to reveal the gap, so the hub's periodic check tells the channel, which reads what it is missing.
+   */
+  catchUp(seq: number): void {
+    if (this.closed || this.filling || this.head === null || seq <= this.head) return;
+    void this.fill(seq, null);
+  }
+
   close(): void {
     this.closed = true;
     this.waiting = [];
@@ -83,17 +92,17 @@ export class ProjectChannel {
     const head = this.head!;
     if (e.seq <= head) return;
     if (e.seq > head + 1) {
-      void this.fill(e);
+      void this.fill(e.seq - 1, e);
       return;
     }
     this.head = e.seq;
     this.dispatch(e);
   }
 
-  private async fill(trigger: ProjectEvent): Promise<void> {
+  /** Reads and dispatches (head, to] from the outbox, then what waited meanwhile, starting with `trigger`. */
+  private async fill(to: number, trigger: ProjectEvent | null): Promise<void> {
     this.filling = true;
     const from = this.head!;
-    const to = trigger.seq - 1;
     const missing = await this.readRange(from, to);
     if (this.closed) return;
     for (const e of missing ?? []) {
@@ -107,7 +116,7 @@ export class ProjectChannel {
       this.head = to;
     }
     this.filling = false;
-    const queued = [trigger, ...this.waiting];
+    const queued = trigger ? [trigger, ...this.waiting] : this.waiting;
     this.waiting = [];
     for (const e of queued) this.offer(e);
   }
