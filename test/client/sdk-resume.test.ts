@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startApp, type App } from '../../src/app.js';
+import { createDesk, type Desk } from '../support/desk.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { startTestApp, testConfig, type TestApp } from '../support/test-app.js';
+import { listed, openRequests, startConversation } from './desk-traffic.js';
+import { duplicateSeqs, Recorder } from './recorder.js';
+
+/** A list topic held by a live list and by recording handlers at once. */
+function follow(rec: Recorder, client: ReturnType<Recorder['connect']>, topic: string) {
+  const list = client.liveList(topic);
+  list.onChange(() => rec.poke());
+  client.subscribe(topic, rec.handlers(topic));
+  return list;
+}
+
+/** Waits until the live list holds exactly what the database holds. */
+async function untilEqualToDatabase(rec: Recorder, desk: Desk, list: ReturnType<typeof follow>): Promise<void> {
+  const truth = await openRequests(desk);
+  await rec.until(() => JSON.stringify(listed(list.items())) === JSON.stringify(truth), `the live list to equal the database (${truth.length} open)`);
+}
+
+function assertResumedWithoutLossOrRepeat(rec: Recorder, topic: string): void {
+  const kinds = rec.events.filter((e) => e.topic === topic).map((e) => e.kind);
+  assert.deepEqual(kinds.filter((k) => k === 'snapshot' || k === 'reset'), ['snapshot'], 'one snapshot, then a replay with since (no reset)');
+  const seqs = rec.live(topic).map((e) => e.seq!);
+  assert.deepEqual(duplicateSeqs(rec.live(topic)), [], 'no event twice');
+  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in seq order');
+  assert.ok(rec.states.some((s) => s.state === 'reconnecting'), 'it did reconnect');
+}
+
+describe('SDK resume after losing the connection', () => {
+  test('the connection is cut while changes flow: it reconnects, resumes with since, and its list equals the database', async () => {
+    const app = await startTestApp();
+    const proxy = new TcpProxy('127.0.0.1', Number(new URL(app.url).port));
+    await proxy.start();
+    const rec = new Recorder();
+    try {
+      const desk = await createDesk(app.url);
+      const visitor = await desk.visitor();
+      await startConversation(desk, visitor);
+      const client = rec.connect({ url: `http://127.0.0.1:${proxy.port}`, token: desk.owner.token });
+      const topic = `/${desk.projectId}/requests`;
+      const list = follow(rec, client, topic);
+      await list.ready;
+
+      // Changes flow while the line is cut and restored: the writes do not wait for the client.
+      const writes = (async () => {
+        for (let i = 0; i < 12; i++) {
+          const rid = await startConversation(desk, visitor, `question ${i}`);
+          if (i % 3 === 0) await desk.agentA.rest.post(`/${desk.projectId}/requests/${rid}/participants`, { member: desk.agentA.userId });
+          if (i % 4 === 0) await desk.agentA.rest.put(`/${desk.projectId}/requests/${rid}/close`);
+        }
+      })();
+      await rec.until(() => rec.live(topic).length >= 3, 'a few live events before the cut');
+      await proxy.cut();
+      await rec.until(() => rec.states.at(-1)?.state === 'reconnecting', 'the client to notice');
+      await proxy.start(); // same port
+      await writes;
+      await rec.until(() => client.state.state === 'open', 'reconnected');
+      await untilEqualToDatabase(rec, desk, list);
+      assertResumedWithoutLossOrRepeat(rec, topic);
+      client.close();
+    } finally {
+      await proxy.close();
+      await app.closeAll();
+    }
+  });
+
+  test('the server restarts on the same port and store: the client resumes and misses nothing', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'deskwire-sdk-restart-'));
+    const env = { DATA_DIR: dataDir, JWT_SECRET: randomBytes(24).toString('hex') };
+    let app: App = await startApp(testConfig(env));
+    const port = new URL(app.url).port;
+    const rec = new Recorder();
+    try {
+      const desk = await createDesk(app.url);
+      const visitor = await desk.visitor();
+      await startConversation(desk, visitor);
+      const client = rec.connect({ url: app.url, token: desk.owner.token });
+      const topic = `/${desk.projectId}/requests`;
+      const list = follow(rec, client, topic);
+      await list.ready;
+      for (let i = 0; i < 3; i++) await startConversation(desk, visitor, `before ${i}`);
+      await rec.until(() => rec.live(topic).length >= 3, 'live events before the restart');
+
+      await app.close(); // 1001 to the client, which starts reconnecting
+      await rec.until(() => rec.states.some((s) => s.state === 'reconnecting'), 'the client to notice the restart');
+      app = await startApp(testConfig({ ...env, PORT: port }));
+      // Written on the new server, whether or not the client is back yet.
+      for (let i = 0; i < 3; i++) await startConversation(desk, visitor, `after ${i}`);
+      const rid = await startConversation(desk, visitor, 'closed soon');
+      await desk.agentA.rest.put(`/${desk.projectId}/requests/${rid}/close`);
+      await rec.until(() => client.state.state === 'open', 'reconnected to the new server');
+      await untilEqualToDatabase(rec, desk, list);
+      assertResumedWithoutLossOrRepeat(rec, topic);
+      client.close();
+    } finally {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SDK tokens and terminal closes', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp();
+  });
+  after(() => app.closeAll());
+
+  test('a token expiring during the session is replaced through getToken() without losing the subscriptions', async () => {
+    const desk = await createDesk(app.url);
+    const user = { id: desk.owner.userId, email: desk.owner.email, firstname: 'owner', lastname: 'Test' };
+    const issued: number[] = [];
+    const rec = new Recorder();
+    const getToken = async () => {
+      const { token, expiresAt } = await app.tokens.issue(user, 2); // 1–2 s of life
+      rec.record(() => issued.push(expiresAt));
+      return token;
+    };
+    const client = rec.connect({ url: app.url, getToken });
+    try {
+      const topic = `/${desk.projectId}/requests`;
+      const list = follow(rec, client, topic);
+      await list.ready;
+      const firstExpiry = issued[0]!;
+      // Outlive the first token (and the server's one second of grace) by refreshes; each getToken call re-checks.
+      const visitor = await desk.visitor();
+      await rec.until(() => issued.length >= 3 && Date.now() / 1000 > firstExpiry + 1.5, 'the first token to be long expired', 10_000);
+      const rid = await startConversation(desk, visitor, 'after the first token expired');
+      await rec.until(() => list.items().some((r) => r.request_id === rid), 'an event after expiry');
+      assert.deepEqual(rec.states.map((s) => s.state), ['connecting', 'open'], 'never disconnected');
+      assert.deepEqual(rec.events.filter((e) => e.kind === 'snapshot' || e.kind === 'reset').length, 1);
+    } finally {
+      client.close();
+    }
+  });
+
+  test('a terminal close (4003, the user disabled) stops reconnecting and surfaces the reason', async () => {
+    const desk = await createDesk(app.url);
+    const user = { id: desk.agentA.userId, email: desk.agentA.email, firstname: 'agentA', lastname: 'Test' };
+    const rec = new Recorder();
+    const client = rec.connect({ url: app.url, getToken: async () => (await app.tokens.issue(user, 3600)).token });
+    const topic = `/${desk.projectId}/requests`;
+    client.subscribe(topic, rec.handlers(topic));
+    await rec.until(() => rec.events.some((e) => e.kind === 'snapshot'), 'the snapshot');
+    // No REST route disables a whole user yet; the store does what an operator's tool would.
+    await app.db.query('UPDATE users SET active = false WHERE id = $1', [desk.agentA.userId]);
+    await client.refreshToken(); // the server re-checks the user on refresh and closes with 4003
+    const closed = await rec.until(() => (client.state.state === 'closed' ? client.state : undefined), 'the client to close for good');
+    assert.equal(closed.closeCode, 4003);
+    assert.equal(closed.error.code, 'USER_DISABLED');
+    assert.equal(closed.error.retryable, false);
+    assert.deepEqual(rec.events.filter((e) => e.kind === 'error').map((e) => e.code), ['USER_DISABLED'], 'the subscription learns why');
+    await assert.rejects(client.opened(), (e: Error & { code?: string }) => e.code === 'USER_DISABLED');
+    // Nothing is scheduled: a REST round trip later it is still closed and never tried again.
+    await desk.owner.rest.get('/projects');
+    assert.equal(rec.states.filter((s) => s.state === 'connecting').length, 1);
+    assert.equal(client.state.state, 'closed');
+  });
+});
