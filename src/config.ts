@@ -49,6 +49,7 @@ export interface Config {
   eventRetentionMs: number;
   eventPruneIntervalMs: number;
   eventGapCheckIntervalMs: number;
+  presenceGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +104,7 @@ export const variables: readonly VariableSpec[] = [
   { name: 'TRUST_PROXY', default: 'false', description: 'Behind a TLS-terminating proxy: require `X-Forwarded-Proto: https` (403 `TLS_REQUIRED` otherwise) and take the client IP from `X-Forwarded-For`.' },
   { name: 'EVENT_RETENTION', default: '24h', description: 'How long the event history is kept for resume (`s`, `m`, `h`, `d` suffixes).' },
   { name: 'EVENT_PRUNE_INTERVAL', default: '10m', description: 'How often expired events are pruned.' },
+  { name: 'PRESENCE_GRACE', default: '30s', description: 'How long after their last Realtime connection closes an agent goes offline; a reconnect within it changes nothing.' },
   { name: 'EVENT_GAP_CHECK_INTERVAL', default: '5s', description: 'How often the Realtime hub compares followed projects with the store, bounding how late an event lost on the bus arrives.' },
 ];
 
@@ -233,6 +235,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonl
     eventRetentionMs: duration('EVENT_RETENTION'),
     eventPruneIntervalMs: duration('EVENT_PRUNE_INTERVAL'),
     eventGapCheckIntervalMs: duration('EVENT_GAP_CHECK_INTERVAL'),
+    presenceGraceMs: duration('PRESENCE_GRACE'),
   };
   if (config.dataDir === null && config.databaseUrl === null && nodeEnv === 'production') {
     problems.push('DATA_DIR=:memory: keeps nothing; production needs DATA_DIR or DATABASE_URL');
@@ -248,3 +251,32 @@ export function isLoopback(host: string): boolean {
 
 /** `WS_HISTORY_REQUESTS_LIMIT` ⇄ `--ws-history-requests-limit`. */
 export const flagFor = (name: string): string => `--${name.toLowerCase().replaceAll('_', '-')}`;
+
+/** A variable of the client commands (`tail`, `simulate`): read from the environment, overridden by its flag. */
+export interface CliVariableSpec extends VariableSpec {
+  flag: string;
+}
+
+/**
+ * The client commands talk to a server rather than run one, so their two variables are kept apart from `variables`
+ * (which are all server settings and `serve` flags). docs/config.md lists them in their own section.
+ */
+export const cliVariables: readonly CliVariableSpec[] = [
+  { name: 'DESKWIRE_URL', default: 'http://127.0.0.1:3000', flag: '--url', description: 'The server the client commands talk to.' },
+  { name: 'DESKWIRE_TOKEN', default: null, flag: '--token', description: 'The token the client commands use (`JWT …` or the bare JWT).' },
+];
+
+export interface CliEnv {
+  url: string;
+  token: string | null;
+}
+
+/** The client commands' settings from the environment; their flags override these. */
+export function loadCliEnv(env: Env = process.env): CliEnv {
+  const value = (name: string): string | null => {
+    const spec = cliVariables.find((v) => v.name === name)!;
+    const raw = env[name];
+    return raw === undefined || raw === '' ? spec.default : raw;
+  };
+  return { url: value('DESKWIRE_URL')!, token: value('DESKWIRE_TOKEN') };
+}

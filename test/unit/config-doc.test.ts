@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { ConfigError, flagFor, loadConfig, variables } from '../../src/config.js';
+import { cliVariables, ConfigError, flagFor, loadCliEnv, loadConfig, variables } from '../../src/config.js';
 
 const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
 
@@ -26,10 +26,14 @@ function documentedVariables(markdown: string): DocRow[] {
   return rows;
 }
 
-const rows = documentedVariables(doc);
+// The server's variables come first; the client commands' own section ends the page.
+const CLIENT_HEADING = '\n## Client commands\n';
+assert.ok(doc.includes(CLIENT_HEADING), 'docs/config.md should have a "## Client commands" section');
+const rows = documentedVariables(doc.slice(0, doc.indexOf(CLIENT_HEADING)));
+const clientRows = documentedVariables(doc.slice(doc.indexOf(CLIENT_HEADING)));
 
 test('docs/config.md documents each variable exactly once', () => {
-  const names = rows.map((r) => r.name);
+  const names = [...rows, ...clientRows].map((r) => r.name);
   assert.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), [], 'documented twice');
 });
 
@@ -66,4 +70,15 @@ test("the intro's example error is what the server really prints", () => {
     (error) => error instanceof ConfigError && error.message === example,
     'the example in docs/config.md differs from the real ConfigError message',
   );
+});
+
+test('the client commands section lists exactly cliVariables, with their defaults and flags', () => {
+  const documented = clientRows.map((r) => ({ name: r.name, default: r.default, flag: r.flag }));
+  assert.deepEqual(documented, cliVariables.map((v) => ({ name: v.name, default: v.default, flag: v.flag })));
+});
+
+test('loadCliEnv reads DESKWIRE_URL and DESKWIRE_TOKEN, empty meaning unset', () => {
+  assert.deepEqual(loadCliEnv({}), { url: 'http://127.0.0.1:3000', token: null });
+  assert.deepEqual(loadCliEnv({ DESKWIRE_URL: 'http://h:1', DESKWIRE_TOKEN: 'JWT x' }), { url: 'http://h:1', token: 'JWT x' });
+  assert.deepEqual(loadCliEnv({ DESKWIRE_URL: '', DESKWIRE_TOKEN: '' }), { url: 'http://127.0.0.1:3000', token: null });
 });
