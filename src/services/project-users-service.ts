@@ -77,6 +77,26 @@ export class ProjectUsersService {
     return (await getProjectUser(this.deps.db, projectId, puId))!;
   }
 
+  /**
+   * Presence from the Realtime API: the user's desk memberships in every project go online or offline, each
+   * with its project-user UPDATE; nothing is written where presence is already right.
+   */
+  async setPresence(userId: string, status: 'online' | 'offline'): Promise<void> {
+    const memberships = await this.deps.db.query<{ project_id: string; id: string }>(
+      `SELECT project_id, id FROM project_users
+        WHERE user_id = $1 AND status = 'active' AND role IN ('owner', 'admin', 'supervisor', 'agent') AND presence <> $2`,
+      [userId, status],
+    );
+    for (const m of memberships) {
+      await writeProject(this.deps, m.project_id, async ({ tx, outbox }) => {
+        const pu = await getProjectUser(tx, m.project_id, m.id);
+        if (!pu || pu.presence.status === status) return;
+        await updateProjectUser(tx, m.project_id, m.id, { presence: status });
+        await emitProjectUser(tx, outbox, m.project_id, m.id, 'UPDATE');
+      });
+    }
+  }
+
   private async write(projectId: string, projectUserId: string, patch: Parameters<typeof updateProjectUser>[3]): Promise<ProjectUser> {
     return writeProject(this.deps, projectId, async ({ tx, outbox }) => {
       await updateProjectUser(tx, projectId, projectUserId, patch);
