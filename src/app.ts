@@ -18,6 +18,7 @@ import { RedisBus } from './events/redis-bus.js';
 import { buildHttpApp } from './http/http-app.js';
 import { createNodeMetrics } from './observability/prometheus.js';
 import { attachRealtimeGateway, type RealtimeGateway } from './realtime/gateway.js';
+import { PresenceTracker } from './realtime/presence.js';
 import type { ServiceDeps } from './services/context.js';
 import { seedDemoData, type DemoData } from './services/demo-data.js';
 import { createServices, type Services } from './services/services.js';
@@ -126,7 +127,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       },
     },
   );
-  gateway = options.realtime === false ? null : attachRealtimeGateway(server, { config, db, bus, tokens, logger, limits });
+  const presence = new PresenceTracker(services.projectUsers, config.presenceGraceMs, (error, userId) =>
+    logger.warn({ err: error, userId }, 'presence change not written'),
+  );
+  gateway = options.realtime === false ? null : attachRealtimeGateway(server, { config, db, bus, tokens, logger, limits, presence });
   const demo = config.demoData ? await seedDemoData(db, services) : null;
 
   await http.listen({ port: config.port, host: config.host });
@@ -163,6 +167,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       tls?.stop();
       // Realtime clients first (1001: reconnect elsewhere), then stop accepting HTTP.
       await gateway?.close();
+      presence.close();
       await http.close();
       await closeBus();
       if (!options.db) await db.close();

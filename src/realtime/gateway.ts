@@ -16,6 +16,8 @@ import { ConnectionAdmission } from './admission.js';
 import { isWebSocketUpgrade, pathOf, refuse, tokenOf } from './handshake.js';
 import { Hub } from './hub.js';
 import type { Logger } from './logger.js';
+import { MetricsPublisher } from './metrics-publisher.js';
+import type { PresenceTracker } from './presence.js';
 import { Session } from './session.js';
 
 export interface RealtimeGatewayDeps {
@@ -26,6 +28,8 @@ export interface RealtimeGatewayDeps {
   logger: Logger;
   /** Connection-rate and connection-count counters (PROTOCOL §6). */
   limits: LimitStore;
+  /** Turns connections into online/offline presence; absent, connections do not change presence. */
+  presence?: PresenceTracker;
 }
 
 export interface RealtimeGatewayStats {
@@ -56,6 +60,10 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
   const { config, db, tokens, logger } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsInboundFrameMaxBytes, clientTracking: false });
   const hub = new Hub(deps.bus, db, logger, config.eventGapCheckIntervalMs);
+  const metricsPublisher = new MetricsPublisher(deps.bus, db, hub, logger, {
+    pushIntervalMs: config.metricsPushIntervalMs,
+    refreshIntervalMs: config.metricsRefreshIntervalMs,
+  });
   const admission = new ConnectionAdmission(deps.limits, config);
   const sessions = new Set<Session>();
   const sockets = new Set<WebSocket>();
@@ -96,7 +104,11 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
       wss.handleUpgrade(req, socket, head, (ws) => {
         if (draining) return ws.close(CloseCode.GOING_AWAY, 'server shutting down');
         sockets.add(ws);
-        ws.once('close', () => sockets.delete(ws));
+        deps.presence?.connected(claims.userId);
+        ws.once('close', () => {
+          sockets.delete(ws);
+          deps.presence?.disconnected(claims.userId);
+        });
         const session = new Session(ws, claims.userId, claims.expiresAt, { config, db, hub, tokens, logger }, (s) => sessions.delete(s));
         sessions.add(session);
         logger.debug({ ...fields, connectionId: session.id, userId: claims.userId }, 'realtime: connection opened');
@@ -137,6 +149,7 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
       await Promise.all(gone);
       clearTimeout(timer);
       server.off('upgrade', onUpgrade);
+      metricsPublisher.close();
       hub.close();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
