@@ -49,6 +49,8 @@ export interface Config {
   eventRetentionMs: number;
   eventPruneIntervalMs: number;
   eventGapCheckIntervalMs: number;
+  metricsPushIntervalMs: number;
+  metricsRefreshIntervalMs: number;
   presenceGraceMs: number;
 }
 
@@ -106,6 +108,8 @@ export const variables: readonly VariableSpec[] = [
   { name: 'EVENT_PRUNE_INTERVAL', default: '10m', description: 'How often expired events are pruned.' },
   { name: 'PRESENCE_GRACE', default: '30s', description: 'How long after their last Realtime connection closes an agent goes offline; a reconnect within it changes nothing.' },
   { name: 'EVENT_GAP_CHECK_INTERVAL', default: '5s', description: 'How often the Realtime hub compares followed projects with the store, bounding how late an event lost on the bus arrives.' },
+  { name: 'METRICS_PUSH_INTERVAL_MS', default: '1000', description: 'Least time between two `/P/metrics` UPDATEs of one project.' },
+  { name: 'METRICS_REFRESH_INTERVAL_MS', default: '10000', description: 'How often followed projects\' metrics are recomputed without events (waits grow, windows roll); sent only if changed.' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -235,6 +239,8 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonl
     eventRetentionMs: duration('EVENT_RETENTION'),
     eventPruneIntervalMs: duration('EVENT_PRUNE_INTERVAL'),
     eventGapCheckIntervalMs: duration('EVENT_GAP_CHECK_INTERVAL'),
+    metricsPushIntervalMs: int('METRICS_PUSH_INTERVAL_MS', 100, 60_000),
+    metricsRefreshIntervalMs: int('METRICS_REFRESH_INTERVAL_MS', 1000, 3_600_000),
     presenceGraceMs: duration('PRESENCE_GRACE'),
   };
   if (config.dataDir === null && config.databaseUrl === null && nodeEnv === 'production') {

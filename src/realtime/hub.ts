@@ -51,6 +51,16 @@ export class Hub {
     return channel;
   }
 
+  /** The project's channel if this node follows the project; never creates one. */
+  find(projectId: string): ProjectChannel | undefined {
+    return this.channels.get(projectId);
+  }
+
+  /** The projects this node follows (has subscribers in). */
+  projectIds(): IterableIterator<string> {
+    return this.channels.keys();
+  }
+
   get projectCount(): number {
     return this.channels.size;
   }

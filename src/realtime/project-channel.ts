@@ -48,6 +48,11 @@ export class ProjectChannel {
     this.releaseIfEmpty();
   }
 
+  /** The subscriptions of one exact topic string (the metrics publisher writes to these directly). */
+  subscribersOf(topic: string): ReadonlySet<Subscription> | undefined {
+    return this.topics.get(topic);
+  }
+
   addMember(member: Member): void {
     let members = this.members.get(member.userId);
     if (members === undefined) this.members.set(member.userId, (members = new Set()));

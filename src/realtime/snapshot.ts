@@ -3,6 +3,7 @@ import { isMember, isSupervising, memberRoles } from '../domain/roles.js';
 import type { Topic } from '../domain/topics.js';
 import { canSeeRequest, type RequestScope, type Viewer } from '../domain/visibility.js';
 import type { ProjectEvent } from '../events/event.js';
+import { readProjectMetrics } from '../metrics/project-metrics.js';
 import { viewerOf } from '../services/context.js';
 import type { Db, Queryable } from '../store/db.js';
 import { readEventRange } from '../store/events.js';
@@ -47,7 +48,6 @@ const forbidden = (message?: string) => new DeskwireError('SUBSCRIBE_FORBIDDEN',
  * Anything absent or invisible is SUBSCRIBE_FORBIDDEN alike, so the answer is no existence oracle.
  */
 export async function loadTopic(db: Db, topic: string, parsed: Topic, userId: string, opts: LoadOptions): Promise<Loaded> {
-  if (parsed.kind === 'metrics') throw forbidden('Live metrics are not enabled on this server yet.');
   return db.transaction(async (tx) => {
     // Must be the first statement: the snapshot of the transaction is taken at the first query after it.
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
@@ -57,7 +57,8 @@ export async function loadTopic(db: Db, topic: string, parsed: Topic, userId: st
     const viewer = pu && viewerOf(pu);
     if (viewer === null || !viewer.active || !isMember(viewer.role)) throw forbidden();
     const seq = Number(project.seq);
-    const replay = canReplay(project, opts);
+    // Metrics are a current object, not a history: a resume gets a fresh one.
+    const replay = parsed.kind !== 'metrics' && canReplay(project, opts);
     const target = await readTarget(tx, parsed, viewer, opts, !replay);
     const base = { seq, epoch: project.epoch, viewer, scope: target.scope, targetUserId: target.targetUserId };
     if (replay) {
@@ -115,7 +116,12 @@ async function readTarget(tx: Queryable, t: Topic, viewer: Viewer, opts: LoadOpt
       if (!isSupervising(viewer.role)) throw forbidden();
       return { ...none, message: withBody ? await listProjectUsers(tx, t.projectId, memberRoles) : null };
     }
-    case 'metrics':
-      throw forbidden('Live metrics are not enabled on this server yet.');
+    case 'metrics': {
+      if (!isSupervising(viewer.role)) throw forbidden();
+      // Read in this transaction, so the metrics describe exactly the snapshot's seq.
+      const read = await readProjectMetrics(tx, t.projectId);
+      if (read === null) throw forbidden();
+      return { ...none, message: read.metrics };
+    }
   }
 }

@@ -89,9 +89,8 @@ export function allowed(sub: RuleTarget, viewer: Viewer | null): boolean {
     case 'project_user':
       return isSupervising(viewer.role) || sub.targetUserId === viewer.userId;
     case 'project_users':
-      return isSupervising(viewer.role);
     case 'metrics':
-      return false;
+      return isSupervising(viewer.role);
   }
 }
 
@@ -147,6 +146,7 @@ export function decide(sub: RuleTarget, viewer: Viewer | null, e: ProjectEvent):
       // A visitor joining is none of this topic's business; one leaving the member roles may have been listed.
       return e.method === 'CREATE' ? null : { method: 'DELETE', body: 'tombstone' };
     case 'metrics':
+      // Metrics are not events: the metrics publisher sends UPDATEs computed from the store.
       return null;
   }
 }

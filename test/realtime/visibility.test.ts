@@ -150,7 +150,8 @@ for (const kind of storeKinds()) {
         [out, requests()],
         [admin, `/${elsewhere.id}/requests`],
         [admin, `/${elsewhere.id}/project_users/users/${outsider.userId}`],
-        [admin, `/${d.projectId}/metrics`],
+        // Live metrics are for owners, admins and supervisors (agents: test/realtime/metrics-topic.test.ts).
+        [vis, `/${d.projectId}/metrics`],
       ] as const) {
         const f = await subscribed(client, topic);
         assert.deepEqual([f.action, f.payload.code, f.payload.retryable], ['error', 'SUBSCRIBE_FORBIDDEN', false], topic);
