@@ -49,7 +49,8 @@ export interface App {
   demo: DemoData | null;
   /** http://host:port (https:// with TLS) once listening. */
   url: string;
-  close(): Promise<void>;
+  /** Stops the node; with `drainMs`, Realtime clients are sent away gradually over that time (graceful drain). */
+  close(options?: { drainMs?: number }): Promise<void>;
 }
 
 export interface AppOptions {
@@ -103,6 +104,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     onPublishError: (error, events) => logger.error({ err: error, count: events.length }, 'events committed but not published; the outbox keeps them'),
   };
   const services = createServices(deps, tokens);
+  /** Set when the node starts closing: readiness turns false at once. */
+  let closed = false;
   // The gateway is attached after the HTTP app; the gauges read it when scraped.
   let gateway: RealtimeGateway | null = null;
   const metrics = createNodeMetrics(() => gateway);
@@ -115,7 +118,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     logger.warn({ host: config.host }, 'serving plain http and ws:// on a loopback address (development only): set TLS_CERT_FILE/TLS_KEY_FILE or TRUST_PROXY=true for anything else');
   }
   const http = buildHttpApp(
-    { services, tokens, db, metrics },
+    { services, tokens, db, metrics, isDraining: () => closed },
     {
       bodyLimit: config.httpBodyMaxBytes,
       logger,
@@ -145,7 +148,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }, config.eventPruneIntervalMs);
   pruneTimer.unref();
 
-  let closed = false;
   return {
     config,
     logger,
@@ -160,13 +162,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     gateway,
     demo,
     url: `${tls ? 'https' : 'http'}://${host}:${address.port}`,
-    async close() {
+    async close({ drainMs = 0 } = {}) {
       if (closed) return;
+      // From here /readyz answers 503 and new upgrades get DRAINING, so the load balancer moves traffic away.
       closed = true;
       clearInterval(pruneTimer);
       tls?.stop();
-      // Realtime clients first (1001: reconnect elsewhere), then stop accepting HTTP.
-      await gateway?.close();
+      // Realtime clients first (1001: resume on another node), spread over the drain period; then HTTP, which
+      // lets in-flight requests finish.
+      await gateway?.close({ spreadMs: drainMs });
       presence.close();
       await http.close();
       await closeBus();

@@ -23,9 +23,11 @@ export async function serve(config: Config): Promise<App> {
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 
+  // SIGTERM (a deploy, an orchestrator) drains gradually; Ctrl-C at a terminal stops at once.
   const stop = (signal: string) => {
-    app.logger.info({ signal }, 'shutting down');
-    app.close().then(
+    const drainMs = signal === 'SIGTERM' ? config.drainSeconds * 1000 : 0;
+    app.logger.info({ signal, drainMs }, 'shutting down');
+    app.close({ drainMs }).then(
       () => process.exit(0),
       (error: unknown) => {
         app.logger.error({ err: error }, 'shutdown failed');

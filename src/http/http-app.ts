@@ -32,7 +32,7 @@ const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 const HSTS = 'max-age=31536000; includeSubDomains';
 
 /** The REST API: Tiledesk-compatible paths and shapes, one error shape for every failure. */
-export function buildHttpApp(deps: RouteDeps & { db: Db; metrics: NodeMetrics }, options: HttpOptions): FastifyInstance {
+export function buildHttpApp(deps: RouteDeps & { db: Db; metrics: NodeMetrics; isDraining?: () => boolean }, options: HttpOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
@@ -59,7 +59,7 @@ export function buildHttpApp(deps: RouteDeps & { db: Db; metrics: NodeMetrics },
   app.setErrorHandler((error, _request, reply) => sendError(reply, error));
   app.setNotFoundHandler((request, reply) => sendError(reply, new DeskwireError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`)));
   prometheusRoutes(app, deps.metrics);
-  healthRoutes(app, deps.db);
+  healthRoutes(app, deps.db, deps.isDraining);
   authRoutes(app, deps);
   projectRoutes(app, deps);
   projectUserRoutes(app, deps);

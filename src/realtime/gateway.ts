@@ -43,8 +43,11 @@ export interface RealtimeGatewayStats {
 export interface RealtimeGateway {
   readonly connectionCount: number;
   stats(): RealtimeGatewayStats;
-  /** Refuses new connections, closes every open one with 1001 and waits until they are gone. */
-  close(): Promise<void>;
+  /**
+   * Refuses new connections, closes every open one with 1001 and waits until they are gone. With `spreadMs`, the
+   * closes are spread evenly over that time so that clients do not all reconnect to the other nodes at once.
+   */
+  close(options?: { spreadMs?: number }): Promise<void>;
 }
 
 /** How long `close()` lets clients answer the close handshake before cutting them. */
@@ -139,15 +142,18 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
       for (const session of sessions) subscriptions += session.subscriptionCount;
       return { connections: sessions.size, subscriptions, projects: hub.projectCount };
     },
-    async close() {
+    async close({ spreadMs = 0 } = {}) {
       if (draining) return;
       draining = true;
       clearInterval(heartbeat);
       const gone = [...sockets].map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
-      for (const session of sessions) session.closeWith(CloseCode.GOING_AWAY, 'server shutting down');
-      const timer = setTimeout(() => sockets.forEach((ws) => ws.terminate()), CLOSE_WAIT_MS);
+      const open = [...sessions];
+      const step = open.length > 1 ? spreadMs / (open.length - 1) : 0;
+      const pacing = open.map((session, i) => setTimeout(() => session.closeWith(CloseCode.GOING_AWAY, 'server shutting down'), i * step));
+      const timer = setTimeout(() => sockets.forEach((ws) => ws.terminate()), spreadMs + CLOSE_WAIT_MS);
       await Promise.all(gone);
       clearTimeout(timer);
+      pacing.forEach(clearTimeout);
       server.off('upgrade', onUpgrade);
       metricsPublisher.close();
       hub.close();
