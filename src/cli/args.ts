@@ -6,19 +6,24 @@ export interface ParsedArgs {
   configOverrides: Record<string, string>;
   /** Every other `--name value` or `--flag`. */
   options: Record<string, string | true>;
+  /** Arguments that are not flags (`tail TOPIC…`); commands that take none report them. */
+  positionals: string[];
   problems: string[];
 }
 
 const configFlags = new Map(variables.map((v) => [flagFor(v.name), v.name]));
 
-/** `deskwire <command> [--flag value | --flag=value | --switch]…` */
-export function parseArgs(argv: readonly string[], optionNames: readonly string[] = []): ParsedArgs {
+/**
+ * `deskwire <command> [--flag value | --flag=value | --switch | argument]…`. `switchNames` never take a value, so
+ * `tail --json /P/requests` keeps the topic as an argument.
+ */
+export function parseArgs(argv: readonly string[], optionNames: readonly string[] = [], switchNames: readonly string[] = []): ParsedArgs {
   const [command = null, ...rest] = argv;
-  const parsed: ParsedArgs = { command, configOverrides: {}, options: {}, problems: [] };
+  const parsed: ParsedArgs = { command, configOverrides: {}, options: {}, positionals: [], problems: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (!arg.startsWith('--')) {
-      parsed.problems.push(`unexpected argument "${arg}"`);
+      parsed.positionals.push(arg);
       continue;
     }
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -30,7 +35,9 @@ export function parseArgs(argv: readonly string[], optionNames: readonly string[
       return next;
     };
     const variable = configFlags.get(flag);
-    if (variable) {
+    if (switchNames.includes(flag.slice(2))) {
+      parsed.options[flag.slice(2)] = true;
+    } else if (variable) {
       const value = takeValue();
       if (value === undefined) parsed.problems.push(`${flag} needs a value`);
       else parsed.configOverrides[variable] = value;

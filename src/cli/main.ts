@@ -5,7 +5,13 @@ import { findUserByEmail, toUser } from '../store/users.js';
 import { listProjectsOfUser } from '../store/projects.js';
 import { TokenService } from '../services/tokens.js';
 import { parseArgs } from './args.js';
+import { serverTarget, type ClientCommand } from './client-command.js';
 import { serve } from './serve.js';
+import { simulateCommand } from './simulate.js';
+import { tailCommand } from './tail.js';
+
+/** Commands that talk to a running server (over REST and the Realtime API) rather than run or set one up. */
+const clientCommands: readonly ClientCommand[] = [tailCommand, simulateCommand];
 
 const usage = `deskwire <command> [flags]
 
@@ -13,19 +19,26 @@ Commands:
   serve     Start the server (REST API, Realtime API)
   migrate   Apply database migrations and exit
   token     Print a token for a user (development only): --email EMAIL [--ttl SECONDS]
+${clientCommands.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n')}
+
+\`deskwire COMMAND --help\` describes a command's options. The client commands (${clientCommands.map((c) => c.name).join(', ')}) take
+--url URL and --token TOKEN, or DESKWIRE_URL and DESKWIRE_TOKEN.
 
 Every configuration variable is also a flag (see docs/config.md):
 ${variables.map((v) => `  ${flagFor(v.name).padEnd(30)} ${v.name}`).join('\n')}
 `;
 
 async function main(argv: string[]): Promise<number> {
+  const clientCommand = clientCommands.find((c) => c.name === argv[0]);
+  if (clientCommand) return runClientCommand(clientCommand, argv);
   const args = parseArgs(argv, ['email', 'ttl']);
   if (!args.command || args.options.help || args.command === 'help') {
     process.stdout.write(usage);
     return args.command ? 0 : 2;
   }
-  if (args.problems.length > 0) {
-    process.stderr.write(`deskwire: ${args.problems.join('; ')}\n\n${usage}`);
+  const problems = [...args.problems, ...args.positionals.map((a) => `unexpected argument "${a}"`)];
+  if (problems.length > 0) {
+    process.stderr.write(`deskwire: ${problems.join('; ')}\n\n${usage}`);
     return 2;
   }
   const config = loadConfig(args.configOverrides);
@@ -73,6 +86,19 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`deskwire: unknown command "${args.command}"\n\n${usage}`);
       return 2;
   }
+}
+
+async function runClientCommand(command: ClientCommand, argv: string[]): Promise<number> {
+  const args = parseArgs(argv, command.optionNames, command.switchNames);
+  if (args.options.help) {
+    process.stdout.write(command.usage);
+    return 0;
+  }
+  if (args.problems.length > 0) {
+    process.stderr.write(`deskwire ${command.name}: ${args.problems.join('; ')}\n\n${command.usage}`);
+    return 2;
+  }
+  return command.run(args, serverTarget(args));
 }
 
 main(process.argv.slice(2)).then(

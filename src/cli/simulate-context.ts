@@ -1,0 +1,72 @@
+/**
+ * What a running simulation shares: the server, the clock of the run (timers that all stop together), the
+ * in-flight REST calls the end waits for, and the conversations it opened.
+ */
+import type { ApiClient } from './api-client.js';
+import type { Random } from './simulate-random.js';
+import type { SimulationStats } from './simulate-stats.js';
+
+export interface SimulationTiming {
+  /** Mean time from an agent joining to closing (log-normal). */
+  handleTimeMs: number;
+  /** Mean gap between a visitor's messages while the conversation is open. */
+  visitorMessageEveryMs: number;
+  /** Mean time to an agent's first reply after joining, and between later replies. */
+  firstReplyMs: number;
+  agentReplyEveryMs: number;
+  /** Mean time an agent stays available before a break (breaks last a quarter of that). */
+  availabilityPeriodMs: number;
+  /** How often an agent looks at the queue. */
+  pollEveryMs: number;
+}
+
+export interface Conversation {
+  requestId: string;
+  visitor: ApiClient;
+  closed: boolean;
+}
+
+export class SimulationContext {
+  private running = true;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly inflight = new Set<Promise<void>>();
+  readonly conversations = new Map<string, Conversation>();
+
+  constructor(
+    readonly api: ApiClient,
+    readonly projectId: string,
+    readonly stats: SimulationStats,
+    readonly timing: SimulationTiming,
+    readonly random: Random = Math.random,
+  ) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Runs `fn` after `ms` unless the run has ended by then. */
+  later(ms: number, fn: () => void): void {
+    if (!this.running) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.running) fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  /** Starts a REST action; a failure is counted, never thrown, and the end waits for it. */
+  act(action: () => Promise<void>): void {
+    if (!this.running) return;
+    const done = action().catch((error: unknown) => this.stats.failed(error));
+    const tracked = done.finally(() => this.inflight.delete(tracked));
+    this.inflight.add(tracked);
+  }
+
+  /** Stops every timer, then waits for the calls already sent. */
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+}

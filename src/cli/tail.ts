@@ -1,0 +1,77 @@
+/**
+ * `deskwire tail TOPIC…`: prints a topic's snapshot and then its events, live, through the SDK, so it reconnects
+ * and resumes with `since` exactly as an integration would, and never prints an event twice.
+ */
+import WebSocket from 'ws';
+import { connect, type WebSocketConstructor } from '../client/index.js';
+import type { ParsedArgs } from './args.js';
+import { targetOptionNames, targetUsage, type ClientCommand, type ServerTarget } from './client-command.js';
+import { formatJson, formatReadable, type TailKind } from './tail-format.js';
+
+const usage = `deskwire tail TOPIC… [--json] [--url URL] [--token TOKEN]
+
+Prints each topic's snapshot, then every change as it happens (Ctrl-C to stop). Reconnects by itself and resumes
+where it stopped. Topics as in docs/protocol.md, e.g. /PROJECT/requests, /PROJECT/requests/REQUEST/messages.
+
+  --json           one JSON object per line: {time, topic, type, seq, epoch, item | items}
+${targetUsage}
+`;
+
+export const tailCommand: ClientCommand = {
+  name: 'tail',
+  summary: 'Print topics live: tail TOPIC… [--json]',
+  usage,
+  optionNames: targetOptionNames,
+  switchNames: ['json'],
+  run: runTail,
+};
+
+async function runTail(args: ParsedArgs, target: ServerTarget): Promise<number> {
+  if (args.positionals.length === 0) return fail('name at least one topic');
+  if (!target.token) return fail('a token is needed: --token or DESKWIRE_TOKEN (deskwire token prints one in development)');
+  const format = args.options.json ? formatJson : formatReadable;
+  const print = (kind: TailKind) => (payload: unknown, meta: Parameters<typeof format>[1]) => {
+    for (const line of format(kind, meta, payload)) process.stdout.write(`${line}\n`);
+  };
+  const client = connect({ url: target.url, token: target.token, WebSocket: WebSocket as unknown as WebSocketConstructor });
+  const note = (text: string) => process.stderr.write(`deskwire tail: ${text}\n`);
+  let failed = 0;
+  for (const topic of args.positionals) {
+    let snapshotShown = false;
+    client.subscribe(topic, {
+      // Every snapshot comes here; the later ones (resets) are printed by onReset.
+      onSnapshot: (items, meta) => {
+        if (!snapshotShown) print('snapshot')(items, meta);
+        snapshotShown = true;
+      },
+      onReset: print('reset'),
+      onCreate: (item, meta) => !meta.snapshot && print('create')(item, meta),
+      onUpdate: print('update'),
+      onDelete: print('delete'),
+      onError: (error) => {
+        note(`${topic}: ${error.code}: ${error.message}${error.retryable ? ' (will retry)' : ''}`);
+        if (!error.retryable && ++failed === args.positionals.length) client.close();
+      },
+    });
+  }
+  return new Promise((resolve) => {
+    const stop = () => client.close();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    client.on('error', (error) => note(`${error.code}: ${error.message}`));
+    client.on('state', (s) => {
+      if (s.state === 'open') note(`connected to ${target.url}`);
+      else if (s.state === 'reconnecting') note(`connection lost${s.closeCode ? ` (${s.closeCode})` : ''}; reconnecting in ${(s.delayMs / 1000).toFixed(1)} s`);
+      else if (s.state === 'closed') {
+        if (s.error.code !== 'CLIENT_CLOSED') note(`closed: ${s.error.code}: ${s.error.message}`);
+        // Every topic refused, or a terminal close: exit non-zero; Ctrl-C is a normal end.
+        resolve(s.error.code === 'CLIENT_CLOSED' && failed < args.positionals.length ? 0 : 1);
+      }
+    });
+  });
+}
+
+function fail(message: string): Promise<number> {
+  process.stderr.write(`deskwire tail: ${message}\n\n${usage}`);
+  return Promise.resolve(2);
+}
