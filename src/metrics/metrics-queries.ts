@@ -86,7 +86,8 @@ export async function windowRows(q: Queryable, projectId: string, at: Date, wind
           AND (r.created_at > $2::timestamptz - make_interval(mins => $3)
                OR r.first_response_at > $2::timestamptz - make_interval(mins => $3)
                OR r.closed_at > $2::timestamptz - make_interval(mins => $3)
-               OR (r.assigned_at IS NOT NULL AND r.closed_at IS NULL))
+               -- Held now. The status range lets the (project_id, status) index find them; a closed request has closed_at.
+               OR (r.status < 1000 AND r.assigned_at IS NOT NULL AND r.closed_at IS NULL))
      ), w AS (
        SELECT m AS minutes, $2::timestamptz - make_interval(mins => m) AS since FROM unnest($4::int[]) AS m
      )
