@@ -13,6 +13,7 @@ import type { Bus } from './events/bus.js';
 import { MemoryBus } from './events/memory-bus.js';
 import type { LimitStore } from './limits/limit-store.js';
 import { MemoryLimitStore } from './limits/memory-limit-store.js';
+import { RedisLimitStore } from './limits/redis-limit-store.js';
 import { createTlsServer, type TlsServer } from './net/tls-server.js';
 import { RedisBus } from './events/redis-bus.js';
 import { buildHttpApp } from './http/http-app.js';
@@ -72,20 +73,27 @@ export async function openStore(config: Config): Promise<Db> {
   return config.databaseUrl ? PostgresDb.connect(config.databaseUrl) : PgliteDb.open(config.dataDir);
 }
 
-/** The in-process bus, or Redis when REDIS_URL is set so every node's hub gets every node's events. */
-async function openBus(config: Config, logger: Logger): Promise<{ bus: Bus; closeBus: () => Promise<void> }> {
+/**
+ * What nodes share: the in-process bus and limit counters by default; with REDIS_URL, the Redis bus (so every node's
+ * hub gets every node's events) and Redis limit counters (so limits hold across nodes).
+ */
+async function openShared(config: Config, logger: Logger): Promise<{ bus: Bus; limits: LimitStore; closeShared: () => Promise<void> }> {
   if (!config.redisUrl) {
     const bus = new MemoryBus();
-    return { bus, closeBus: () => bus.close() };
+    return { bus, limits: new MemoryLimitStore(), closeShared: () => bus.close() };
   }
+  // A subscribed Redis connection can do nothing else: one for commands and publishing, one for the subscription.
   const clients = [new Redis(config.redisUrl), new Redis(config.redisUrl)] as const;
   for (const client of clients) client.on('error', (error: unknown) => logger.warn({ err: error }, 'redis connection error; retrying'));
   const bus = new RedisBus(clients[0], clients[1], (error) => logger.error({ err: error }, 'unreadable event on the bus'));
-  await bus.ready();
+  const limits = new RedisLimitStore(clients[0]);
+  await Promise.all([bus.ready(), limits.start()]);
   return {
     bus,
-    async closeBus() {
+    limits,
+    async closeShared() {
       await bus.close();
+      await limits.close();
       await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
@@ -96,7 +104,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const db = options.db ?? (await openStore(config));
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied, store: db.kind }, 'migrations applied');
-  const { bus, closeBus } = await openBus(config, logger);
+  const { bus, limits, closeShared } = await openShared(config, logger);
   const tokens = await TokenService.fromConfig(config);
   const deps: ServiceDeps = {
     db,
@@ -110,8 +118,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let gateway: RealtimeGateway | null = null;
   const metrics = createNodeMetrics(() => gateway);
   bus.subscribe((event) => metrics.busEvents.inc({ kind: event.kind }));
-  // One store for every limit: the cluster issue swaps in a Redis-backed one so limits hold across nodes.
-  const limits: LimitStore = new MemoryLimitStore();
   const tls = config.tlsCertFile && config.tlsKeyFile ? createTlsServer({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile }, logger) : null;
   const server: Server | HttpsServer = tls?.server ?? createServer();
   if (tls === null && !config.trustProxy) {
@@ -173,7 +179,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await gateway?.close({ spreadMs: drainMs });
       presence.close();
       await http.close();
-      await closeBus();
+      await closeShared();
       if (!options.db) await db.close();
     },
   };

@@ -23,7 +23,7 @@ describe('nodes sharing PostgreSQL and the Redis bus', { skip: clusterSkipReason
   before(async () => {
     schema = await createTestSchema();
     // One secret for all nodes, as in a real deployment: a token from one node works on every node.
-    const config = testConfig({ REDIS_URL: process.env.REDIS_URL!, JWT_SECRET: 'cluster-test-secret-'.padEnd(40, 'x') });
+    const config = testConfig({ REDIS_URL: process.env.REDIS_URL!, JWT_SECRET: 'cluster-test-secret-'.padEnd(40, 'x'), WS_CONN_MAX_PER_USER: '3' });
     for (let i = 0; i < 3; i++) {
       const db = schema.connect();
       nodes.push({ app: await startApp(config, { db }), db });
@@ -57,5 +57,28 @@ describe('nodes sharing PostgreSQL and the Redis bus', { skip: clusterSkipReason
       assert.equal(new Set(seqs).size, seqs.length, 'none twice');
       await c.close();
     }
+  });
+
+  test('a per-user connection limit holds across the nodes, not per node', async () => {
+    const token = encodeURIComponent(desk.supervisor.token);
+    const urls = nodes.map(({ app }) => `${app.url.replace('http', 'ws')}/v2/ws/?token=${token}`);
+    const held = await Promise.all(urls.map((url) => TestClient.connect(url)));
+    for (const url of urls) {
+      await assert.rejects(TestClient.connect(url), (error: { status?: number; body?: string }) => {
+        assert.equal(error.status, 429);
+        assert.equal(JSON.parse(error.body!).error, 'CONN_LIMIT_USER');
+        return true;
+      });
+    }
+    await held[0]!.close();
+    // The slot comes back once the server has seen the TCP close: poll for it, a few times at most (each refused
+    // attempt also counts against the per-user connection rate).
+    let reopened: TestClient | null = null;
+    for (let attempt = 0; !reopened && attempt < 10; attempt++) {
+      reopened = await TestClient.connect(urls[2]!).catch(() => null);
+      if (!reopened) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(reopened, 'a released slot can be used on another node');
+    for (const c of [reopened, held[1]!, held[2]!]) await c.close();
   });
 });

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { LimitStore, RateDecision, RateRule } from './limit-store.js';
+
+const PREFIX = 'deskwire:limits:';
+
+/**
+ * Takes a slot only if the live holders hold fewer than `max`. Holders are nodes: each keeps its own count in the
+ * hash, and a node whose liveness key has expired (it died without releasing) no longer counts and is removed.
+ * KEYS[1] slot hash; ARGV: node id, max, liveness key prefix.
+ */
+const ACQUIRE = `
+local held = redis.call('HGETALL', KEYS[1])
+local total = 0
+for i = 1, #held, 2 do
+  if redis.call('EXISTS', ARGV[3] .. held[i]) == 1 then total = total + tonumber(held[i + 1])
+  else redis.call('HDEL', KEYS[1], held[i]) end
+end
+if total >= tonumber(ARGV[2]) then return 0 end
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+return 1`;
+
+/** KEYS[1] slot hash; ARGV: node id. */
+const RELEASE = `
+local left = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
+if left <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return left`;
+
+/**
+ * Limits shared by every node of a cluster: rate windows from `rate-limiter-flexible` on Redis, and connection
+ * slots counted per node so that the slots of a node that dies stop counting once its liveness key expires
+ * (`livenessMs`, refreshed every third of it). Given its Redis client; never opens one.
+ */
+export class RedisLimitStore implements LimitStore {
+  readonly nodeId = randomBytes(8).toString('hex');
+  private readonly limiters = new Map<string, RateLimiterRedis>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly livenessMs = 15_000,
+  ) {
+    this.redis.defineCommand('deskwireAcquire', { numberOfKeys: 1, lua: ACQUIRE });
+    this.redis.defineCommand('deskwireRelease', { numberOfKeys: 1, lua: RELEASE });
+    this.heartbeat = setInterval(() => void this.beat().catch(() => {}), Math.max(100, Math.floor(livenessMs / 3)));
+    this.heartbeat.unref();
+  }
+
+  /** Announces this node as alive; call once before the first `acquire`. */
+  async start(): Promise<void> {
+    await this.beat();
+  }
+
+  async hit(rule: RateRule, key: string): Promise<RateDecision> {
+    try {
+      await this.limiterFor(rule).consume(key);
+      return { allowed: true };
+    } catch (result) {
+      if (!(result instanceof RateLimiterRes)) throw result;
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)) };
+    }
+  }
+
+  async acquire(counter: string, key: string, max: number): Promise<boolean> {
+    const run = (this.redis as unknown as Commands).deskwireAcquire;
+    return (await run.call(this.redis, slotKey(counter, key), this.nodeId, max, `${PREFIX}node:`)) === 1;
+  }
+
+  async release(counter: string, key: string): Promise<void> {
+    const run = (this.redis as unknown as Commands).deskwireRelease;
+    await run.call(this.redis, slotKey(counter, key), this.nodeId);
+  }
+
+  /** A graceful stop: this node's slots stop counting at once instead of after the liveness period. */
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    await this.redis.del(`${PREFIX}node:${this.nodeId}`);
+  }
+
+  /** Stops announcing this node without cleaning up, as a crash would (for tests of the release bound). */
+  abandon(): void {
+    clearInterval(this.heartbeat);
+  }
+
+  private async beat(): Promise<void> {
+    await this.redis.set(`${PREFIX}node:${this.nodeId}`, '1', 'PX', this.livenessMs);
+  }
+
+  private limiterFor(rule: RateRule): RateLimiterRedis {
+    const id = `${rule.name}/${rule.points}/${rule.windowSeconds}`;
+    let limiter = this.limiters.get(id);
+    if (limiter === undefined) {
+      limiter = new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${PREFIX}rate:${id}`, points: rule.points, duration: rule.windowSeconds });
+      this.limiters.set(id, limiter);
+    }
+    return limiter;
+  }
+}
+
+type Commands = {
+  deskwireAcquire: (key: string, nodeId: string, max: number, livenessPrefix: string) => Promise<number>;
+  deskwireRelease: (key: string, nodeId: string) => Promise<number>;
+};
+
+function slotKey(counter: string, key: string): string {
+  return `${PREFIX}slots:${counter}:${key}`;
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import type { LimitStore } from '../../src/limits/limit-store.js';
+import { MemoryLimitStore } from '../../src/limits/memory-limit-store.js';
+import { RedisLimitStore } from '../../src/limits/redis-limit-store.js';
+
+function redisSkipReason(): string | false {
+  if (process.env.REDIS_URL) return false;
+  if (process.env.CI === 'true') throw new Error('CI=true but REDIS_URL is not set: the Redis limit tests may not skip in CI');
+  return 'REDIS_URL is not set';
+}
+
+const unique = (what: string) => `${what}-${randomBytes(5).toString('hex')}`;
+
+/** Two nodes' views of one store: for memory both are the same process-local store. */
+interface Nodes {
+  a: LimitStore;
+  b: LimitStore;
+}
+
+const clients: Redis[] = [];
+const stores: RedisLimitStore[] = [];
+after(async () => {
+  for (const s of stores) await s.close().catch(() => {});
+  for (const c of clients) c.disconnect();
+});
+
+async function redisNode(livenessMs?: number): Promise<RedisLimitStore> {
+  const client = new Redis(process.env.REDIS_URL!);
+  clients.push(client);
+  const store = new RedisLimitStore(client, livenessMs);
+  stores.push(store);
+  await store.start();
+  return store;
+}
+
+const implementations: { name: string; skip: string | false; make: () => Promise<Nodes> }[] = [
+  {
+    name: 'memory',
+    skip: false,
+    async make() {
+      const store = new MemoryLimitStore();
+      return { a: store, b: store };
+    },
+  },
+  { name: 'redis', skip: redisSkipReason(), make: async () => ({ a: await redisNode(), b: await redisNode() }) },
+];
+
+for (const impl of implementations) {
+  describe(`limit store contract (${impl.name})`, { skip: impl.skip }, () => {
+    test('a rate rule allows its points per window on every node together, then refuses with a retry time', async () => {
+      const { a, b } = await impl.make();
+      const rule = { name: unique('RATE'), points: 3, windowSeconds: 60 };
+      const key = unique('user');
+      const decisions = [await a.hit(rule, key), await b.hit(rule, key), await a.hit(rule, key), await b.hit(rule, key)];
+      assert.deepEqual(decisions.slice(0, 3), [{ allowed: true }, { allowed: true }, { allowed: true }]);
+      const refused = decisions[3]!;
+      assert.equal(refused.allowed, false);
+      assert.ok(!refused.allowed && refused.retryAfterSeconds >= 1 && refused.retryAfterSeconds <= 60);
+      assert.deepEqual(await a.hit(rule, unique('other')), { allowed: true }, 'another key has its own budget');
+    });
+
+    test('at most max slots are held across nodes; a release frees one', async () => {
+      const { a, b } = await impl.make();
+      const counter = unique('CONN');
+      const key = unique('user');
+      assert.deepEqual([await a.acquire(counter, key, 3), await b.acquire(counter, key, 3), await a.acquire(counter, key, 3)], [true, true, true]);
+      assert.equal(await b.acquire(counter, key, 3), false);
+      await a.release(counter, key);
+      assert.equal(await b.acquire(counter, key, 3), true);
+      assert.equal(await a.acquire(counter, key, 3), false);
+    });
+  });
+}
+
+describe('Redis limit store: a node that dies', { skip: redisSkipReason() }, () => {
+  test('stops holding its slots once its liveness period has passed; a graceful stop releases them at once', async () => {
+    const dying = await redisNode(600);
+    const leaving = await redisNode();
+    const survivor = await redisNode();
+    const counter = unique('CONN');
+    const key = unique('user');
+    assert.equal(await dying.acquire(counter, key, 2), true);
+    assert.equal(await leaving.acquire(counter, key, 2), true);
+    assert.equal(await survivor.acquire(counter, key, 2), false);
+
+    await leaving.close();
+    assert.equal(await survivor.acquire(counter, key, 2), true, 'the gracefully stopped node no longer counts');
+    assert.equal(await survivor.acquire(counter, key, 2), false);
+
+    dying.abandon(); // a crash: no release, no more heartbeats
+    const started = Date.now();
+    let freed = false;
+    while (!freed && Date.now() - started < 5000) {
+      freed = await survivor.acquire(counter, key, 2);
+      if (!freed) await new Promise((resolve) => setTimeout(resolve, 50)); // polling a condition, with a deadline
+    }
+    assert.ok(freed, 'the dead node released its slot within the bound');
+    assert.ok(Date.now() - started < 600 + 1000, `freed after ${Date.now() - started} ms, about the 600 ms liveness period`);
+  });
+});
