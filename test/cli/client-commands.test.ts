@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createDesk, type Desk } from '../support/desk.js';
+import { expectStatus } from '../support/rest-client.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startConversation } from '../client/desk-traffic.js';
+import { CliProcess, cliEnv } from './cli-process.js';
+
+describe('deskwire tail and simulate against a real server', () => {
+  let app: TestApp;
+  let desk: Desk;
+  before(async () => {
+    app = await startTestApp();
+    desk = await createDesk(app.url);
+  });
+  after(() => app.closeAll());
+
+  test('tail prints the snapshot, then events created through REST, as readable lines', async () => {
+    const visitor = await desk.visitor();
+    const before = await startConversation(desk, visitor, 'already here');
+    const topic = `/${desk.projectId}/requests`;
+    const tail = new CliProcess('node', ['bin/deskwire.js', 'tail', topic, '--url', app.url, '--token', desk.owner.token], cliEnv());
+    try {
+      await tail.until(() => tail.stdout.includes('SNAPSHOT'), 'the snapshot');
+      assert.match(tail.stdout, new RegExp(`${topic}\\s+SNAPSHOT\\s+#\\d+\\s+1 item\\n\\s+· request ${before}\\s+status 100`));
+      const rid = await startConversation(desk, visitor, 'Where is my parcel?');
+      await tail.until(() => tail.stdout.includes(`CREATE`) && tail.stdout.includes(rid), 'the CREATE line');
+      expectStatus(await desk.agentA.rest.post(`/${desk.projectId}/requests/${rid}/participants`, { member: desk.agentA.userId }), 200);
+      await tail.until(() => new RegExp(`UPDATE\\s+#\\d+\\s+request ${rid}\\s+status 200\\s+agents agentA`).test(tail.stdout), 'the UPDATE line');
+      assert.match(tail.stdout, new RegExp(`CREATE\\s+#\\d+\\s+request ${rid}\\s+status 100\\s+"Where is my parcel\\?"`));
+      assert.match(tail.stderr, /connected to/);
+    } finally {
+      await tail.stop();
+    }
+    assert.equal(tail.exitCode, 0, 'Ctrl-C is a normal end');
+  });
+
+  test('npm run deskwire -- tail --json takes DESKWIRE_URL/DESKWIRE_TOKEN and prints one JSON object per line', async () => {
+    const visitor = await desk.visitor();
+    const rid = await startConversation(desk, visitor, 'first');
+    const topic = `/${desk.projectId}/requests/${rid}/messages`;
+    const env = cliEnv({ DESKWIRE_URL: app.url, DESKWIRE_TOKEN: desk.owner.token });
+    const tail = new CliProcess('npm', ['run', '--silent', 'deskwire', '--', 'tail', '--json', topic], env);
+    try {
+      const lines = () => tail.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; topic: string; seq: number; item?: { text: string }; items?: unknown[] });
+      await tail.until(() => lines().length >= 1, 'the snapshot line');
+      expectStatus(await visitor.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'second' }), 201);
+      await tail.until(() => lines().some((l) => l.type === 'create'), 'the live message line');
+      const [snapshot, created] = lines();
+      assert.equal(snapshot!.type, 'snapshot');
+      assert.equal(snapshot!.items!.length, 1);
+      assert.equal(created!.topic, topic);
+      assert.equal(created!.item!.text, 'second');
+      assert.ok(created!.seq > snapshot!.seq);
+    } finally {
+      await tail.stop();
+    }
+  });
+
+  test('tail on a refused topic says why and exits non-zero', async () => {
+    const tail = new CliProcess('node', ['bin/deskwire.js', 'tail', `/${desk.projectId}/project_users`, '--url', app.url, '--token', desk.agentA.token], cliEnv());
+    assert.equal(await tail.exit(), 1);
+    assert.match(tail.stderr, /SUBSCRIBE_FORBIDDEN/);
+  });
+
+  test('simulate --rate --duration drives the desk through REST and ends with a summary', async () => {
+    const agents = [desk.agentA, desk.agentB].map((a) => `${a.email}:correct horse battery`).join(',');
+    const args = ['bin/deskwire.js', 'simulate', '--rate', '120', '--duration', '5', '--handle-time', '1', '--agents', agents, '--url', app.url, '--token', desk.owner.token];
+    const sim = new CliProcess('node', args, cliEnv());
+    assert.equal(await sim.exit(60_000), 0, sim.stderr);
+    const count = (label: string) => Number(new RegExp(`${label}\\s+(\\d+)`).exec(sim.stdout)?.[1] ?? NaN);
+    assert.match(sim.stdout, /^simulate: \d+(\.\d)? s on "Test Desk" with 2 agents/);
+    assert.ok(count('visitors arrived') > 0, sim.stdout);
+    assert.ok(count('requests') > 0, sim.stdout);
+    assert.match(sim.stdout, /messages\s+\d+ from visitors, \d+ from agents/);
+    assert.match(sim.stdout, /errors\s+0/);
+    assert.match(sim.stderr, /visitors \d+ · open \d+ · joined \d+ · closed \d+/, 'the live status line');
+    // What it said it did is in the database.
+    const all = expectStatus(await desk.owner.rest.get(`/${desk.projectId}/requests?status=all&limit=100`), 200);
+    const simulated = all.requests.filter((r: { request_id: string }) => r.request_id.includes('-sim'));
+    assert.equal(simulated.length, count('requests'));
+  });
+
+  test('every client command has --help', async () => {
+    for (const command of ['tail', 'simulate']) {
+      const help = new CliProcess('node', ['bin/deskwire.js', command, '--help'], cliEnv());
+      assert.equal(await help.exit(), 0);
+      assert.match(help.stdout, new RegExp(`^deskwire ${command} `));
+      assert.match(help.stdout, /--url URL/);
+      assert.match(help.stdout, /--token TOKEN/);
+    }
+  });
+});
