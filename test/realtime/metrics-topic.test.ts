@@ -112,3 +112,26 @@ for (const kind of storeKinds()) {
     });
   });
 }
+
+describe('/P/metrics without events', () => {
+  let h: Harness;
+  let d: Desk;
+  before(async () => {
+    h = await startHarness('pglite', { METRICS_REFRESH_INTERVAL_MS: '1000' });
+    d = await makeDesk(h);
+  });
+  after(async () => h.close());
+
+  test('waits grow by themselves: the periodic refresh sends an UPDATE though nothing was written', async () => {
+    const topic = `/${d.projectId}/metrics`;
+    await startRequest(d, await d.visitor());
+    const c = await connect(h, d.supervisor);
+    const snap = await subscribed(c, topic);
+    const { seq } = snap.payload;
+    const waited = snap.payload.message.now.longest_wait_seconds as number;
+    const update = await c.waitFor((f) => f.payload.topic === topic && f.payload.method === 'UPDATE', 'a refresh UPDATE', { timeoutMs: 3000 });
+    assert.equal(update.payload.seq, seq, 'nothing was written');
+    assert.ok(update.payload.message.now.longest_wait_seconds > waited);
+    await c.close();
+  });
+});
