@@ -1,9 +1,10 @@
 import { DeskwireError } from '../domain/errors.js';
+import type { StaffingAnswer } from '../domain/metrics.js';
 import { isSupervising } from '../domain/roles.js';
 import { requireMembership, type Actor } from '../services/context.js';
 import type { Db } from '../store/db.js';
 import { computeProjectMetrics, measuredConcurrency, type ProjectMetrics } from './project-metrics.js';
-import { estimateStaffing, type StaffingEstimate } from './staffing.js';
+import { estimateStaffing } from './staffing.js';
 
 /** What-if inputs; anything left out is measured (last hour) or taken from the project's settings. */
 export interface StaffingQuery {
@@ -13,12 +14,6 @@ export interface StaffingQuery {
   ahtSeconds?: number;
   concurrency?: number;
 }
-
-export type StaffingAnswer = StaffingEstimate & {
-  /** Which inputs were measured rather than given. */
-  measured: ('arrivals_per_hour' | 'aht_seconds' | 'concurrency')[];
-  agents_available: number;
-};
 
 /** Metrics are a supervisor's view: owners, admins and supervisors only (agents get FORBIDDEN). */
 export class MetricsService {

@@ -4,6 +4,7 @@
  * Definitions: docs/metrics.md.
  */
 import { freeSlots, isBusy } from '../domain/busy.js';
+import type { DepartmentMetrics, ProjectMetrics, QueueNow, ScopeMetrics, StaffingEstimate, WindowMetrics } from '../domain/metrics.js';
 import { defaultProjectSettings, type ProjectSettings, type ProjectUser } from '../domain/project.js';
 import { memberRoles } from '../domain/roles.js';
 import type { Db, Queryable } from '../store/db.js';
@@ -11,57 +12,11 @@ import { listDepartments } from '../store/departments.js';
 import { listProjectUsers } from '../store/project-users.js';
 import { findProject } from '../store/projects.js';
 import { queueRows, windowRows, type QueueRow, type WindowRow } from './metrics-queries.js';
-import { estimateStaffing, type StaffingEstimate } from './staffing.js';
+import { estimateStaffing } from './staffing.js';
+
+export type { DepartmentMetrics, ProjectMetrics, QueueNow, ScopeMetrics, WindowMetrics } from '../domain/metrics.js';
 
 export const WINDOWS_MINUTES = [15, 60] as const;
-type WindowKey = '15m' | '60m';
-
-export interface QueueNow {
-  waiting: number;
-  longest_wait_seconds: number | null;
-  average_wait_seconds: number | null;
-  /** Creation time of the longest-waiting request, so a client can tick the timer itself between updates. */
-  oldest_waiting_since: string | null;
-  active_conversations: number;
-  agents: { available: number; busy: number; unavailable: number };
-  /** Open chat slots of available agents; null when the project has no chat limit (unbounded). */
-  free_chat_slots: number | null;
-  conversations_per_available_agent: number | null;
-}
-
-export interface WindowMetrics {
-  minutes: number;
-  arrivals: number;
-  closed: number;
-  first_response: { count: number; mean_seconds: number | null; p90_seconds: number | null };
-  service_level: { target: number; within_seconds: number; met: number; missed: number; value: number | null };
-  handle_time: { count: number; mean_seconds: number | null };
-  /** Mean number of conversations held by agents at once over the window. */
-  workload_erlangs: number;
-  occupancy: number | null;
-}
-
-export interface ScopeMetrics {
-  now: QueueNow;
-  windows: Record<WindowKey, WindowMetrics>;
-}
-
-export interface DepartmentMetrics extends ScopeMetrics {
-  id: string;
-  name: string;
-}
-
-export interface ProjectMetrics extends ScopeMetrics {
-  project_id: string;
-  /** The project's event number this object is consistent with. */
-  seq: number;
-  epoch: string;
-  computed_at: string;
-  departments: DepartmentMetrics[];
-  /** For the last hour's load against the project's service-level target (null without enough data). */
-  staffing: StaffingEstimate | null;
-}
-
 export interface MetricsOptions {
   /** The instant to compute for; the database clock's now by default (the clock every timestamp was written with). */
   at?: Date;

@@ -1,4 +1,7 @@
+import type { StaffingEstimate } from '../domain/metrics.js';
 import { agentsNeeded, averageSpeedOfAnswer, serviceLevel } from './erlang-c.js';
+
+export type { StaffingEstimate } from '../domain/metrics.js';
 
 /** The load and the target a staffing estimate is for; measured from the store or given for a what-if. */
 export interface StaffingInput {
@@ -12,28 +15,6 @@ export interface StaffingInput {
   withinSeconds: number;
   /** Agents on duty now (available or busy), for the "with current staff" figures. */
   staffedAgents: number;
-}
-
-export interface StaffingEstimate {
-  arrivals_per_hour: number;
-  aht_seconds: number;
-  concurrency: number;
-  target: number;
-  within_seconds: number;
-  /** AHT / concurrency: the time of agent capacity one conversation takes (docs/metrics.md). */
-  effective_handle_seconds: number;
-  /** Offered load in agents: arrivals per second × effective handle time. */
-  traffic_erlangs: number;
-  /** Fewest agents meeting the target; null when the search limit is exceeded. */
-  agents_needed: number | null;
-  service_level_at_needed: number | null;
-  asa_seconds_at_needed: number | null;
-  agents_staffed: number;
-  /** Expected with the agents on duty now; null (unbounded waits) when they cannot keep up. */
-  service_level_with_current: number;
-  asa_seconds_with_current: number | null;
-  /** Agents still to add (negative: to spare). */
-  shortfall: number | null;
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
