@@ -1,0 +1,56 @@
+/**
+ * A client that stops reading while 50 MB of events flow is cut with 4008 once its outbound buffer passes the cap
+ * (default 4 MiB), long before the flow ends: the server holds at most the cap for it, not the 50 MB. Another
+ * subscriber of the same topic receives every event, in order, throughout.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startHarness, type Harness } from '../realtime/harness.js';
+import { connectAs, subscribed } from '../realtime/world.js';
+
+const EVENT_PAD = 32 * 1024;
+const BURSTS = 16;
+const PER_BURST = 100;
+let h: Harness;
+before(async () => {
+  h = await startHarness('pglite');
+});
+after(() => h.close());
+
+test('a slow client is closed with 4008 during a 50 MB flow; the other subscriber gets every event', { timeout: 60_000 }, async () => {
+  assert.equal(h.config.wsOutboundBufferMaxBytes, 4 * 1024 * 1024, 'the default cap');
+  const { projectId, departmentId } = await h.desk.project('Firehose');
+  const admin = await h.desk.user('Ada');
+  await h.desk.member(projectId, admin, 'admin');
+  const r = await h.desk.createRequest(projectId, { departmentId });
+  const topic = `/${projectId}/requests/${r.request_id}`;
+  const slow = await connectAs(h, admin);
+  const fast = await connectAs(h, admin);
+  await subscribed(slow, topic);
+  await subscribed(fast, topic);
+  const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+  socket.pause();
+
+  let flowed = 0;
+  let cutAfter: number | null = null;
+  for (let burst = 0; burst < BURSTS; burst++) {
+    const events = await h.desk.burst(projectId, r.request_id, PER_BURST, 'x'.repeat(EVENT_PAD));
+    flowed += PER_BURST * EVENT_PAD;
+    const last = events.at(-1)!.seq;
+    await fast.waitFor((f) => f.payload.topic === topic && f.payload.seq === last, `event ${last} on the reading subscriber`, { timeoutMs: 10_000 });
+    // Closing releases the connection's subscriptions at once (the socket itself may linger in its close handshake).
+    if (cutAfter === null && h.gateway.stats().subscriptions === 1) cutAfter = flowed;
+  }
+  assert.ok(flowed >= 50 * 1024 * 1024, `${flowed} bytes of events flowed`);
+  assert.ok(cutAfter !== null, 'the slow connection was closed by the server during the flow');
+  // The cap plus what the kernel's socket buffers absorb: a few MiB, nowhere near the 50 MB.
+  assert.ok(cutAfter <= 16 * 1024 * 1024, `cut after ${(cutAfter / 1048576).toFixed(1)} MiB had flowed`);
+
+  const live = fast.publishes(topic).filter((f) => f.payload.method === 'UPDATE').map((f) => f.payload.seq!);
+  assert.equal(live.length, BURSTS * PER_BURST, 'every event reached the reading subscriber');
+  assert.ok(live.every((seq, i) => i === 0 || seq === live[i - 1]! + 1), 'in order, without gaps');
+
+  socket.resume();
+  assert.equal((await slow.waitForClose(10_000)).code, 4008);
+  await fast.close();
+});
