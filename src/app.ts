@@ -136,7 +136,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       },
     },
   );
-  const presence = new PresenceTracker(services.projectUsers, config.presenceGraceMs, (error, userId) =>
+  const presence = new PresenceTracker(services.projectUsers, limits, config.presenceGraceMs, (error, userId) =>
     logger.warn({ err: error, userId }, 'presence change not written'),
   );
   gateway = options.realtime === false ? null : attachRealtimeGateway(server, { config, db, bus, tokens, logger, limits, presence });

@@ -20,4 +20,6 @@ export interface LimitStore {
   acquire(counter: string, key: string, max: number): Promise<boolean>;
   /** Gives back a slot taken with `acquire`. */
   release(counter: string, key: string): Promise<void>;
+  /** How many slots of `counter` are held for `key` right now, on every node. */
+  held(counter: string, key: string): Promise<number>;
 }

@@ -33,6 +33,10 @@ export class MemoryLimitStore implements LimitStore {
     else this.slots.set(slot, held);
   }
 
+  async held(counter: string, key: string): Promise<number> {
+    return this.slots.get(`${counter}\u0000${key}`) ?? 0;
+  }
+
   private limiterFor(rule: RateRule): RateLimiterMemory {
     const id = `${rule.name}/${rule.points}/${rule.windowSeconds}`;
     let limiter = this.limiters.get(id);

@@ -21,6 +21,15 @@ if total >= tonumber(ARGV[2]) then return 0 end
 redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 return 1`;
 
+/** The live holders' total. KEYS[1] slot hash; ARGV: liveness key prefix. */
+const HELD = `
+local held = redis.call('HGETALL', KEYS[1])
+local total = 0
+for i = 1, #held, 2 do
+  if redis.call('EXISTS', ARGV[1] .. held[i]) == 1 then total = total + tonumber(held[i + 1]) end
+end
+return total`;
+
 /** KEYS[1] slot hash; ARGV: node id. */
 const RELEASE = `
 local left = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
@@ -43,6 +52,7 @@ export class RedisLimitStore implements LimitStore {
   ) {
     this.redis.defineCommand('deskwireAcquire', { numberOfKeys: 1, lua: ACQUIRE });
     this.redis.defineCommand('deskwireRelease', { numberOfKeys: 1, lua: RELEASE });
+    this.redis.defineCommand('deskwireHeld', { numberOfKeys: 1, lua: HELD });
     this.heartbeat = setInterval(() => void this.beat().catch(() => {}), Math.max(100, Math.floor(livenessMs / 3)));
     this.heartbeat.unref();
   }
@@ -70,6 +80,11 @@ export class RedisLimitStore implements LimitStore {
   async release(counter: string, key: string): Promise<void> {
     const run = (this.redis as unknown as Commands).deskwireRelease;
     await run.call(this.redis, slotKey(counter, key), this.nodeId);
+  }
+
+  async held(counter: string, key: string): Promise<number> {
+    const run = (this.redis as unknown as Commands).deskwireHeld;
+    return Number(await run.call(this.redis, slotKey(counter, key), `${PREFIX}node:`));
   }
 
   /** A graceful stop: this node's slots stop counting at once instead of after the liveness period. */
@@ -101,6 +116,7 @@ export class RedisLimitStore implements LimitStore {
 type Commands = {
   deskwireAcquire: (key: string, nodeId: string, max: number, livenessPrefix: string) => Promise<number>;
   deskwireRelease: (key: string, nodeId: string) => Promise<number>;
+  deskwireHeld: (key: string, livenessPrefix: string) => Promise<number>;
 };
 
 function slotKey(counter: string, key: string): string {

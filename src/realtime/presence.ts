@@ -1,60 +1,105 @@
+import type { LimitStore } from '../limits/limit-store.js';
+
 export type PresenceStatus = 'online' | 'offline';
 
-/** Where presence changes go: the services write them, with their project-user events. */
+/** Where presence changes go: the services write them (only where they change), with their project-user events. */
 export interface PresenceSink {
   setPresence(userId: string, status: PresenceStatus): Promise<void>;
+  /** Users currently marked online in some project. */
+  onlineUsers(): Promise<string[]>;
 }
 
+/** The shared count of a user's open Realtime connections, on every node (Redis in a cluster). */
+const COUNTER = 'PRESENCE';
+
 /**
- * Presence from Realtime connections on this node: a user is online while they hold at least one connection, and
- * offline `graceMs` after their last one closes, so a page reload or a quick reconnect does not flap.
+ * Presence from Realtime connections: a user is online while they hold at least one connection on any node, and
+ * offline `graceMs` after their last one closes, so a page reload or a quick reconnect does not flap. Connections
+ * are counted in the shared limit store, so several nodes aggregate, and the connections of a node that died stop
+ * counting after its liveness period; a periodic sweep then turns such users offline (and, on one node, whoever a
+ * crash left online).
  */
 export class PresenceTracker {
-  private readonly connections = new Map<string, number>();
+  private readonly local = new Map<string, number>();
   private readonly leaving = new Map<string, NodeJS.Timeout>();
+  /** Each user's presence work runs in order: a quick close must not release before its open has acquired. */
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly sink: PresenceSink,
+    private readonly counts: LimitStore,
     private readonly graceMs: number,
-    private readonly onError: (error: unknown, userId: string) => void,
-  ) {}
+    private readonly onError: (error: unknown, userId: string | null) => void,
+    sweepIntervalMs = graceMs,
+  ) {
+    this.sweeper = setInterval(() => void this.sweep(), sweepIntervalMs);
+    this.sweeper.unref();
+  }
 
   connected(userId: string): void {
-    const count = (this.connections.get(userId) ?? 0) + 1;
-    this.connections.set(userId, count);
+    this.local.set(userId, (this.local.get(userId) ?? 0) + 1);
     const pending = this.leaving.get(userId);
     if (pending) {
-      // Back within the grace period: they never went offline.
       clearTimeout(pending);
       this.leaving.delete(userId);
-    } else if (count === 1) {
-      this.write(userId, 'online');
     }
+    this.run(userId, async () => {
+      await this.counts.acquire(COUNTER, userId, Number.MAX_SAFE_INTEGER);
+      // Idempotent: writes only when the stored presence differs (a reload within the grace period writes nothing).
+      await this.sink.setPresence(userId, 'online');
+    });
   }
 
   disconnected(userId: string): void {
-    const count = (this.connections.get(userId) ?? 1) - 1;
-    if (count > 0) {
-      this.connections.set(userId, count);
-      return;
-    }
-    this.connections.delete(userId);
-    const timer = setTimeout(() => {
-      this.leaving.delete(userId);
-      this.write(userId, 'offline');
-    }, this.graceMs);
-    timer.unref();
-    this.leaving.set(userId, timer);
+    const left = (this.local.get(userId) ?? 1) - 1;
+    if (left > 0) this.local.set(userId, left);
+    else this.local.delete(userId);
+    this.run(userId, async () => {
+      await this.counts.release(COUNTER, userId);
+      if (left > 0 || this.leaving.has(userId)) return;
+      const timer = setTimeout(() => {
+        this.leaving.delete(userId);
+        this.run(userId, () => this.offlineIfGone(userId));
+      }, this.graceMs);
+      timer.unref();
+      this.leaving.set(userId, timer);
+    });
   }
 
-  /** Stops pending changes; presence in the store is left as it is for whichever node the clients move to. */
+  /** Turns offline the users marked online who hold no connection on any live node. */
+  async sweep(): Promise<void> {
+    try {
+      for (const userId of await this.sink.onlineUsers()) {
+        if (!this.local.has(userId) && !this.leaving.has(userId)) this.run(userId, () => this.offlineIfGone(userId));
+      }
+    } catch (error) {
+      this.onError(error, null);
+    }
+  }
+
+  /** Stops timers; presence in the store is left for whichever node the clients move to. */
   close(): void {
+    clearInterval(this.sweeper);
     for (const timer of this.leaving.values()) clearTimeout(timer);
     this.leaving.clear();
-    this.connections.clear();
+    this.local.clear();
   }
 
-  private write(userId: string, status: PresenceStatus): void {
-    this.sink.setPresence(userId, status).catch((error: unknown) => this.onError(error, userId));
+  private async offlineIfGone(userId: string): Promise<void> {
+    if ((await this.counts.held(COUNTER, userId)) > 0) return;
+    await this.sink.setPresence(userId, 'offline');
+    // A connection opened on another node meanwhile: it wrote online before our offline landed, so write it back.
+    if ((await this.counts.held(COUNTER, userId)) > 0) await this.sink.setPresence(userId, 'online');
+  }
+
+  private run(userId: string, work: () => Promise<void>): void {
+    const next = (this.queues.get(userId) ?? Promise.resolve())
+      .then(work)
+      .catch((error: unknown) => this.onError(error, userId))
+      .finally(() => {
+        if (this.queues.get(userId) === next) this.queues.delete(userId);
+      });
+    this.queues.set(userId, next);
   }
 }

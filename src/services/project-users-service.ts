@@ -97,6 +97,12 @@ export class ProjectUsersService {
     }
   }
 
+  /** Users marked online in at least one project (for the presence sweep). */
+  async onlineUsers(): Promise<string[]> {
+    const rows = await this.deps.db.query<{ user_id: string }>(`SELECT DISTINCT user_id FROM project_users WHERE presence = 'online'`);
+    return rows.map((r) => r.user_id);
+  }
+
   private async write(projectId: string, projectUserId: string, patch: Parameters<typeof updateProjectUser>[3]): Promise<ProjectUser> {
     return writeProject(this.deps, projectId, async ({ tx, outbox }) => {
       await updateProjectUser(tx, projectId, projectUserId, patch);

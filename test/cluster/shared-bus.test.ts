@@ -23,7 +23,7 @@ describe('nodes sharing PostgreSQL and the Redis bus', { skip: clusterSkipReason
   before(async () => {
     schema = await createTestSchema();
     // One secret for all nodes, as in a real deployment: a token from one node works on every node.
-    const config = testConfig({ REDIS_URL: process.env.REDIS_URL!, JWT_SECRET: 'cluster-test-secret-'.padEnd(40, 'x'), WS_CONN_MAX_PER_USER: '3' });
+    const config = testConfig({ REDIS_URL: process.env.REDIS_URL!, JWT_SECRET: 'cluster-test-secret-'.padEnd(40, 'x'), WS_CONN_MAX_PER_USER: '3', PRESENCE_GRACE: '1s' });
     for (let i = 0; i < 3; i++) {
       const db = schema.connect();
       nodes.push({ app: await startApp(config, { db }), db });
@@ -80,5 +80,34 @@ describe('nodes sharing PostgreSQL and the Redis bus', { skip: clusterSkipReason
     }
     assert.ok(reopened, 'a released slot can be used on another node');
     for (const c of [reopened, held[1]!, held[2]!]) await c.close();
+  });
+
+  test('an agent with connections on two nodes stays online while one remains, and goes offline a grace period after the last', async () => {
+    const agent = desk.agentA;
+    const topic = `/${desk.projectId}/project_users/${agent.projectUserId}`;
+    const watcher = await TestClient.connect(`${nodes[0]!.app.url.replace('http', 'ws')}/v2/ws/?token=${encodeURIComponent(desk.owner.token)}`);
+    watcher.subscribe(topic);
+    await watcher.waitFor((f) => f.payload.topic === topic && f.payload.method === 'CREATE', 'the snapshot');
+    const changes = () => watcher.publishes(topic).filter((f) => f.payload.method === 'UPDATE').map((f) => f.payload.message.presence.status);
+
+    const token = encodeURIComponent(agent.token);
+    const onB = await TestClient.connect(`${nodes[1]!.app.url.replace('http', 'ws')}/v2/ws/?token=${token}`);
+    await watcher.until(() => (changes().length === 1 ? true : undefined), 'online');
+    const onC = await TestClient.connect(`${nodes[2]!.app.url.replace('http', 'ws')}/v2/ws/?token=${token}`);
+    await onB.close();
+    // Node B's grace period passes while C still holds a connection: B must not turn the agent offline.
+    const marker = async (text: string) => {
+      expectStatus(await agent.rest.put(`/${desk.projectId}/project_users`, { profileStatus: text }), 200);
+      await watcher.until(() => (watcher.publishes(topic).some((f) => f.payload.message.profileStatus === text) ? true : undefined), text);
+    };
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // longer than PRESENCE_GRACE: the case under test is time passing
+    await marker('after-grace');
+    assert.deepEqual(changes().filter((s, i, all) => i === 0 || s !== all[i - 1]), ['online'], 'still online');
+
+    await onC.close();
+    await watcher.until(() => (changes().at(-1) === 'offline' ? true : undefined), 'offline', 5000);
+    await marker('end');
+    assert.deepEqual(changes().filter((s, i, all) => i === 0 || s !== all[i - 1]), ['online', 'offline']);
+    await watcher.close();
   });
 });

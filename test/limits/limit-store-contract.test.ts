@@ -68,7 +68,9 @@ for (const impl of implementations) {
       const key = unique('user');
       assert.deepEqual([await a.acquire(counter, key, 3), await b.acquire(counter, key, 3), await a.acquire(counter, key, 3)], [true, true, true]);
       assert.equal(await b.acquire(counter, key, 3), false);
+      assert.deepEqual([await a.held(counter, key), await b.held(counter, key)], [3, 3], 'every node sees the total');
       await a.release(counter, key);
+      assert.equal(await b.held(counter, key), 2);
       assert.equal(await b.acquire(counter, key, 3), true);
       assert.equal(await a.acquire(counter, key, 3), false);
     });
@@ -98,6 +100,7 @@ describe('Redis limit store: a node that dies', { skip: redisSkipReason() }, () 
       if (!freed) await new Promise((resolve) => setTimeout(resolve, 50)); // polling a condition, with a deadline
     }
     assert.ok(freed, 'the dead node released its slot within the bound');
+    assert.equal(await survivor.held(counter, key), 2, 'only the live holders count');
     assert.ok(Date.now() - started < 600 + 1000, `freed after ${Date.now() - started} ms, about the 600 ms liveness period`);
   });
 });
