@@ -104,6 +104,8 @@ export class MetricsPublisher {
       const read = await computeProjectMetrics(this.db, projectId);
       if (read !== null && !this.closed) this.publish(projectId, st, read.metrics);
     } catch (error) {
+      // Closing: the store may already be gone, and nobody is left to tell.
+      if (this.closed) return;
       // The store may be briefly away: try again next interval rather than drop the change.
       st.dirty = true;
       this.logger.warn({ projectId, err: String(error) }, 'realtime: computing live metrics failed; will retry');
