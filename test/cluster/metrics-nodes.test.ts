@@ -1,0 +1,70 @@
+/**
+ * Live metrics on a cluster: a change made through node A reaches a `/P/metrics` subscriber on node B, and every
+ * node computes the same object from the shared store.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startApp, type App } from '../../src/app.js';
+import type { Db } from '../../src/store/db.js';
+import { TestClient } from '../realtime/client.js';
+import { createDesk, newRequestId, type Desk } from '../support/desk.js';
+import { expectStatus, Rest } from '../support/rest-client.js';
+import { createTestSchema, postgresSkipReason, testConfig, type TestSchema } from '../support/test-app.js';
+
+function clusterSkipReason(): string | false {
+  const pg = postgresSkipReason();
+  if (pg) return pg;
+  if (process.env.REDIS_URL) return false;
+  if (process.env.CI === 'true') throw new Error('CI=true but REDIS_URL is not set: the cluster tests may not skip in CI');
+  return 'REDIS_URL is not set';
+}
+
+describe('live metrics across nodes', { skip: clusterSkipReason() }, () => {
+  let schema: TestSchema;
+  const nodes: { app: App; db: Db }[] = [];
+  let desk: Desk;
+
+  before(async () => {
+    schema = await createTestSchema();
+    const config = testConfig({ REDIS_URL: process.env.REDIS_URL!, JWT_SECRET: 'cluster-metrics-secret-'.padEnd(40, 'x') });
+    for (let i = 0; i < 2; i++) {
+      const db = schema.connect();
+      nodes.push({ app: await startApp(config, { db }), db });
+    }
+    desk = await createDesk(nodes[0]!.app.url);
+  });
+  after(async () => {
+    for (const { app, db } of nodes) {
+      await app.close();
+      await db.close();
+    }
+    await schema.drop();
+  });
+
+  test('a request started on node A shows in the metrics pushed by node B within 2 s; both nodes answer the same', async () => {
+    const [a, b] = nodes.map(({ app }) => app);
+    const topic = `/${desk.projectId}/metrics`;
+    const client = await TestClient.connect(`${b!.url.replace('http', 'ws')}/v2/ws/?token=${encodeURIComponent(desk.supervisor.token)}`);
+    client.subscribe(topic);
+    const snap = await client.waitFor((f) => f.payload.topic === topic, 'the snapshot');
+    assert.equal(snap.payload.method, 'CREATE');
+    const waiting = snap.payload.message.now.waiting as number;
+
+    const visitor = expectStatus(await new Rest(a!.url).post('/auth/signinAnonymously', { id_project: desk.projectId }), 200);
+    const rid = newRequestId(desk.projectId);
+    expectStatus(await new Rest(a!.url, visitor.token).post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'hello' }), 201);
+    await client.waitFor((f) => f.payload.topic === topic && f.payload.method === 'UPDATE' && f.payload.message.now.waiting === waiting + 1, 'the UPDATE on node B', {
+      timeoutMs: 2000,
+    });
+
+    const [onA, onB] = await Promise.all([a, b].map(async (node) => expectStatus(await new Rest(node!.url, desk.owner.token).get(`/${desk.projectId}/metrics`), 200)));
+    const stable = (m: { now: Record<string, unknown>; windows: Record<string, Record<string, unknown>>; seq: number }) => ({
+      seq: m.seq,
+      waiting: m.now.waiting,
+      agents: m.now.agents,
+      arrivals: m.windows['60m']!.arrivals,
+    });
+    assert.deepEqual(stable(onB), stable(onA));
+    await client.close();
+  });
+});
