@@ -82,7 +82,8 @@ export class DeskwireClient {
       refreshed: (token) => this.send({ action: 'refresh', payload: { token } }),
       failed: (error) => this.events.emit('error', error),
     });
-    void this.connectNow();
+    // Next microtask: listeners added right after connect() still see the first 'connecting'.
+    queueMicrotask(() => void this.connectNow());
   }
 
   get state(): ConnectionState {

@@ -23,7 +23,6 @@ export class Recorder {
   /** A client on `ws`, its state changes recorded. */
   connect(options: Omit<ConnectOptions, 'WebSocket'>): DeskwireClient {
     const client = connect({ WebSocket: NodeWebSocket, backoff: { initialMs: 100, maxMs: 1000 }, ...options });
-    this.states.push(client.state);
     client.on('state', (s) => this.record(() => this.states.push(s)));
     return client;
   }
