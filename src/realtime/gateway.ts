@@ -18,6 +18,7 @@ import { Hub } from './hub.js';
 import type { Logger } from './logger.js';
 import { MetricsPublisher } from './metrics-publisher.js';
 import type { PresenceTracker } from './presence.js';
+import { UserRevocation } from './revocation.js';
 import { Session } from './session.js';
 
 export interface RealtimeGatewayDeps {
@@ -68,6 +69,7 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
     refreshIntervalMs: config.metricsRefreshIntervalMs,
   });
   const admission = new ConnectionAdmission(deps.limits, config);
+  const revocation = new UserRevocation(deps.bus, db, logger);
   const sessions = new Set<Session>();
   const sockets = new Set<WebSocket>();
   let draining = false;
@@ -112,8 +114,12 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
           sockets.delete(ws);
           deps.presence?.disconnected(claims.userId);
         });
-        const session = new Session(ws, claims.userId, claims.expiresAt, { config, db, hub, tokens, logger }, (s) => sessions.delete(s));
+        const session = new Session(ws, claims.userId, claims.expiresAt, { config, db, hub, tokens, logger }, (s) => {
+          sessions.delete(s);
+          revocation.untrack(s);
+        });
         sessions.add(session);
+        revocation.track(session);
         logger.debug({ ...fields, connectionId: session.id, userId: claims.userId }, 'realtime: connection opened');
       });
     } catch (error) {
@@ -157,6 +163,7 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
       server.off('upgrade', onUpgrade);
       metricsPublisher.close();
       hub.close();
+      revocation.close();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };

@@ -108,6 +108,12 @@ export class Session implements Connection {
     this.ws.ping();
   }
 
+  /** The user was disabled or deleted: say why, then close with 4003. */
+  revoke(error: DeskwireError): void {
+    this.sendError(error);
+    this.closeWith(CloseCode.REVOKED, 'access revoked');
+  }
+
   /** Ends the connection with `code`; the hub forgets it at once, the socket follows. */
   closeWith(code: number, reason: string): void {
     if (this.state !== 'open') return;

@@ -2,10 +2,10 @@ import { DeskwireError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Db } from '../store/db.js';
 import { findProject } from '../store/projects.js';
-import { insertProjectUser } from '../store/project-users.js';
-import { findUserByEmail, findUserById, insertUser, toUser, type User } from '../store/users.js';
+import { insertProjectUser, listProjectIdsOfUser } from '../store/project-users.js';
+import { findUserByEmail, findUserById, insertUser, setUserActive, toUser, type User } from '../store/users.js';
 import type { ServiceDeps } from './context.js';
-import { emitProjectUser } from './emit.js';
+import { emitProjectUser, emitProjectUsersOf } from './emit.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { writeProject } from './project-write.js';
 import type { TokenService } from './tokens.js';
@@ -72,6 +72,19 @@ export class AuthService {
   async tokenFor(user: User, ttlSeconds?: number): Promise<SignedIn> {
     const { token, expiresAt } = await this.tokens.issue(user, ttlSeconds);
     return { success: true, token: `JWT ${token}`, expires_at: expiresAt, user };
+  }
+
+  /**
+   * Disables a user everywhere (no REST route yet: operators' tooling). Every membership gets a project_user UPDATE
+   * event, so each node holding the user's Realtime connections hears of it at once and closes them with 4003.
+   */
+  async disableUser(userId: string): Promise<void> {
+    if (!(await findUserById(this.db, userId))) throw new DeskwireError('NOT_FOUND', 'No such user.');
+    // Committed before the events go out: a node that re-checks the user on an event must find it disabled.
+    await setUserActive(this.db, userId, false);
+    for (const projectId of await listProjectIdsOfUser(this.db, userId)) {
+      await writeProject(this.deps, projectId, ({ tx, outbox }) => emitProjectUsersOf(tx, outbox, projectId, [userId]));
+    }
   }
 
   /** The active user a verified token names, or USER_DISABLED. */

@@ -93,6 +93,12 @@ export async function listMemberProjectIds(q: Queryable, userId: string): Promis
   return rows.map((r) => r.project_id);
 }
 
+/** Every project the user has a project user in, whatever its role or status. */
+export async function listProjectIdsOfUser(q: Queryable, userId: string): Promise<string[]> {
+  const rows = await q.query<{ project_id: string }>('SELECT project_id FROM project_users WHERE user_id = $1 ORDER BY project_id', [userId]);
+  return rows.map((r) => r.project_id);
+}
+
 export interface ProjectUserPatch {
   role?: Role;
   user_available?: boolean;

@@ -53,6 +53,10 @@ export async function findUserByEmail(q: Queryable, email: string): Promise<User
   return row ?? null;
 }
 
+export async function setUserActive(q: Queryable, id: string, active: boolean): Promise<void> {
+  await q.query('UPDATE users SET active = $2, updated_at = now() WHERE id = $1', [id, active]);
+}
+
 export async function countUsers(q: Queryable): Promise<number> {
   const [row] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
   return row!.n;

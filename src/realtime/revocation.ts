@@ -1,0 +1,79 @@
+import { DeskwireError } from '../domain/errors.js';
+import type { Bus } from '../events/bus.js';
+import type { ProjectEvent } from '../events/event.js';
+import type { Queryable } from '../store/db.js';
+import { findUserById } from '../store/users.js';
+import type { Logger } from './logger.js';
+import { eventUserId } from './topic-rules.js';
+
+/** What revocation needs from a connection. */
+export interface Revocable {
+  readonly userId: string;
+  revoke(error: DeskwireError): void;
+}
+
+/**
+ * Closes every connection of a user who is disabled or deleted (4003), whether or not it holds subscriptions.
+ * Disabling a user emits a project_user event per membership; any project_user event about a user with connections
+ * on this node re-reads that user (one primary-key read per event, at most one in flight per user: such events are
+ * rare next to messages, and a stale "still active" is never trusted).
+ */
+export class UserRevocation {
+  private readonly byUser = new Map<string, Set<Revocable>>();
+  private readonly checking = new Map<string, boolean>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    bus: Bus,
+    private readonly db: Queryable,
+    private readonly logger: Logger,
+  ) {
+    this.unsubscribe = bus.subscribe((event) => this.onEvent(event));
+  }
+
+  track(conn: Revocable): void {
+    let set = this.byUser.get(conn.userId);
+    if (set === undefined) this.byUser.set(conn.userId, (set = new Set()));
+    set.add(conn);
+  }
+
+  untrack(conn: Revocable): void {
+    const set = this.byUser.get(conn.userId);
+    if (set?.delete(conn) && set.size === 0) this.byUser.delete(conn.userId);
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+
+  private onEvent(e: ProjectEvent): void {
+    if (e.kind !== 'project_user') return;
+    const userId = eventUserId(e);
+    if (userId !== null) this.request(userId);
+  }
+
+  private request(userId: string): void {
+    if (!this.byUser.has(userId)) return;
+    if (this.checking.has(userId)) {
+      this.checking.set(userId, true); // another event came meanwhile: check once more afterwards
+      return;
+    }
+    this.checking.set(userId, false);
+    void this.check(userId);
+  }
+
+  private async check(userId: string): Promise<void> {
+    try {
+      const user = await findUserById(this.db, userId);
+      if (user === null || !user.active) {
+        for (const conn of [...(this.byUser.get(userId) ?? [])]) conn.revoke(new DeskwireError('USER_DISABLED'));
+      }
+    } catch (error) {
+      this.logger.warn({ userId, err: String(error) }, 'realtime: could not re-check a user; their next event or refresh will');
+    } finally {
+      const again = this.checking.get(userId) === true;
+      this.checking.delete(userId);
+      if (again) this.request(userId);
+    }
+  }
+}

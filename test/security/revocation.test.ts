@@ -1,0 +1,68 @@
+/**
+ * Losing access (issue 4): a user disabled everywhere has every connection closed with 4003 at once, subscribed or
+ * not; a member disabled in, or removed from, one project loses that project's subscriptions at once and keeps the
+ * connection (they may belong to other projects).
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { expectStatus } from '../support/rest-client.js';
+import { TestClient } from '../realtime/client.js';
+import { startHarness, type Harness } from '../realtime/harness.js';
+import { connect, connectAs, makeDesk, subscribed } from '../realtime/world.js';
+
+let h: Harness;
+before(async () => {
+  h = await startHarness('pglite');
+});
+after(() => h.close());
+
+test('a user disabled everywhere: USER_DISABLED and close 4003 on every connection, at once; others unaffected', async () => {
+  const { projectId } = await h.desk.project('Revoked');
+  const [eve, bob] = [await h.desk.user('Eve'), await h.desk.user('Bob')];
+  await h.desk.member(projectId, eve, 'agent');
+  await h.desk.member(projectId, bob, 'agent');
+  const subscribedConn = await connectAs(h, eve);
+  await subscribed(subscribedConn, `/${projectId}/project_users`);
+  const idle = await connectAs(h, eve);
+  const bystander = await connectAs(h, bob);
+  await subscribed(bystander, `/${projectId}/project_users`);
+  const token = await h.token(eve);
+
+  await h.app.services.auth.disableUser(eve);
+  for (const c of [subscribedConn, idle]) {
+    const closed = await c.waitForClose();
+    assert.equal(closed.code, 4003);
+    assert.equal(c.errors().at(-1)?.payload.code, 'USER_DISABLED');
+  }
+  const refused = await TestClient.connect(`${h.wsUrl}?token=${token}`).then(
+    () => 'accepted',
+    (e: { status?: number; body?: string }) => `${e.status} ${JSON.parse(e.body ?? '{}').error}`,
+  );
+  assert.equal(refused, '401 USER_DISABLED');
+  bystander.send({ action: 'me' });
+  await bystander.waitFor((f) => f.action === 'me', 'the bystander still served');
+  assert.equal(bystander.closed, null);
+  await bystander.close();
+});
+
+test("disabled in one project (REST) or removed from it: that project's subscriptions end at once, the connection stays", async () => {
+  const d = await makeDesk(h);
+  const c = await connect(h, d.agentA);
+  const topic = `/${d.projectId}/requests`;
+  await subscribed(c, topic);
+  expectStatus(await d.owner.rest.put(`/${d.projectId}/project_users/${d.agentA.projectUserId}`, { status: 'disabled' }), 200);
+  const dropped = await c.waitFor((f) => f.action === 'error' && f.payload.topic === topic, 'the subscription dropped');
+  assert.equal(dropped.payload.code, 'SUBSCRIBE_FORBIDDEN');
+  assert.equal((await subscribed(c, topic)).payload.code, 'SUBSCRIBE_FORBIDDEN', 'and it cannot come back');
+  c.send({ action: 'me' });
+  await c.waitFor((f) => f.action === 'me', 'still connected');
+  assert.equal(c.closed, null);
+  await c.close();
+
+  const b = await connect(h, d.agentB);
+  await subscribed(b, topic);
+  await h.desk.removeMember(d.projectId, d.agentB.projectUserId);
+  assert.equal((await b.waitFor((f) => f.action === 'error' && f.payload.topic === topic, 'dropped on removal')).payload.code, 'SUBSCRIBE_FORBIDDEN');
+  assert.equal(b.closed, null);
+  await b.close();
+});
