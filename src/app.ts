@@ -86,7 +86,7 @@ async function openShared(config: Config, logger: Logger): Promise<{ bus: Bus; l
   const clients = [new Redis(config.redisUrl), new Redis(config.redisUrl)] as const;
   for (const client of clients) client.on('error', (error: unknown) => logger.warn({ err: error }, 'redis connection error; retrying'));
   const bus = new RedisBus(clients[0], clients[1], (error) => logger.error({ err: error }, 'unreadable event on the bus'));
-  const limits = new RedisLimitStore(clients[0]);
+  const limits = new RedisLimitStore(clients[0], config.nodeLivenessMs);
   await Promise.all([bus.ready(), limits.start()]);
   return {
     bus,

@@ -53,6 +53,7 @@ export interface Config {
   metricsRefreshIntervalMs: number;
   presenceGraceMs: number;
   drainSeconds: number;
+  nodeLivenessMs: number;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +108,7 @@ export const variables: readonly VariableSpec[] = [
   { name: 'TRUST_PROXY', default: 'false', description: 'Behind a TLS-terminating proxy: require `X-Forwarded-Proto: https` (403 `TLS_REQUIRED` otherwise) and take the client IP from `X-Forwarded-For`.' },
   { name: 'EVENT_RETENTION', default: '24h', description: 'How long the event history is kept for resume (`s`, `m`, `h`, `d` suffixes).' },
   { name: 'EVENT_PRUNE_INTERVAL', default: '10m', description: 'How often expired events are pruned.' },
+  { name: 'NODE_LIVENESS', default: '15s', description: 'With REDIS_URL: how long after a node stops announcing itself its connections stop counting toward shared limits and presence.' },
   { name: 'DRAIN_SECONDS', default: '10', description: 'On SIGTERM, Realtime connections are closed with 1001 spread over this many seconds.' },
   { name: 'PRESENCE_GRACE', default: '30s', description: 'How long after their last Realtime connection closes an agent goes offline; a reconnect within it changes nothing.' },
   { name: 'EVENT_GAP_CHECK_INTERVAL', default: '5s', description: 'How often the Realtime hub compares followed projects with the store, bounding how late an event lost on the bus arrives.' },
@@ -245,6 +247,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonl
     metricsRefreshIntervalMs: int('METRICS_REFRESH_INTERVAL_MS', 1000, 3_600_000),
     presenceGraceMs: duration('PRESENCE_GRACE'),
     drainSeconds: int('DRAIN_SECONDS', 0, 600),
+    nodeLivenessMs: duration('NODE_LIVENESS'),
   };
   if (config.dataDir === null && config.databaseUrl === null && nodeEnv === 'production') {
     problems.push('DATA_DIR=:memory: keeps nothing; production needs DATA_DIR or DATABASE_URL');

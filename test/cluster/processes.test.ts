@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { connect, type DeskwireClient } from '../../src/client/index.js';
+import { ProcessCluster } from '../support/cluster.js';
+import { createDesk, newRequestId, type Desk } from '../support/desk.js';
+import { expectStatus, Rest } from '../support/rest-client.js';
+import { postgresSkipReason } from '../support/test-app.js';
+import { TcpBalancer } from '../support/tcp-balancer.js';
+
+function skipReason(): string | false {
+  return postgresSkipReason();
+}
+
+interface Req {
+  request_id: string;
+  status: number;
+  tags: string[];
+}
+
+/** An SDK client following `/P/requests`: its view, and every live event's seq as handed to its handlers. */
+class Follower {
+  readonly view = new Map<string, Req>();
+  readonly seqs: number[] = [];
+  readonly client: DeskwireClient;
+  /** Close codes of the connections it lost (it then reconnected). */
+  readonly lost: (number | null)[] = [];
+
+  constructor(url: string, token: string, topic: string) {
+    this.client = connect({ url, token, WebSocket: WebSocket as never, backoff: { initialMs: 100, maxMs: 1000 } });
+    this.client.on('state', (s) => {
+      if (s.state === 'reconnecting' && s.attempt === 1) this.lost.push(s.closeCode);
+    });
+    const put = (r: Req) => (r.status >= 1000 ? this.view.delete(r.request_id) : this.view.set(r.request_id, r));
+    const replace = (items: Req[]) => {
+      this.view.clear();
+      for (const r of items) put(r);
+    };
+    this.client.subscribe<Req>(topic, {
+      onSnapshot: replace,
+      onReset: replace,
+      onCreate: (r, meta) => {
+        if (meta.snapshot) return;
+        this.seqs.push(meta.seq!);
+        put(r);
+      },
+      onUpdate: (r, meta) => {
+        this.seqs.push(meta.seq!);
+        put(r);
+      },
+      onDelete: (r, meta) => {
+        this.seqs.push(meta.seq!);
+        this.view.delete(r.request_id);
+      },
+    });
+  }
+
+  duplicates(): number[] {
+    return this.seqs.filter((s, i) => this.seqs.indexOf(s) !== i);
+  }
+
+  matches(truth: Map<string, string>): boolean {
+    if (this.view.size !== truth.size) return false;
+    for (const [rid, tags] of truth) if (JSON.stringify(this.view.get(rid)?.tags) !== tags) return false;
+    return true;
+  }
+}
+
+/** Open requests as the database has them: request_id → tags. */
+async function truth(rest: Rest, projectId: string): Promise<Map<string, string>> {
+  const page = expectStatus(await rest.get(`/${projectId}/requests?status=100,200,300&limit=100`), 200);
+  return new Map((page.requests as Req[]).map((r) => [r.request_id, JSON.stringify(r.tags)]));
+}
+
+async function converge(followers: Follower[], rest: Rest, projectId: string, timeoutMs = 20_000): Promise<void> {
+  const expected = await truth(rest, projectId);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (followers.every((f) => f.matches(expected))) return;
+    await new Promise((resolve) => setTimeout(resolve, 100)); // polling a condition, with a deadline
+  }
+  const behind = followers.filter((f) => !f.matches(expected));
+  assert.fail(`${behind.length} of ${followers.length} clients differ from the database (e.g. ${behind[0]?.view.size} vs ${expected.size} requests)`);
+}
+
+describe('deskwire nodes as real processes on PostgreSQL and Redis', { skip: skipReason() }, () => {
+  let cluster: ProcessCluster;
+  let balancer: TcpBalancer;
+  let desk: Desk;
+  let writer: Rest;
+  const followers: Follower[] = [];
+  const limits = { WS_CONN_MAX_PER_USER: '2000', WS_CONN_MAX_PER_PROJECT: '5000', WS_CONN_RATE_USER_PER_MINUTE: '100000', WS_CONN_RATE_IP_PER_MINUTE: '100000' };
+
+  before(async () => {
+    cluster = await ProcessCluster.start(3, { ...limits, EVENT_GAP_CHECK_INTERVAL: '1s', DRAIN_SECONDS: '2', NODE_LIVENESS: '2s' });
+    balancer = new TcpBalancer(cluster.nodes.map(ProcessCluster.portOf));
+    await balancer.start();
+    desk = await createDesk(cluster.nodes[0]!.url);
+    writer = new Rest(cluster.nodes[0]!.url, desk.owner.token);
+  });
+  after(async () => {
+    for (const f of followers) f.client.close();
+    await balancer.close();
+    await cluster.close();
+  });
+
+  /** Writes `count` request changes through node A, calling `midway` after half of them. */
+  async function changes(count: number, midway: () => Promise<void>): Promise<void> {
+    const rids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      if (i === Math.floor(count / 2)) await midway();
+      if (i % 3 === 0 || rids.length === 0) {
+        const rid = newRequestId(desk.projectId);
+        rids.push(rid);
+        expectStatus(await writer.post(`/${desk.projectId}/requests/${rid}/messages`, { text: `change ${i}` }), 201);
+      } else {
+        expectStatus(await writer.patch(`/${desk.projectId}/requests/${rids[i % rids.length]}`, { tags: [`t${i}`] }), 200);
+      }
+    }
+  }
+
+  test('SIGKILL on a node holding subscribers while changes flow: its clients resume elsewhere, nothing missing or twice', async () => {
+    const topic = `/${desk.projectId}/requests`;
+    const url = `ws://127.0.0.1:${balancer.port}/v2/ws/`;
+    for (let i = 0; i < 30; i++) followers.push(new Follower(url, desk.owner.token, topic));
+    await converge(followers, writer, desk.projectId);
+    const victim = cluster.nodes[1]!;
+    await changes(60, async () => {
+      balancer.remove(ProcessCluster.portOf(victim));
+      await cluster.kill(victim);
+    });
+    await converge(followers, writer, desk.projectId);
+    const moved = followers.filter((f) => f.lost.length > 0).length;
+    assert.ok(moved >= 5 && moved < 30, `the killed node's clients (${moved} of 30) reconnected, the others did not need to`);
+    assert.deepEqual(followers.flatMap((f) => f.duplicates()), [], 'no event handed to a handler twice');
+  });
+
+  test('Redis restarted while changes flow: no change is lost once it is back', async () => {
+    await changes(30, async () => {
+      await cluster.redis.stop();
+      await cluster.redis.start();
+    });
+    await converge(followers, writer, desk.projectId);
+    assert.deepEqual(followers.flatMap((f) => f.duplicates()), []);
+  });
+
+  test('SIGTERM on a node with 500 clients drains them (exit 0) and every client resumes elsewhere without loss', async () => {
+    const topic = `/${desk.projectId}/requests`;
+    const url = `ws://127.0.0.1:${balancer.port}/v2/ws/`;
+    const crowd: Follower[] = [];
+    for (let i = 0; i < 470; i++) crowd.push(new Follower(url, desk.owner.token, topic));
+    followers.push(...crowd);
+    await converge(followers, writer, desk.projectId, 30_000);
+    const drained = cluster.nodes[2]!;
+    let exit: Promise<number | null> = Promise.resolve(null);
+    await changes(30, async () => {
+      balancer.remove(ProcessCluster.portOf(drained));
+      exit = cluster.terminate(drained);
+    });
+    assert.equal(await exit, 0, 'the drained node exits 0');
+    await converge(followers, writer, desk.projectId, 30_000);
+    const drainedAway = crowd.filter((f) => f.lost.includes(1001)).length;
+    assert.ok(drainedAway >= 100, `${drainedAway} clients were sent away with 1001 and resumed elsewhere`);
+    assert.deepEqual(followers.flatMap((f) => f.duplicates()), []);
+  });
+});
