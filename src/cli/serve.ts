@@ -9,7 +9,7 @@ export async function serve(config: Config): Promise<App> {
   if (app.demo) saveDemoCredentials(config.dataDir, app.demo);
   const store = app.db.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir ?? 'memory'}`;
   const lines = [`deskwire listening on ${app.url}`, `  store: ${store}; bus: ${config.redisUrl ? 'Redis (REDIS_URL)' : 'in-process'}`, `  Realtime API: ${app.url.replace('http', 'ws')}${config.wsPaths[0]}`];
-  if (config.host === '127.0.0.1' || config.host === 'localhost') lines.push('  plain ws:// and http:// on loopback only (development)');
+  if (app.tls === null && !config.trustProxy) lines.push('  plain ws:// and http:// on loopback only (development)');
   const demo = app.demo ?? (config.demoData ? loadDemoCredentials(config.dataDir) : null);
   if (demo) {
     const owner = await findUserByEmail(app.db, demo.accounts[0]!.email);
