@@ -8,6 +8,7 @@ import { createDesk, newRequestId, type Desk } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
 import { postgresSkipReason, testConfig } from '../support/test-app.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
+import { TestClient } from '../realtime/client.js';
 
 const skip = postgresSkipReason();
 
@@ -43,9 +44,13 @@ describe('PostgreSQL unreachable', { skip }, () => {
     await admin.end();
   });
 
-  test('REST answers 503 STORE_UNAVAILABLE while the store is gone, the process stays up, and recovers when it returns', async () => {
+  test('REST answers 503 STORE_UNAVAILABLE while the store is gone, subscriptions stay open, and both recover when it returns', async () => {
     const rid = newRequestId(desk.projectId);
     expectStatus(await desk.owner.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'before' }), 201);
+    const topic = `/${desk.projectId}/requests/${rid}/messages`;
+    const subscriber = await TestClient.connect(`${app.url.replace('http', 'ws')}/v2/ws/?token=${encodeURIComponent(desk.owner.token)}`);
+    subscriber.subscribe(topic);
+    await subscriber.waitFor((f) => f.payload.topic === topic && Array.isArray(f.payload.message), 'the snapshot');
 
     await proxy.cut();
     const list = await desk.owner.rest.get(`/${desk.projectId}/requests`);
@@ -66,5 +71,9 @@ describe('PostgreSQL unreachable', { skip }, () => {
       ['before', 'after'],
       'the write refused during the outage left nothing behind',
     );
+    const live = await subscriber.waitFor((f) => f.payload.topic === topic && f.payload.message?.text === 'after', 'the message written after the outage');
+    assert.equal(live.payload.method, 'CREATE');
+    assert.equal(subscriber.closed, null, 'the subscription stayed open through the outage');
+    await subscriber.close();
   });
 });
