@@ -42,10 +42,14 @@ export class DeskwireClientError extends Error {
   }
 }
 
+/** Where several codes share a close code, the one a bare close (no error frame before it) stands for. */
+const bareClose: Partial<Record<number, ErrorCode>> = { 4003: 'REVOKED' };
+
 /** The catalogue code a close code stands for; `preferred` (the code of an error frame just before) wins when it fits. */
 export function errorForClose(code: number, reason: string, preferred?: ErrorCode): DeskwireClientError {
   const known = (Object.keys(errors) as ErrorCode[]).filter((c) => errors[c].close === code);
-  const chosen: ClientErrorCode = preferred && known.includes(preferred) ? preferred : (known[0] ?? 'CLIENT_CONNECTION_CLOSED');
+  const chosen: ClientErrorCode =
+    preferred && known.includes(preferred) ? preferred : (bareClose[code] ?? known[0] ?? 'CLIENT_CONNECTION_CLOSED');
   const message = reason || (chosen in errors ? errors[chosen as ErrorCode].message : `The connection closed with ${code}.`);
   return new DeskwireClientError(chosen, message, { closeCode: code });
 }
