@@ -11,7 +11,10 @@ export interface RateRule {
   readonly windowSeconds: number;
 }
 
-export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/** `remaining` and `resetSeconds` describe the window after this hit (for `RateLimit-*` response headers). */
+export type RateDecision =
+  | { allowed: true; remaining?: number; resetSeconds?: number }
+  | { allowed: false; retryAfterSeconds: number };
 
 export interface LimitStore {
   /** Counts one hit for `key` under `rule`; refused once the window's points are spent. */

@@ -9,8 +9,8 @@ export class MemoryLimitStore implements LimitStore {
   async hit(rule: RateRule, key: string): Promise<RateDecision> {
     const limiter = this.limiterFor(rule);
     try {
-      await limiter.consume(key);
-      return { allowed: true };
+      const result = await limiter.consume(key);
+      return { allowed: true, remaining: result.remainingPoints, resetSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)) };
     } catch (result) {
       if (!(result instanceof RateLimiterRes)) throw result;
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)) };

@@ -64,8 +64,8 @@ export class RedisLimitStore implements LimitStore {
 
   async hit(rule: RateRule, key: string): Promise<RateDecision> {
     try {
-      await this.limiterFor(rule).consume(key);
-      return { allowed: true };
+      const result = await this.limiterFor(rule).consume(key);
+      return { allowed: true, remaining: result.remainingPoints, resetSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)) };
     } catch (result) {
       if (!(result instanceof RateLimiterRes)) throw result;
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)) };

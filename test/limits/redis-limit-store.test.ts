@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import type { LimitStore } from '../../src/limits/limit-store.js';
-import { MemoryLimitStore } from '../../src/limits/memory-limit-store.js';
 import { RedisLimitStore } from '../../src/limits/redis-limit-store.js';
+import { limitStoreContract } from './limit-store-contract.js';
 
 function redisSkipReason(): string | false {
   if (process.env.REDIS_URL) return false;
@@ -13,12 +12,6 @@ function redisSkipReason(): string | false {
 }
 
 const unique = (what: string) => `${what}-${randomBytes(5).toString('hex')}`;
-
-/** Two nodes' views of one store: for memory both are the same process-local store. */
-interface Nodes {
-  a: LimitStore;
-  b: LimitStore;
-}
 
 const clients: Redis[] = [];
 const stores: RedisLimitStore[] = [];
@@ -36,46 +29,32 @@ async function redisNode(livenessMs?: number): Promise<RedisLimitStore> {
   return store;
 }
 
-const implementations: { name: string; skip: string | false; make: () => Promise<Nodes> }[] = [
-  {
-    name: 'memory',
-    skip: false,
-    async make() {
-      const store = new MemoryLimitStore();
-      return { a: store, b: store };
-    },
-  },
-  { name: 'redis', skip: redisSkipReason(), make: async () => ({ a: await redisNode(), b: await redisNode() }) },
-];
+describe('limit store contract (redis)', { skip: redisSkipReason() }, () => {
+  limitStoreContract('redis', () => redisNode());
+});
 
-for (const impl of implementations) {
-  describe(`limit store contract (${impl.name})`, { skip: impl.skip }, () => {
-    test('a rate rule allows its points per window on every node together, then refuses with a retry time', async () => {
-      const { a, b } = await impl.make();
-      const rule = { name: unique('RATE'), points: 3, windowSeconds: 60 };
-      const key = unique('user');
-      const decisions = [await a.hit(rule, key), await b.hit(rule, key), await a.hit(rule, key), await b.hit(rule, key)];
-      assert.deepEqual(decisions.slice(0, 3), [{ allowed: true }, { allowed: true }, { allowed: true }]);
-      const refused = decisions[3]!;
-      assert.equal(refused.allowed, false);
-      assert.ok(!refused.allowed && refused.retryAfterSeconds >= 1 && refused.retryAfterSeconds <= 60);
-      assert.deepEqual(await a.hit(rule, unique('other')), { allowed: true }, 'another key has its own budget');
-    });
-
-    test('at most max slots are held across nodes; a release frees one', async () => {
-      const { a, b } = await impl.make();
-      const counter = unique('CONN');
-      const key = unique('user');
-      assert.deepEqual([await a.acquire(counter, key, 3), await b.acquire(counter, key, 3), await a.acquire(counter, key, 3)], [true, true, true]);
-      assert.equal(await b.acquire(counter, key, 3), false);
-      assert.deepEqual([await a.held(counter, key), await b.held(counter, key)], [3, 3], 'every node sees the total');
-      await a.release(counter, key);
-      assert.equal(await b.held(counter, key), 2);
-      assert.equal(await b.acquire(counter, key, 3), true);
-      assert.equal(await a.acquire(counter, key, 3), false);
-    });
+describe('Redis limit store across nodes', { skip: redisSkipReason() }, () => {
+  test('a rate rule counts the hits of every node together', async () => {
+    const [a, b] = [await redisNode(), await redisNode()];
+    const rule = { name: unique('RATE'), points: 3, windowSeconds: 60 };
+    const key = unique('user');
+    const decisions = [await a.hit(rule, key), await b.hit(rule, key), await a.hit(rule, key), await b.hit(rule, key)];
+    assert.deepEqual(decisions.map((d) => d.allowed), [true, true, true, false]);
   });
-}
+
+  test('at most max slots are held across nodes, every node sees the total, and a release frees one', async () => {
+    const [a, b] = [await redisNode(), await redisNode()];
+    const counter = unique('CONN');
+    const key = unique('user');
+    assert.deepEqual([await a.acquire(counter, key, 3), await b.acquire(counter, key, 3), await a.acquire(counter, key, 3)], [true, true, true]);
+    assert.equal(await b.acquire(counter, key, 3), false);
+    assert.deepEqual([await a.held(counter, key), await b.held(counter, key)], [3, 3]);
+    await a.release(counter, key);
+    assert.equal(await b.held(counter, key), 2);
+    assert.equal(await b.acquire(counter, key, 3), true);
+    assert.equal(await a.acquire(counter, key, 3), false);
+  });
+});
 
 describe('Redis limit store: a node that dies', { skip: redisSkipReason() }, () => {
   test('stops holding its slots once its liveness period has passed; a graceful stop releases them at once', async () => {
