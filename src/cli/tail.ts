@@ -3,7 +3,7 @@
  * and resumes with `since` exactly as an integration would, and never prints an event twice.
  */
 import WebSocket from 'ws';
-import { connect, type WebSocketConstructor } from '../client/index.js';
+import { connect } from '../client/index.js';
 import type { ParsedArgs } from './args.js';
 import { targetOptionNames, targetUsage, type ClientCommand, type ServerTarget } from './client-command.js';
 import { formatJson, formatReadable, type TailKind } from './tail-format.js';
@@ -33,7 +33,7 @@ async function runTail(args: ParsedArgs, target: ServerTarget): Promise<number> 
   const print = (kind: TailKind) => (payload: unknown, meta: Parameters<typeof format>[1]) => {
     for (const line of format(kind, meta, payload)) process.stdout.write(`${line}\n`);
   };
-  const client = connect({ url: target.url, token: target.token, WebSocket: WebSocket as unknown as WebSocketConstructor });
+  const client = connect({ url: target.url, token: target.token, WebSocket });
   const note = (text: string) => process.stderr.write(`deskwire tail: ${text}\n`);
   let failed = 0;
   for (const topic of args.positionals) {

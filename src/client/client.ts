@@ -11,7 +11,7 @@ import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js'
 import { DeskwireClientError, errorForClose } from './client-error.js';
 import { Emitter } from './emitter.js';
 import { LiveList, type LiveListOptions } from './live-list.js';
-import { platformWebSocket, realtimeUrl, SOCKET_OPEN, withToken, type SocketLike, type WebSocketConstructor } from './socket.js';
+import { platformWebSocket, realtimeUrl, SOCKET_OPEN, withToken, type SocketCloseEvent, type SocketLike, type SocketMessageEvent, type WebSocketConstructor } from './socket.js';
 import { Subscription } from './subscription.js';
 import { TokenSource } from './token-source.js';
 import type { TopicHandlers } from './topic-events.js';
@@ -159,9 +159,9 @@ export class DeskwireClient {
       opened = true;
       this.onOpen();
     };
-    socket.onmessage = (event) => this.onMessage(typeof event.data === 'string' ? event.data : String(event.data));
+    socket.onmessage = (event: SocketMessageEvent) => this.onMessage(typeof event.data === 'string' ? event.data : String(event.data));
     socket.onerror = () => {}; // the close event follows and carries what to do
-    socket.onclose = (event) => {
+    socket.onclose = (event: SocketCloseEvent) => {
       if (this.socket !== socket) return;
       this.onClose(event.code, event.reason, opened);
     };

@@ -11,12 +11,14 @@ export interface SocketCloseEvent {
   reason: string;
 }
 
+// The handlers' parameters are `any` on purpose: each implementation declares its own event classes, and only
+// `any` lets both `ws`'s and the DOM's WebSocket be passed without a cast. The SDK reads them as the types above.
 export interface SocketLike {
   readonly readyState: number;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: SocketMessageEvent) => void) | null;
-  onclose: ((event: SocketCloseEvent) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  onopen: ((event: any) => void) | null;
+  onmessage: ((event: any) => void) | null;
+  onclose: ((event: any) => void) | null;
+  onerror: ((event: any) => void) | null;
   send(data: string): void;
   close(code?: number, reason?: string): void;
 }

@@ -3,7 +3,7 @@
  * deadline (re-checked on every record), failing with what did arrive. No sleeps as synchronization.
  */
 import WebSocket from 'ws';
-import { connect, type ConnectOptions, type ConnectionState, type DeskwireClient, type EventMeta, type TopicHandlers, type WebSocketConstructor } from '../../src/client/index.js';
+import { connect, type ConnectOptions, type ConnectionState, type DeskwireClient, type EventMeta, type TopicHandlers } from '../../src/client/index.js';
 
 export interface Recorded {
   kind: 'snapshot' | 'reset' | 'create' | 'update' | 'delete' | 'error';
@@ -13,8 +13,6 @@ export interface Recorded {
   code?: string;
 }
 
-export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;
-
 export class Recorder {
   readonly events: Recorded[] = [];
   readonly states: ConnectionState[] = [];
@@ -22,7 +20,8 @@ export class Recorder {
 
   /** A client on `ws`, its state changes recorded. */
   connect(options: Omit<ConnectOptions, 'WebSocket'>): DeskwireClient {
-    const client = connect({ WebSocket: NodeWebSocket, backoff: { initialMs: 100, maxMs: 1000 }, ...options });
+    // `ws`'s constructor fits the SDK's option as it is: no cast.
+    const client = connect({ WebSocket, backoff: { initialMs: 100, maxMs: 1000 }, ...options });
     client.on('state', (s) => this.record(() => this.states.push(s)));
     return client;
   }
