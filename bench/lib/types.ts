@@ -1,0 +1,75 @@
+/** What the orchestrator, servers and load generators exchange. */
+import type { SparseCounts } from './histogram.js';
+
+export type Transport = 'ws' | 'socketio';
+
+/** One connection a load generator opens. */
+export interface ClientSpec {
+  /** Without the `JWT ` prefix; null for the baselines, which do not authenticate. */
+  token: string | null;
+  /** Subscribed in order; the first is the measured one (lost, duplicated and latency count only there). */
+  topics: string[];
+  /** The visibility class: every client of a class expects the same live events. */
+  cls: string;
+}
+
+/** What every bench server prints as its first stdout line. */
+export interface ServerAnnounce {
+  kind: string;
+  url: string;
+  pid: number;
+}
+
+export interface ServerStats {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+  /** Process CPU time, µs (user + system), since start. */
+  cpuMicros: number;
+  connections?: number;
+  /** Statements and transactions the store ran since start (deskwire only). */
+  store?: { queries: number; transactions: number };
+}
+
+export interface ConnectResult {
+  opened: number;
+  failed: number;
+  errors: string[];
+  durationMs: number;
+  /** Handshake (connect → open) times. */
+  handshake: SparseCounts;
+}
+
+export interface SubscribeResult {
+  ready: number;
+  failed: number;
+  errors: string[];
+  durationMs: number;
+  /** Subscribe → snapshot of every topic, per connection. */
+  ready_ms: SparseCounts;
+}
+
+export interface ClassTally {
+  clients: number;
+  /** Live events on the measured topic, counted once per seq. */
+  unique: number;
+  /** Frames whose seq was not above the last one seen on that connection: duplicated or out of order. */
+  duplicated: number;
+  /** Sum over clients of expected − unique when positive. */
+  lost: number;
+}
+
+export interface CollectResult {
+  classes: Record<string, ClassTally>;
+  latency: SparseCounts;
+  /** Epoch ms of the first and last live delivery seen. */
+  firstAt: number | null;
+  lastAt: number | null;
+  frames: number;
+  bytes: number;
+  errorFrames: number;
+  closed: Record<string, number>;
+  /** Paused (slow) clients are left out of every tally above. */
+  paused: number;
+}

@@ -1,0 +1,139 @@
+/**
+ * A load generator process: holds its share of the connections (a process may hold at most ~20,000 sockets, the
+ * hard fd limit) and answers the orchestrator's calls: connect, subscribe, reset, pause, collect, resubscribe.
+ */
+import { Histogram } from '../lib/histogram.js';
+import { serveRpc } from '../lib/rpc.js';
+import type { ClassTally, ClientSpec, CollectResult, ConnectResult, SubscribeResult, Transport } from '../lib/types.js';
+import { BenchConnection, type LiveSink } from './connection.js';
+import { inPool } from './pool.js';
+
+let url = '';
+let transport: Transport = 'ws';
+let conns: BenchConnection[] = [];
+let latency = new Histogram();
+let firstAt: number | null = null;
+let lastAt: number | null = null;
+let frames = 0;
+let bytes = 0;
+let errorFrames = 0;
+
+const sink: LiveSink = {
+  live(conn, _seq, changedAt, size) {
+    const now = Date.now();
+    firstAt ??= now;
+    lastAt = now;
+    frames++;
+    bytes += size;
+    if (!conn.paused && !Number.isNaN(changedAt)) latency.record(now - changedAt);
+  },
+  error() {
+    errorFrames++;
+  },
+};
+
+function keepErrors(errors: string[], e: unknown): void {
+  if (errors.length < 5) errors.push(e instanceof Error ? e.message : String(e));
+}
+
+async function connect(concurrency: number, which: BenchConnection[] = conns): Promise<ConnectResult> {
+  const handshake = new Histogram();
+  const errors: string[] = [];
+  let failed = 0;
+  const started = performance.now();
+  await inPool(which, concurrency, async (c) => {
+    try {
+      handshake.record(await c.open(url));
+    } catch (e) {
+      failed++;
+      keepErrors(errors, e);
+    }
+  });
+  return { opened: which.length - failed, failed, errors, durationMs: performance.now() - started, handshake: handshake.toJSON() };
+}
+
+async function subscribe(concurrency: number, run: (c: BenchConnection) => Promise<number>): Promise<SubscribeResult> {
+  const ready = new Histogram();
+  const errors: string[] = [];
+  let failed = 0;
+  const started = performance.now();
+  await inPool(
+    conns.filter((c) => c.closeCode === null),
+    concurrency,
+    async (c) => {
+      try {
+        ready.record(await run(c));
+      } catch (e) {
+        failed++;
+        keepErrors(errors, e);
+      }
+    },
+  );
+  return { ready: ready.count, failed, errors, durationMs: performance.now() - started, ready_ms: ready.toJSON() };
+}
+
+serveRpc({
+  init(req) {
+    url = req.url as string;
+    transport = req.transport as Transport;
+    conns = (req.clients as ClientSpec[]).map((spec) => new BenchConnection(spec, transport, sink));
+    return { clients: conns.length };
+  },
+  connect: (req) => connect(req.concurrency as number),
+  subscribe: (req) => subscribe(req.concurrency as number, (c) => c.subscribeAll()),
+  /** Every client subscribes to its measured topic again at once (the server must send a fresh snapshot). */
+  resubscribe: () => subscribe(Number.MAX_SAFE_INTEGER, (c) => c.subscribe(c.spec.topics[0]!)),
+  /** Every client drops its connection and comes back: handshake, then all its subscriptions. */
+  async reconnect(req) {
+    for (const c of conns) c.close();
+    await new Promise((r) => setTimeout(r, 200));
+    conns = conns.map((c) => new BenchConnection(c.spec, transport, sink));
+    const started = performance.now();
+    const connected = await connect(req.concurrency as number);
+    const subscribed = await subscribe(Number.MAX_SAFE_INTEGER, (c) => c.subscribeAll());
+    return { connected, subscribed, durationMs: performance.now() - started };
+  },
+  reset() {
+    for (const c of conns) c.resetCounters();
+    latency = new Histogram();
+    firstAt = lastAt = null;
+    frames = bytes = errorFrames = 0;
+    return true;
+  },
+  /** The first `count` clients stop reading (slow consumers); they are left out of every tally. */
+  pause(req) {
+    const n = req.count as number;
+    for (const c of conns.slice(0, n)) c.pause();
+    return n;
+  },
+  /** Per class: unique events, duplicates and losses against what the writer says it committed. */
+  collect(req): CollectResult {
+    const expected = req.expected as Record<string, number>;
+    const classes: Record<string, ClassTally> = {};
+    const closed: Record<string, number> = {};
+    let paused = 0;
+    for (const c of conns) {
+      if (c.closeCode !== null) closed[c.closeCode] = (closed[c.closeCode] ?? 0) + 1;
+      if (c.paused) {
+        paused++;
+        continue;
+      }
+      const t = (classes[c.spec.cls] ??= { clients: 0, unique: 0, duplicated: 0, lost: 0 });
+      t.clients++;
+      t.unique += c.unique;
+      t.duplicated += c.duplicated;
+      t.lost += Math.max(0, (expected[c.spec.cls] ?? 0) - c.unique);
+    }
+    return { classes, latency: latency.toJSON(), firstAt, lastAt, frames, bytes, errorFrames, closed, paused };
+  },
+  /** Total unique live events so far on non-paused clients: the orchestrator polls it to know delivery is done. */
+  progress() {
+    let unique = 0;
+    for (const c of conns) if (!c.paused) unique += c.unique;
+    return unique;
+  },
+  close() {
+    for (const c of conns) c.close();
+    return true;
+  },
+});

@@ -1,0 +1,44 @@
+/**
+ * `npm run bench` (full, issue 8's figures), `npm run bench -- --quick` (CI size, < 3 min), `--scale=N` (N
+ * subscribers), `--only=fanout,storm`, `--systems=deskwire,ws-coalesced`, `--store=postgres` (DATABASE_URL).
+ * Servers, load generators and the writer are separate processes on loopback; all are killed when this exits or
+ * its deadline passes. Prints one table per scenario and the ratios to the baselines, writes
+ * bench/results/<mode>-<time>.json, and exits non-zero when a scenario did not complete or lost or duplicated
+ * a delivery.
+ */
+import { guardChildren } from './lib/children.js';
+import { parsePlan, type ScenarioName } from './lib/plan.js';
+import { machine, ratios, table, writeResults } from './lib/report.js';
+import { connections } from './scenarios/connections.js';
+import { fanout } from './scenarios/fanout.js';
+import { helpdesk } from './scenarios/helpdesk.js';
+import type { ScenarioResult } from './scenarios/result.js';
+import { slow } from './scenarios/slow.js';
+import { storm } from './scenarios/storm.js';
+
+const runners: Record<ScenarioName, typeof fanout> = { connections, fanout, helpdesk, slow, storm };
+
+const plan = parsePlan(process.argv.slice(2));
+guardChildren(plan.deadlineMs);
+const startedAt = new Date();
+const results: ScenarioResult[] = [];
+console.log(`deskwire bench: ${plan.mode}, scenarios ${plan.scenarios.join(', ')}; systems ${plan.systems.join(', ')}; store ${plan.store}`);
+for (const name of plan.scenarios) {
+  const t0 = performance.now();
+  let result: ScenarioResult;
+  try {
+    result = await runners[name](plan);
+  } catch (error) {
+    result = { scenario: name, rows: [], problems: [`${name} did not complete: ${error instanceof Error ? error.stack ?? error.message : String(error)}`] };
+  }
+  results.push(result);
+  process.stdout.write(table(`${name} (${Math.round((performance.now() - t0) / 1000)} s)`, result.rows));
+  for (const p of result.problems) console.log(`  ! ${p}`);
+}
+const ratioRows = ratios(results);
+process.stdout.write(table('deskwire / baseline', ratioRows));
+const problems = results.flatMap((r) => r.problems);
+const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+const file = writeResults(`${plan.mode}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, { plan, machine: machine(), startedAt, durationS, results, ratios: ratioRows, problems }, plan.mode === 'quick' ? 'latest-quick.json' : undefined);
+console.log(`\n${problems.length === 0 ? 'sanity: OK' : `sanity: ${problems.length} problem(s)`} — ${durationS} s — ${file}`);
+process.exit(problems.length === 0 ? 0 : 1);

@@ -1,0 +1,47 @@
+/**
+ * Baseline: Socket.IO 4 room broadcast (websocket transport only, no compression). A `subscribe` joins the room
+ * named by the topic and is answered by an empty snapshot; each change is one `io.to(topic).emit`, which encodes
+ * the packet once and writes it to every member.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { serveRpc } from '../lib/rpc.js';
+import type { ServerAnnounce } from '../lib/types.js';
+import { pace, TopicSeqs, type SyntheticEvent } from './pacer.js';
+import { collectGarbage, processStats } from './process-stats.js';
+
+const seqs = new TopicSeqs();
+const http = createServer();
+const io = new Server(http, { transports: ['websocket'], perMessageDeflate: false, serveClient: false });
+let connections = 0;
+
+io.on('connection', (socket) => {
+  connections++;
+  socket.on('subscribe', (p: { topic?: unknown }) => {
+    if (typeof p?.topic !== 'string') return;
+    const topic = p.topic;
+    void socket.join(topic);
+    socket.emit('publish', { topic, method: 'CREATE', message: [], seq: seqs.current(topic), epoch: 'baseline' });
+  });
+  socket.on('disconnect', () => connections--);
+});
+
+function send(batch: SyntheticEvent[]): void {
+  for (const e of batch) io.to(e.topic).emit('publish', e.payload);
+}
+
+serveRpc({
+  stats: () => processStats(connections),
+  async gcStats() {
+    await collectGarbage();
+    return processStats(connections);
+  },
+  emit: (req) => pace(req as unknown as Parameters<typeof pace>[0], seqs, send),
+});
+
+http.listen(0, '127.0.0.1', () => {
+  const { port } = http.address() as AddressInfo;
+  const announce: ServerAnnounce = { kind: 'socketio', url: `http://127.0.0.1:${port}`, pid: process.pid };
+  process.stdout.write(`${JSON.stringify(announce)}\n`);
+});

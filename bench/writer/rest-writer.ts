@@ -1,0 +1,95 @@
+/**
+ * The writer process: changes through deskwire's real write path (REST → service → one transaction with the
+ * outbox → bus → gateway) at a paced rate. Each change is a PATCH of a request's subject by the project owner,
+ * which commits exactly one request UPDATE event. In-flight requests are capped: when the server cannot keep up,
+ * changes are skipped and counted rather than queued without bound.
+ */
+import { Histogram } from '../lib/histogram.js';
+import { serveRpc } from '../lib/rpc.js';
+
+export interface WriteTarget {
+  projectId: string;
+  requestId: string;
+  token: string;
+}
+
+export interface WriteResult {
+  attempted: number;
+  ok: number;
+  failed: number;
+  skipped: number;
+  /** Successful changes per target, index-aligned with the targets given. */
+  okPerTarget: number[];
+  /** REST round trip of each change, ms. */
+  rest: Record<string, number>;
+  durationMs: number;
+  errors: string[];
+}
+
+const TICK_MS = 2;
+
+async function run(baseUrl: string, targets: WriteTarget[], rate: number, durationMs: number, maxInFlight: number): Promise<WriteResult> {
+  const rest = new Histogram();
+  const okPerTarget = targets.map(() => 0);
+  const errors: string[] = [];
+  let attempted = 0;
+  let ok = 0;
+  let failed = 0;
+  let skipped = 0;
+  let inFlight = 0;
+  let k = 0;
+  const pending = new Set<Promise<void>>();
+  const started = performance.now();
+
+  const change = (i: number) => {
+    const t = targets[i]!;
+    const sent = performance.now();
+    inFlight++;
+    const p = fetch(`${baseUrl}/${t.projectId}/requests/${t.requestId}`, {
+      method: 'PATCH',
+      headers: { authorization: `JWT ${t.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ subject: `bench ${attempted}` }),
+    })
+      .then(async (res) => {
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        ok++;
+        okPerTarget[i]!++;
+        rest.record(performance.now() - sent);
+      })
+      .catch((e: unknown) => {
+        failed++;
+        if (errors.length < 5) errors.push(e instanceof Error ? e.message : String(e));
+      })
+      .finally(() => {
+        inFlight--;
+        pending.delete(p);
+      });
+    pending.add(p);
+  };
+
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const elapsed = Math.min(performance.now() - started, durationMs);
+      const due = Math.floor((rate * elapsed) / 1000) - attempted - skipped;
+      for (let d = 0; d < due; d++) {
+        if (inFlight >= maxInFlight) skipped++;
+        else {
+          attempted++;
+          change(k++ % targets.length);
+        }
+      }
+      if (elapsed >= durationMs) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, TICK_MS);
+  });
+  await Promise.all(pending);
+  return { attempted, ok, failed, skipped, okPerTarget, rest: rest.toJSON(), durationMs: performance.now() - started, errors };
+}
+
+serveRpc({
+  run: (req) => run(req.baseUrl as string, req.targets as WriteTarget[], req.rate as number, req.durationMs as number, (req.maxInFlight as number) ?? 64),
+});
+process.stdout.write(`${JSON.stringify({ kind: 'writer', url: '', pid: process.pid })}\n`);
