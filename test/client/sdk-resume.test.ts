@@ -60,11 +60,14 @@ describe('SDK resume after losing the connection', () => {
       await rec.until(() => rec.live(topic).length >= 3, 'a few live events before the cut');
       await proxy.cut();
       await rec.until(() => rec.states.at(-1)?.state === 'reconnecting', 'the client to notice');
+      // At least one change surely happens while the client cannot hear it: only the replay can bring it.
+      const missed = await startConversation(desk, visitor, 'while cut');
       await proxy.start(); // same port
       await writes;
       await rec.until(() => client.state.state === 'open', 'reconnected');
       await untilEqualToDatabase(rec, desk, list);
       assertResumedWithoutLossOrRepeat(rec, topic);
+      assert.ok(rec.live(topic).some((e) => e.kind === 'create' && e.item.request_id === missed), 'the change made while cut was replayed');
       client.close();
     } finally {
       await proxy.close();
@@ -77,12 +80,15 @@ describe('SDK resume after losing the connection', () => {
     const env = { DATA_DIR: dataDir, JWT_SECRET: randomBytes(24).toString('hex') };
     let app: App = await startApp(testConfig(env));
     const port = new URL(app.url).port;
+    // The client reaches the server through a proxy, so the test decides when it may come back.
+    const proxy = new TcpProxy('127.0.0.1', Number(port));
+    await proxy.start();
     const rec = new Recorder();
     try {
       const desk = await createDesk(app.url);
       const visitor = await desk.visitor();
       await startConversation(desk, visitor);
-      const client = rec.connect({ url: app.url, token: desk.owner.token });
+      const client = rec.connect({ url: `http://127.0.0.1:${proxy.port}`, token: desk.owner.token });
       const topic = `/${desk.projectId}/requests`;
       const list = follow(rec, client, topic);
       await list.ready;
@@ -90,17 +96,23 @@ describe('SDK resume after losing the connection', () => {
       await rec.until(() => rec.live(topic).length >= 3, 'live events before the restart');
 
       await app.close(); // 1001 to the client, which starts reconnecting
-      await rec.until(() => rec.states.some((s) => s.state === 'reconnecting'), 'the client to notice the restart');
+      const goingAway = await rec.until(() => rec.states.find((s) => s.state === 'reconnecting'), 'the client to notice the restart');
+      assert.equal(goingAway.state === 'reconnecting' && goingAway.closeCode, 1001);
+      await proxy.cut(); // hold the client off until the new server has had changes
       app = await startApp(testConfig({ ...env, PORT: port }));
-      // Written on the new server, whether or not the client is back yet.
-      for (let i = 0; i < 3; i++) await startConversation(desk, visitor, `after ${i}`);
+      const missed: string[] = [];
+      for (let i = 0; i < 3; i++) missed.push(await startConversation(desk, visitor, `after ${i}`));
       const rid = await startConversation(desk, visitor, 'closed soon');
       await desk.agentA.rest.put(`/${desk.projectId}/requests/${rid}/close`);
+      await proxy.start();
       await rec.until(() => client.state.state === 'open', 'reconnected to the new server');
       await untilEqualToDatabase(rec, desk, list);
       assertResumedWithoutLossOrRepeat(rec, topic);
+      const replayed = rec.live(topic).filter((e) => e.kind === 'create').map((e) => e.item.request_id);
+      assert.deepEqual(missed.filter((m) => !replayed.includes(m)), [], 'changes made before it was back were replayed');
       client.close();
     } finally {
+      await proxy.close();
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
