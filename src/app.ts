@@ -14,6 +14,7 @@ import { MemoryBus } from './events/memory-bus.js';
 import type { LimitStore } from './limits/limit-store.js';
 import { MemoryLimitStore } from './limits/memory-limit-store.js';
 import { RedisLimitStore } from './limits/redis-limit-store.js';
+import { Budgets } from './limits/budgets.js';
 import { createTlsServer, type TlsServer } from './net/tls-server.js';
 import { RedisBus } from './events/redis-bus.js';
 import { buildHttpApp } from './http/http-app.js';
@@ -123,8 +124,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   if (tls === null && !config.trustProxy) {
     logger.warn({ host: config.host }, 'serving plain http and ws:// on a loopback address (development only): set TLS_CERT_FILE/TLS_KEY_FILE or TRUST_PROXY=true for anything else');
   }
+  // Overrides are read per request so an owner's change applies at once on every node.
+  const budgets = new Budgets(limits, config, (projectId) => services.projects.limitOverrides(projectId));
   const http = buildHttpApp(
-    { services, tokens, db, metrics, isDraining: () => closed },
+    { services, tokens, db, metrics, budgets, trustProxy: config.trustProxy, isDraining: () => closed },
     {
       bodyLimit: config.httpBodyMaxBytes,
       logger,
@@ -139,7 +142,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const presence = new PresenceTracker(services.projectUsers, limits, config.presenceGraceMs, (error, userId) =>
     logger.warn({ err: error, userId }, 'presence change not written'),
   );
-  gateway = options.realtime === false ? null : attachRealtimeGateway(server, { config, db, bus, tokens, logger, limits, presence });
+  gateway = options.realtime === false ? null : attachRealtimeGateway(server, { config, db, bus, tokens, logger, limits, budgets, presence });
   const demo = config.demoData ? await seedDemoData(db, services) : null;
 
   await http.listen({ port: config.port, host: config.host });

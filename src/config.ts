@@ -54,6 +54,11 @@ export interface Config {
   presenceGraceMs: number;
   drainSeconds: number;
   nodeLivenessMs: number;
+  userRequestsPerMinute: number;
+  restReadsPerMinute: number;
+  restWritesPerMinute: number;
+  restAuthPerIpPerMinute: number;
+  limitOverrideMaxFactor: number;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +113,11 @@ export const variables: readonly VariableSpec[] = [
   { name: 'TRUST_PROXY', default: 'false', description: 'Behind a TLS-terminating proxy: require `X-Forwarded-Proto: https` (403 `TLS_REQUIRED` otherwise) and take the client IP from `X-Forwarded-For`.' },
   { name: 'EVENT_RETENTION', default: '24h', description: 'How long the event history is kept for resume (`s`, `m`, `h`, `d` suffixes).' },
   { name: 'EVENT_PRUNE_INTERVAL', default: '10m', description: 'How often expired events are pruned.' },
+  { name: 'USER_REQUESTS_PER_MINUTE', default: '600', description: 'One budget per user shared by every REST call and every new Realtime connection; over it: 429 `RATE_LIMITED` (REST) or `CONN_RATE_USER` (handshake).' },
+  { name: 'REST_READS_PER_MINUTE', default: '300', description: 'REST reads (GET) per user per minute, per project on project routes; a project owner may override it.' },
+  { name: 'REST_WRITES_PER_MINUTE', default: '120', description: 'REST writes (POST, PUT, PATCH, DELETE) per user per minute, per project on project routes; a project owner may override it.' },
+  { name: 'REST_AUTH_PER_IP_PER_MINUTE', default: '20', description: 'Sign-up and sign-in calls per client IP per minute (against credential stuffing).' },
+  { name: 'LIMIT_OVERRIDE_MAX_FACTOR', default: '10', description: 'Ceiling of per-project limit overrides, as a multiple of the configured default.' },
   { name: 'NODE_LIVENESS', default: '15s', description: 'With REDIS_URL: how long after a node stops announcing itself its connections stop counting toward shared limits and presence.' },
   { name: 'DRAIN_SECONDS', default: '10', description: 'On SIGTERM, Realtime connections are closed with 1001 spread over this many seconds.' },
   { name: 'PRESENCE_GRACE', default: '30s', description: 'How long after their last Realtime connection closes an agent goes offline; a reconnect within it changes nothing.' },
@@ -248,6 +258,11 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonl
     presenceGraceMs: duration('PRESENCE_GRACE'),
     drainSeconds: int('DRAIN_SECONDS', 0, 600),
     nodeLivenessMs: duration('NODE_LIVENESS'),
+    userRequestsPerMinute: int('USER_REQUESTS_PER_MINUTE', 1),
+    restReadsPerMinute: int('REST_READS_PER_MINUTE', 1),
+    restWritesPerMinute: int('REST_WRITES_PER_MINUTE', 1),
+    restAuthPerIpPerMinute: int('REST_AUTH_PER_IP_PER_MINUTE', 1),
+    limitOverrideMaxFactor: int('LIMIT_OVERRIDE_MAX_FACTOR', 1, 1000),
   };
   if (config.dataDir === null && config.databaseUrl === null && nodeEnv === 'production') {
     problems.push('DATA_DIR=:memory: keeps nothing; production needs DATA_DIR or DATABASE_URL');

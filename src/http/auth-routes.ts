@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { id, type RouteDeps } from './route-kit.js';
+import { chargeAuth, id, type RouteDeps } from './route-kit.js';
 
 const signupBody = z.object({
   email: z.email().max(254),
@@ -19,16 +19,19 @@ const anonymousBody = z.object({
 export function authRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { auth } = deps.services;
   app.post('/auth/signup', async (request, reply) => {
+    await chargeAuth(deps, request, reply);
     const body = signupBody.parse(request.body);
     const user = await auth.signup(body);
     const signedIn = await auth.tokenFor(user);
     return reply.code(201).send({ ...signedIn, msg: 'Signed up.' });
   });
-  app.post('/auth/signin', async (request) => {
+  app.post('/auth/signin', async (request, reply) => {
+    await chargeAuth(deps, request, reply);
     const body = signinBody.parse(request.body);
     return auth.signin(body.email, body.password);
   });
-  app.post('/auth/signinAnonymously', async (request) => {
+  app.post('/auth/signinAnonymously', async (request, reply) => {
+    await chargeAuth(deps, request, reply);
     const body = anonymousBody.parse(request.body);
     return auth.signinAnonymously({ projectId: body.id_project, firstname: body.firstname, lastname: body.lastname, email: body.email });
   });

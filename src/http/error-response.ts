@@ -35,5 +35,6 @@ function classify(error: unknown): { code: ErrorCode; message: string; details: 
 
 export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   const { status, body } = toErrorResponse(error, reply.log);
+  if (typeof body.retry_after_seconds === 'number') reply.header('retry-after', String(body.retry_after_seconds));
   return reply.code(status).send(body);
 }

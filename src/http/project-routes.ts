@@ -1,6 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { overridableLimits, type LimitOverrides, type OverridableLimit } from '../limits/budgets.js';
 import { authed, projectParams, type RouteDeps } from './route-kit.js';
+
+/** Each overridable limit: the project's override (or null) and the ceiling an owner may raise it to. */
+function limitsView(deps: RouteDeps, overrides: LimitOverrides) {
+  return Object.fromEntries(
+    (Object.keys(overridableLimits) as OverridableLimit[]).map((l) => [l, { override: overrides[l] ?? null, ceiling: deps.budgets.ceiling(l) }]),
+  );
+}
 
 const createBody = z.object({ name: z.string().trim().min(1).max(200) });
 const updateBody = z
@@ -18,6 +26,11 @@ const updateBody = z
   })
   .strict();
 
+const limitValue = z.number().int().min(1).nullable().optional();
+const limitsBody = z
+  .object(Object.fromEntries(Object.keys(overridableLimits).map((k) => [k, limitValue])) as Record<OverridableLimit, typeof limitValue>)
+  .strict();
+
 export function projectRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { projects } = deps.services;
   app.post(
@@ -26,6 +39,22 @@ export function projectRoutes(app: FastifyInstance, deps: RouteDeps): void {
   );
   app.get('/projects', authed(deps, async (actor) => projects.listMine(actor)));
   app.get('/projects/:pid', authed(deps, async (actor, request) => projects.get(actor, projectParams.parse(request.params).pid)));
+  app.get(
+    '/projects/:pid/limits',
+    authed(deps, async (actor, request) => {
+      const { pid } = projectParams.parse(request.params);
+      await projects.get(actor, pid);
+      return limitsView(deps, await projects.limitOverrides(pid));
+    }),
+  );
+  app.put(
+    '/projects/:pid/limits',
+    authed(deps, async (actor, request) => {
+      const { pid } = projectParams.parse(request.params);
+      const overrides = await projects.setLimitOverrides(actor, pid, limitsBody.parse(request.body), (l) => deps.budgets.ceiling(l));
+      return limitsView(deps, overrides);
+    }),
+  );
   app.put(
     '/projects/:pid',
     authed(deps, async (actor, request) => {

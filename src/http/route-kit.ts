@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Budgets, Charge } from '../limits/budgets.js';
+import { clientIp } from '../net/forwarded.js';
 import type { Actor } from '../services/context.js';
 import type { Services } from '../services/services.js';
 import type { TokenService } from '../services/tokens.js';
@@ -8,6 +10,21 @@ import { authenticate } from './principal.js';
 export interface RouteDeps {
   services: Services;
   tokens: TokenService;
+  budgets: Budgets;
+  /** Behind a trusted proxy the client IP (for per-IP limits) comes from X-Forwarded-For. */
+  trustProxy: boolean;
+}
+
+/** The IETF `RateLimit-*` headers of the tightest window a request was charged to. */
+export function rateLimitHeaders(reply: FastifyReply, charge: Charge): void {
+  reply.header('ratelimit-limit', String(charge.limit));
+  reply.header('ratelimit-remaining', String(charge.remaining));
+  reply.header('ratelimit-reset', String(charge.resetSeconds));
+}
+
+/** Sign-in and sign-up draw from the per-IP budget. */
+export async function chargeAuth(deps: RouteDeps, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  rateLimitHeaders(reply, await deps.budgets.chargeAuth(clientIp(request.raw, deps.trustProxy)));
 }
 
 /** Ids in paths: the same characters topics allow, so every REST id can also be subscribed to. */
@@ -30,6 +47,11 @@ type AuthedHandler = (actor: Actor, request: FastifyRequest, reply: FastifyReply
 export function authed(deps: RouteDeps, handler: AuthedHandler) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const actor = await authenticate(request, deps.tokens, deps.services.auth);
+    const write = request.method !== 'GET' && request.method !== 'HEAD';
+    // Project routes are charged per project (the owner's overrides apply); the id is only a key here, the
+    // route validates it.
+    const projectId = (request.params as { pid?: unknown }).pid;
+    rateLimitHeaders(reply, await deps.budgets.chargeRequest(actor.userId, write, typeof projectId === 'string' ? projectId : null));
     return handler(actor, request, reply);
   };
 }

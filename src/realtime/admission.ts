@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { DeskwireError, type ErrorCode } from '../domain/errors.js';
+import type { Budgets } from '../limits/budgets.js';
 import type { LimitStore, RateRule } from '../limits/limit-store.js';
 
 /** What a refused concurrent-connection limit suggests waiting: a slot frees when any connection closes. */
@@ -29,6 +30,8 @@ export class ConnectionAdmission {
   constructor(
     private readonly store: LimitStore,
     private readonly config: Pick<Config, 'wsConnRateIpPerMinute' | 'wsConnRateUserPerMinute' | 'wsConnMaxPerUser' | 'wsConnMaxPerProject'>,
+    /** When given: new connections also draw from the user's budget shared with REST, and projects' overrides apply. */
+    private readonly budgets?: Budgets,
   ) {
     this.ipRule = { name: 'WS_CONN_RATE_IP_PER_MINUTE', points: config.wsConnRateIpPerMinute, windowSeconds: 60 };
     this.userRule = { name: 'WS_CONN_RATE_USER_PER_MINUTE', points: config.wsConnRateUserPerMinute, windowSeconds: 60 };
@@ -44,6 +47,7 @@ export class ConnectionAdmission {
   async admit(userId: string, projectIds: readonly string[]): Promise<Admission> {
     const rate = await this.store.hit(this.userRule, userId);
     if (!rate.allowed) throw refusal('CONN_RATE_USER', this.userRule.name, this.userRule.points, 60, rate.retryAfterSeconds);
+    await this.budgets?.chargeConnection(userId);
     const held: [string, string][] = [];
     const releaseHeld = () => held.splice(0).forEach(([counter, key]) => void this.store.release(counter, key));
     if (!(await this.store.acquire(USER_COUNTER, userId, this.config.wsConnMaxPerUser))) {
@@ -51,9 +55,10 @@ export class ConnectionAdmission {
     }
     held.push([USER_COUNTER, userId]);
     for (const projectId of projectIds) {
-      if (!(await this.store.acquire(PROJECT_COUNTER, projectId, this.config.wsConnMaxPerProject))) {
+      const max = (await this.budgets?.connectionsPerProject(projectId)) ?? this.config.wsConnMaxPerProject;
+      if (!(await this.store.acquire(PROJECT_COUNTER, projectId, max))) {
         releaseHeld();
-        throw refusal('CONN_LIMIT_PROJECT', PROJECT_COUNTER, this.config.wsConnMaxPerProject, null, SLOT_RETRY_AFTER_SECONDS);
+        throw refusal('CONN_LIMIT_PROJECT', PROJECT_COUNTER, max, null, SLOT_RETRY_AFTER_SECONDS);
       }
       held.push([PROJECT_COUNTER, projectId]);
     }

@@ -18,6 +18,7 @@ import { Hub } from './hub.js';
 import type { Logger } from './logger.js';
 import { MetricsPublisher } from './metrics-publisher.js';
 import type { PresenceTracker } from './presence.js';
+import type { Budgets } from '../limits/budgets.js';
 import { UserRevocation } from './revocation.js';
 import { Session } from './session.js';
 
@@ -31,6 +32,8 @@ export interface RealtimeGatewayDeps {
   limits: LimitStore;
   /** Turns connections into online/offline presence; absent, connections do not change presence. */
   presence?: PresenceTracker;
+  /** The per-user request budget new connections share with REST calls, and per-project overrides. */
+  budgets?: Budgets;
 }
 
 export interface RealtimeGatewayStats {
@@ -68,7 +71,7 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
     pushIntervalMs: config.metricsPushIntervalMs,
     refreshIntervalMs: config.metricsRefreshIntervalMs,
   });
-  const admission = new ConnectionAdmission(deps.limits, config);
+  const admission = new ConnectionAdmission(deps.limits, config, deps.budgets);
   const revocation = new UserRevocation(deps.bus, db, logger);
   const sessions = new Set<Session>();
   const sockets = new Set<WebSocket>();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DeskwireError } from '../domain/errors.js';
+import type { LimitOverrides, OverridableLimit } from '../limits/budgets.js';
 import { newId } from '../domain/ids.js';
 import { defaultProjectSettings, type Project } from '../domain/project.js';
 import { insertDepartment, setDepartmentMembers } from '../store/departments.js';
@@ -52,6 +53,41 @@ export class ProjectsService {
       }
     });
     return this.get(actor, projectId);
+  }
+
+  /** The project's limit overrides (no access check: the rate limiter reads them on every request). */
+  async limitOverrides(projectId: string): Promise<LimitOverrides> {
+    const [row] = await this.deps.db.query<{ limits: LimitOverrides }>('SELECT limits FROM projects WHERE id = $1', [projectId]);
+    return row?.limits ?? {};
+  }
+
+  /**
+   * Owner only: sets (a number) or removes (null) limit overrides for the project, each at most `ceiling(limit)`.
+   * They apply to the next request or connection, on every node.
+   */
+  async setLimitOverrides(
+    actor: Actor,
+    projectId: string,
+    patch: Partial<Record<OverridableLimit, number | null>>,
+    ceiling: (limit: OverridableLimit) => number,
+  ): Promise<LimitOverrides> {
+    const { projectUser } = await requireMembership(this.deps.db, projectId, actor);
+    if (projectUser.role !== 'owner') throw new DeskwireError('FORBIDDEN', 'Only the project owner changes its limits.');
+    for (const [limit, value] of Object.entries(patch) as [OverridableLimit, number | null][]) {
+      if (value !== null && value > ceiling(limit)) {
+        throw new DeskwireError('BODY_INVALID', `${limit} may be at most ${ceiling(limit)} (the operator's ceiling).`, { limit, max: ceiling(limit) });
+      }
+    }
+    return this.deps.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ limits: LimitOverrides }>('SELECT limits FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
+      const next: LimitOverrides = { ...row!.limits };
+      for (const [limit, value] of Object.entries(patch) as [OverridableLimit, number | null][]) {
+        if (value === null) delete next[limit];
+        else next[limit] = value;
+      }
+      await tx.query('UPDATE projects SET limits = $2, updated_at = now() WHERE id = $1', [projectId, JSON.stringify(next)]);
+      return next;
+    });
   }
 
   async get(actor: Actor, projectId: string): Promise<Project> {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { embeddedEnv, spawnServer, type SpawnedServer } from './spawn-server.js';
-import { createTestSchema, type TestSchema } from './test-app.js';
+import { createTestSchema, generousRequestBudgets, type TestSchema } from './test-app.js';
 
 /** A free TCP port on loopback (for servers that must come back on the same port). */
 export async function freePort(): Promise<number> {
@@ -74,6 +74,7 @@ export class ProcessCluster {
       JWT_SECRET: 'process-cluster-secret-'.padEnd(48, 'x'),
       DEMO_DATA: 'false',
       LOG_LEVEL: 'warn',
+      ...generousRequestBudgets,
       ...extraEnv,
     });
     const cluster = new ProcessCluster(schema, redis, env);

@@ -60,9 +60,20 @@ export async function openTestDb(kind: StoreKind): Promise<Db> {
   });
 }
 
+/**
+ * Tests drive hundreds of REST calls a minute as one user; the request budgets are raised so that only the tests
+ * about them (which set them explicitly) ever meet them.
+ */
+export const generousRequestBudgets = {
+  USER_REQUESTS_PER_MINUTE: '1000000',
+  REST_READS_PER_MINUTE: '1000000',
+  REST_WRITES_PER_MINUTE: '1000000',
+  REST_AUTH_PER_IP_PER_MINUTE: '1000000',
+};
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig(
-    { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: ':memory:', JWT_SECRET: randomBytes(24).toString('hex'), LOG_LEVEL: 'silent', DEMO_DATA: 'false', ...overrides },
+    { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: ':memory:', JWT_SECRET: randomBytes(24).toString('hex'), LOG_LEVEL: 'silent', DEMO_DATA: 'false', ...generousRequestBudgets, ...overrides },
     {},
   );
 }
