@@ -2,7 +2,7 @@
  * What a running simulation shares: the server, the clock of the run (timers that all stop together), the
  * in-flight REST calls the end waits for, and the conversations it opened.
  */
-import type { ApiClient } from './api-client.js';
+import { ApiError, type ApiClient } from './api-client.js';
 import type { Random } from './simulate-random.js';
 import type { SimulationStats } from './simulate-stats.js';
 
@@ -31,6 +31,8 @@ export class SimulationContext {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly inflight = new Set<Promise<void>>();
   readonly conversations = new Map<string, Conversation>();
+  /** Visitors signed in so far: a returning visitor reuses one when the server limits sign-ins. */
+  readonly visitors: ApiClient[] = [];
 
   constructor(
     readonly api: ApiClient,
@@ -57,7 +59,11 @@ export class SimulationContext {
   /** Starts a REST action; a failure is counted, never thrown, and the end waits for it. */
   act(action: () => Promise<void>): void {
     if (!this.running) return;
-    const done = action().catch((error: unknown) => this.stats.failed(error));
+    // A 429 is the server's limits at work (a demo server allows few sign-ins per IP): counted apart from failures.
+    const done = action().catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 429) this.stats.throttled += 1;
+      else this.stats.failed(error);
+    });
     const tracked = done.finally(() => this.inflight.delete(tracked));
     this.inflight.add(tracked);
   }

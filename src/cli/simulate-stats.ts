@@ -7,6 +7,10 @@ export class SimulationStats {
   visitorMessages = 0;
   agentMessages = 0;
   availabilityToggles = 0;
+  /** Arrivals that reused an earlier visitor because the server refused another sign-in (429). */
+  returningVisitors = 0;
+  /** Calls the server refused with 429: its rate limits, not failures. */
+  throttled = 0;
   errors = 0;
   lastError: string | null = null;
   readonly handleTimesMs: number[] = [];
@@ -33,6 +37,7 @@ export class SimulationStats {
       `closed ${this.closed}`,
       `messages ${this.visitorMessages + this.agentMessages}`,
       `agents ${this.available}/${this.agents} available`,
+      `throttled ${this.throttled}`,
       `errors ${this.errors}`,
     ].join(' · ');
   }
@@ -42,6 +47,7 @@ export class SimulationStats {
     return {
       seconds: Number(this.elapsedSeconds().toFixed(1)),
       visitors: this.visitors,
+      returningVisitors: this.returningVisitors,
       requestsOpened: this.requests,
       joins: this.joins,
       closed: this.closed,
@@ -51,6 +57,7 @@ export class SimulationStats {
       averageHandleSeconds: handled.length ? Number((handled.reduce((a, b) => a + b, 0) / handled.length / 1000).toFixed(1)) : null,
       availabilityToggles: this.availabilityToggles,
       agents: this.agents,
+      throttled: this.throttled,
       errors: this.errors,
       lastError: this.lastError,
     };
@@ -61,11 +68,12 @@ export class SimulationStats {
     const observed = (this.visitors / Math.max(this.elapsedSeconds(), 0.001)) * 60;
     return [
       `simulate: ${s.seconds} s on "${projectName}" with ${s.agents} agent${s.agents === 1 ? '' : 's'}`,
-      `  visitors arrived      ${s.visitors} (asked ${ratePerMinute}/min, got ${observed.toFixed(1)}/min)`,
+      `  visitors arrived      ${s.visitors} (asked ${ratePerMinute}/min, got ${observed.toFixed(1)}/min)${this.returningVisitors ? `, ${this.returningVisitors} as returning visitors (sign-ins limited)` : ''}`,
       `  requests              ${s.requestsOpened} opened, ${s.joins} joined by an agent, ${s.closed} closed, ${s.stillOpen} still open`,
       `  messages              ${s.visitorMessages} from visitors, ${s.agentMessages} from agents`,
       `  handle time           ${s.averageHandleSeconds === null ? 'none closed' : `${s.averageHandleSeconds} s on average`}`,
       `  availability toggles  ${s.availabilityToggles}`,
+      `  refused by limits     ${s.throttled} (HTTP 429)`,
       `  errors                ${s.errors}${s.lastError ? ` (last: ${s.lastError})` : ''}`,
       '',
     ].join('\n');

@@ -1,4 +1,5 @@
 /** A visitor: arrives, opens a conversation with a first message, and writes again now and then until it is closed. */
+import { ApiError, type ApiClient } from './api-client.js';
 import type { SimulationContext } from './simulate-context.js';
 import { exponential, pick } from './simulate-random.js';
 
@@ -14,8 +15,17 @@ const followUps = ['Are you there?', 'Thanks, one more thing…', 'It still does
 
 export function visitorArrives(ctx: SimulationContext, index: number): void {
   ctx.act(async () => {
-    const signin = await ctx.api.post<{ token: string }>('/auth/signinAnonymously', { id_project: ctx.projectId, firstname: `Visitor ${index}` });
-    const visitor = ctx.api.as(signin.token);
+    let visitor: ApiClient;
+    try {
+      const signin = await ctx.api.post<{ token: string }>('/auth/signinAnonymously', { id_project: ctx.projectId, firstname: `Visitor ${index}` });
+      visitor = ctx.api.as(signin.token);
+      ctx.visitors.push(visitor);
+    } catch (error) {
+      // Sign-ins are limited per IP, and every simulated visitor shares ours: come back as an earlier visitor.
+      if (!(error instanceof ApiError && error.status === 429 && ctx.visitors.length > 0)) throw error;
+      visitor = pick(ctx.visitors, ctx.random);
+      ctx.stats.returningVisitors += 1;
+    }
     ctx.stats.visitors += 1;
     const requestId = `support-group-${ctx.projectId}-sim${Math.floor(ctx.random() * 2 ** 48).toString(16)}${index}`;
     // The first message creates the request and routes it (pooled: it waits for an agent; assigned: someone has it).

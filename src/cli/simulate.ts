@@ -75,7 +75,8 @@ async function runSimulate(args: ParsedArgs, target: ServerTarget): Promise<numb
     firstReplyMs: Math.min(5000, handleMs / 6),
     agentReplyEveryMs: handleMs / 4,
     availabilityPeriodMs: handleMs * 1.5,
-    pollEveryMs: Math.min(2000, Math.max(200, handleMs / 10)),
+    // Not faster than twice a second: an agent's reads count against the server's per-user budget.
+    pollEveryMs: Math.min(2000, Math.max(500, handleMs / 10)),
   };
   const stats = new SimulationStats();
   const ctx = new SimulationContext(api, setup.projectId, stats, timing);
