@@ -5,7 +5,8 @@
 import WebSocket from 'ws';
 import { connect } from '../client/index.js';
 import type { ParsedArgs } from './args.js';
-import { targetOptionNames, targetUsage, type ClientCommand, type ServerTarget } from './client-command.js';
+import { ApiClient } from './api-client.js';
+import { stringOption, targetOptionNames, targetUsage, type ClientCommand, type ServerTarget } from './client-command.js';
 import { formatJson, formatReadable, type TailKind } from './tail-format.js';
 
 const usage = `deskwire tail TOPIC… [--json] [--url URL] [--token TOKEN]
@@ -14,6 +15,8 @@ Prints each topic's snapshot, then every change as it happens (Ctrl-C to stop). 
 where it stopped. Topics as in docs/protocol.md, e.g. /PROJECT/requests, /PROJECT/requests/REQUEST/messages.
 
   --json           one JSON object per line: {time, topic, type, seq, epoch, item | items}
+  --email EMAIL --password PW
+                   sign in instead of --token, and again whenever the token nears its expiry (for long tails)
 ${targetUsage}
 `;
 
@@ -21,19 +24,27 @@ export const tailCommand: ClientCommand = {
   name: 'tail',
   summary: 'Print topics live: tail TOPIC… [--json]',
   usage,
-  optionNames: targetOptionNames,
+  optionNames: [...targetOptionNames, 'email', 'password'],
   switchNames: ['json'],
   run: runTail,
 };
 
 async function runTail(args: ParsedArgs, target: ServerTarget): Promise<number> {
   if (args.positionals.length === 0) return fail('name at least one topic');
-  if (!target.token) return fail('a token is needed: --token or DESKWIRE_TOKEN (deskwire token prints one in development)');
+  const email = stringOption(args, 'email');
+  const password = stringOption(args, 'password');
+  if ((email === undefined) !== (password === undefined)) return fail('--email and --password go together');
+  // Signing in gives the SDK a way to renew the token; a fixed token ends the tail when it expires.
+  const getToken =
+    email !== undefined && password !== undefined
+      ? async () => (await new ApiClient(target.url).post<{ token: string }>('/auth/signin', { email, password })).token
+      : undefined;
+  if (!target.token && !getToken) return fail('a token is needed: --token, DESKWIRE_TOKEN or --email/--password (deskwire token prints one in development)');
   const format = args.options.json ? formatJson : formatReadable;
   const print = (kind: TailKind) => (payload: unknown, meta: Parameters<typeof format>[1]) => {
     for (const line of format(kind, meta, payload)) process.stdout.write(`${line}\n`);
   };
-  const client = connect({ url: target.url, token: target.token, WebSocket });
+  const client = getToken ? connect({ url: target.url, getToken, WebSocket }) : connect({ url: target.url, token: target.token!, WebSocket });
   const note = (text: string) => process.stderr.write(`deskwire tail: ${text}\n`);
   let failed = 0;
   for (const topic of args.positionals) {

@@ -57,6 +57,17 @@ describe('deskwire tail and simulate against a real server', () => {
     }
   });
 
+  test('tail --email --password signs in by itself (and so can renew its token)', async () => {
+    const topic = `/${desk.projectId}/requests`;
+    const args = ['bin/deskwire.js', 'tail', topic, '--url', app.url, '--email', desk.supervisor.email, '--password', 'correct horse battery'];
+    const tail = new CliProcess('node', args, cliEnv());
+    try {
+      await tail.until(() => tail.stdout.includes('SNAPSHOT'), 'the snapshot');
+    } finally {
+      await tail.stop();
+    }
+  });
+
   test('tail on a refused topic says why and exits non-zero', async () => {
     const tail = new CliProcess('node', ['bin/deskwire.js', 'tail', `/${desk.projectId}/project_users`, '--url', app.url, '--token', desk.agentA.token], cliEnv());
     assert.equal(await tail.exit(), 1);
