@@ -9,14 +9,16 @@
 import { guardChildren } from './lib/children.js';
 import { parsePlan, type ScenarioName } from './lib/plan.js';
 import { machine, ratios, table, writeResults } from './lib/report.js';
+import { evaluateTargets } from './lib/targets.js';
 import { connections } from './scenarios/connections.js';
 import { fanout } from './scenarios/fanout.js';
 import { helpdesk } from './scenarios/helpdesk.js';
+import { moderate } from './scenarios/moderate.js';
 import type { ScenarioResult } from './scenarios/result.js';
 import { slow } from './scenarios/slow.js';
 import { storm } from './scenarios/storm.js';
 
-const runners: Record<ScenarioName, typeof fanout> = { connections, fanout, helpdesk, slow, storm };
+const runners: Record<ScenarioName, typeof fanout> = { connections, moderate, fanout, helpdesk, slow, storm };
 
 const plan = parsePlan(process.argv.slice(2));
 guardChildren(plan.deadlineMs);
@@ -37,8 +39,10 @@ for (const name of plan.scenarios) {
 }
 const ratioRows = ratios(results);
 process.stdout.write(table('deskwire / baseline', ratioRows));
+const targetRows = evaluateTargets(results);
+process.stdout.write(table('issue 8 targets', targetRows));
 const problems = results.flatMap((r) => r.problems);
 const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
-const file = writeResults(`${plan.mode}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, { plan, machine: machine(), startedAt, durationS, results, ratios: ratioRows, problems }, plan.mode === 'quick' ? 'latest-quick.json' : undefined);
+const file = writeResults(`${plan.mode}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, { plan, machine: machine(), startedAt, durationS, results, ratios: ratioRows, targets: targetRows, problems }, plan.mode === 'quick' ? 'latest-quick.json' : undefined);
 console.log(`\n${problems.length === 0 ? 'sanity: OK' : `sanity: ${problems.length} problem(s)`} — ${durationS} s — ${file}`);
 process.exit(problems.length === 0 ? 0 : 1);
