@@ -1,3 +1,5 @@
+import { callSafely } from './report-error.js';
+
 /** A minimal typed event emitter: browsers have no `events` module and the SDK must not import Node's. */
 export class Emitter<Events extends Record<string, unknown>> {
   private readonly listeners = new Map<keyof Events, Set<(value: never) => void>>();
@@ -10,6 +12,6 @@ export class Emitter<Events extends Record<string, unknown>> {
   }
 
   emit<K extends keyof Events>(event: K, value: Events[K]): void {
-    for (const listener of [...(this.listeners.get(event) ?? [])]) (listener as (value: Events[K]) => void)(value);
+    for (const listener of [...(this.listeners.get(event) ?? [])]) callSafely(() => (listener as (value: Events[K]) => void)(value));
   }
 }

@@ -7,6 +7,7 @@
  * means the request itself became invisible, so the list empties.
  */
 import type { DeskwireClientError } from './client-error.js';
+import { callSafely } from './report-error.js';
 import type { Subscription } from './subscription.js';
 import type { EventMeta, TopicHandlers } from './topic-events.js';
 
@@ -131,6 +132,6 @@ export class LiveList<T = any> {
   private changed(change: LiveListChange<T>): void {
     this.cache = null;
     const items = this.items();
-    for (const listener of [...this.listeners]) listener(items, change);
+    for (const listener of [...this.listeners]) callSafely(() => listener(items, change));
   }
 }

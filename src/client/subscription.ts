@@ -3,6 +3,7 @@
  * topic (and one server subscription); the client fans events out to them.
  */
 import type { DeskwireClientError } from './client-error.js';
+import { callSafely } from './report-error.js';
 import type { EventMeta, TopicEvent, TopicHandlers } from './topic-events.js';
 
 export class Subscription<T = any> implements AsyncIterable<TopicEvent<T>> {
@@ -41,27 +42,26 @@ export class Subscription<T = any> implements AsyncIterable<TopicEvent<T>> {
     if (this.ended) return;
     const first = !this.hasSnapshot;
     this.hasSnapshot = true;
-    this.handlers.onSnapshot?.(items, meta);
+    callSafely(() => this.handlers.onSnapshot?.(items, meta));
     if (asReset || !first) {
-      this.handlers.onReset?.(items, meta);
+      callSafely(() => this.handlers.onReset?.(items, meta));
       this.push({ type: 'reset', items, meta });
     } else {
-      for (const item of items) this.handlers.onCreate?.(item, { ...meta, snapshot: true });
+      for (const item of items) callSafely(() => this.handlers.onCreate?.(item, { ...meta, snapshot: true }));
       this.push({ type: 'snapshot', items, meta });
     }
   }
 
   live(item: T, meta: EventMeta): void {
     if (this.ended || !this.hasSnapshot) return;
-    if (meta.method === 'CREATE') this.handlers.onCreate?.(item, meta);
-    else if (meta.method === 'UPDATE') this.handlers.onUpdate?.(item, meta);
-    else this.handlers.onDelete?.(item, meta);
+    const h = this.handlers;
+    callSafely(() => (meta.method === 'CREATE' ? h.onCreate?.(item, meta) : meta.method === 'UPDATE' ? h.onUpdate?.(item, meta) : h.onDelete?.(item, meta)));
     this.push({ type: meta.method === 'CREATE' ? 'create' : meta.method === 'UPDATE' ? 'update' : 'delete', item, meta });
   }
 
   error(error: DeskwireClientError): void {
     if (this.ended) return;
-    this.handlers.onError?.(error);
+    callSafely(() => this.handlers.onError?.(error));
     this.push({ type: 'error', error });
   }
 
