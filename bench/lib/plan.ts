@@ -66,6 +66,7 @@ export function parsePlan(argv: string[]): Plan {
       store: { type: 'string', default: 'pglite' },
       duration: { type: 'string' },
       connections: { type: 'string' },
+      deadline: { type: 'string' },
     },
   });
   const base = structuredClone(values.quick ? quick : full);
@@ -87,6 +88,7 @@ export function parsePlan(argv: string[]): Plan {
   }
   // Only the connections scenario: e.g. --connections=19000, what one process may hold under the 20,000 fd limit.
   if (values.connections) plan.connections.n = Number(values.connections);
+  if (values.deadline) plan.deadlineMs = Number(values.deadline) * 1000;
   if (values.duration) {
     const ms = Number(values.duration) * 1000;
     plan.fanout.durationMs = plan.helpdesk.durationMs = plan.slow.durationMs = plan.moderate.durationMs = ms;
