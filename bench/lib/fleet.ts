@@ -105,11 +105,12 @@ export class Fleet {
     const merged: MergedCollect = { classes: {}, latency: new Histogram(), firstAt: null, lastAt: null, frames: 0, bytes: 0, errorFrames: 0, closed: {}, paused: 0 };
     for (const p of parts) {
       for (const [cls, t] of Object.entries(p.classes)) {
-        const m = (merged.classes[cls] ??= { clients: 0, unique: 0, duplicated: 0, lost: 0 });
+        const m = (merged.classes[cls] ??= { clients: 0, unique: 0, duplicated: 0, lost: 0, extra: 0 });
         m.clients += t.clients;
         m.unique += t.unique;
         m.duplicated += t.duplicated;
         m.lost += t.lost;
+        m.extra += t.extra;
       }
       merged.latency.merge(p.latency);
       if (p.firstAt !== null) merged.firstAt = Math.min(merged.firstAt ?? p.firstAt, p.firstAt);

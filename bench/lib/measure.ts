@@ -18,6 +18,8 @@ export interface LoadPoint {
   expected: number;
   lost: number;
   duplicated: number;
+  /** Deliveries beyond what the client's visibility allows: must be 0. */
+  extra: number;
   errorFrames: number;
   closed: Record<string, number>;
   frameBytes: number | null;
@@ -79,6 +81,7 @@ export async function measureLoad(sys: System, changesPerSec: number, durationMs
     expected,
     lost: sum(tallies.map((t) => t.lost)),
     duplicated: sum(tallies.map((t) => t.duplicated)),
+    extra: sum(tallies.map((t) => t.extra)),
     errorFrames: c.errorFrames,
     closed: c.closed,
     frameBytes: c.frames > 0 && c.bytes > 0 ? Math.round(c.bytes / c.frames) : null,

@@ -58,6 +58,8 @@ export interface ClassTally {
   duplicated: number;
   /** Sum over clients of expected − unique when positive. */
   lost: number;
+  /** Sum over clients of unique − expected when positive: events a client should not have seen (a visibility leak). */
+  extra: number;
 }
 
 export interface CollectResult {

@@ -118,11 +118,12 @@ serveRpc({
         paused++;
         continue;
       }
-      const t = (classes[c.spec.cls] ??= { clients: 0, unique: 0, duplicated: 0, lost: 0 });
+      const t = (classes[c.spec.cls] ??= { clients: 0, unique: 0, duplicated: 0, lost: 0, extra: 0 });
       t.clients++;
       t.unique += c.unique;
       t.duplicated += c.duplicated;
       t.lost += Math.max(0, (expected[c.spec.cls] ?? 0) - c.unique);
+      t.extra += Math.max(0, c.unique - (expected[c.spec.cls] ?? 0));
     }
     return { classes, latency: latency.toJSON(), firstAt, lastAt, frames, bytes, errorFrames, closed, paused };
   },

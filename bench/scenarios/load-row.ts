@@ -16,6 +16,7 @@ export function loadRow(p: LoadPoint, extra: Row = {}, targetPerSec?: number): R
     'max ms': p.max,
     lost: p.lost,
     dup: p.duplicated,
+    extra: p.extra,
     'frame B': p.frameBytes,
     'peak RSS MB': p.peakRssMB,
     'server CPU': p.serverCpu,
@@ -28,6 +29,7 @@ export function loadProblems(p: LoadPoint, label = ''): string[] {
   const at = `${p.system}${label} at ${p.offeredPerSec}/s`;
   if (p.lost > 0) problems.push(`${at}: ${p.lost} deliveries lost`);
   if (p.duplicated > 0) problems.push(`${at}: ${p.duplicated} deliveries duplicated or out of order`);
+  if (p.extra > 0) problems.push(`${at}: ${p.extra} deliveries beyond what the clients may see (visibility leak or stray events)`);
   if (p.write && p.write.failed > 0) problems.push(`${at}: ${p.write.failed} writes failed: ${p.write.errors.join('; ')}`);
   if (p.expected === 0) problems.push(`${at}: nothing was expected (no change committed)`);
   return problems;
