@@ -21,9 +21,10 @@ import { storm } from './scenarios/storm.js';
 const runners: Record<ScenarioName, typeof fanout> = { connections, moderate, fanout, helpdesk, slow, storm };
 
 const plan = parsePlan(process.argv.slice(2));
-guardChildren(plan.deadlineMs);
 const startedAt = new Date();
 const results: ScenarioResult[] = [];
+// Past the deadline, what finished is still written down (marked incomplete) before the exit.
+guardChildren(plan.deadlineMs, () => finish([`deadline of ${plan.deadlineMs / 1000} s reached during the run`]));
 console.log(`deskwire bench: ${plan.mode}, scenarios ${plan.scenarios.join(', ')}; systems ${plan.systems.join(', ')}; store ${plan.store}`);
 for (const name of plan.scenarios) {
   const t0 = performance.now();
@@ -37,12 +38,17 @@ for (const name of plan.scenarios) {
   process.stdout.write(table(`${name} (${Math.round((performance.now() - t0) / 1000)} s)`, result.rows));
   for (const p of result.problems) console.log(`  ! ${p}`);
 }
-const ratioRows = ratios(results);
-process.stdout.write(table('deskwire / baseline', ratioRows));
-const targetRows = evaluateTargets(results);
-process.stdout.write(table('issue 8 targets', targetRows));
-const problems = results.flatMap((r) => r.problems);
-const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
-const file = writeResults(`${plan.mode}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, { plan, machine: machine(), startedAt, durationS, results, ratios: ratioRows, targets: targetRows, problems }, plan.mode === 'quick' ? 'latest-quick.json' : undefined);
-console.log(`\n${problems.length === 0 ? 'sanity: OK' : `sanity: ${problems.length} problem(s)`} — ${durationS} s — ${file}`);
-process.exit(problems.length === 0 ? 0 : 1);
+finish([]);
+
+function finish(extraProblems: string[]): never {
+  const ratioRows = ratios(results);
+  process.stdout.write(table('deskwire / baseline', ratioRows));
+  const targetRows = evaluateTargets(results);
+  process.stdout.write(table('issue 8 targets', targetRows));
+  const problems = [...results.flatMap((r) => r.problems), ...extraProblems];
+  const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+  const content = { plan, machine: machine(), startedAt, durationS, results, ratios: ratioRows, targets: targetRows, problems };
+  const file = writeResults(`${plan.mode}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, content, plan.mode === 'quick' && problems.length === 0 ? 'latest-quick.json' : undefined);
+  console.log(`\n${problems.length === 0 ? 'sanity: OK' : `sanity: ${problems.length} problem(s)`} — ${durationS} s — ${file}`);
+  process.exit(problems.length === 0 ? 0 : extraProblems.length > 0 ? 3 : 1);
+}

@@ -75,7 +75,7 @@ export function killAllChildren(): void {
 }
 
 /** Kill every child whatever ends this process; exit with `code` when the deadline passes. */
-export function guardChildren(deadlineMs: number): void {
+export function guardChildren(deadlineMs: number, onDeadline: () => void = () => {}): void {
   process.on('exit', killAllChildren);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
@@ -86,6 +86,7 @@ export function guardChildren(deadlineMs: number): void {
   const timer = setTimeout(() => {
     console.error(`bench: global deadline of ${Math.round(deadlineMs / 1000)} s reached; stopping every child`);
     killAllChildren();
+    onDeadline();
     process.exit(3);
   }, deadlineMs);
   timer.unref();
