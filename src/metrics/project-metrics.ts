@@ -127,6 +127,17 @@ export function measuredConcurrency(agents: AgentTally, settings: ProjectSetting
   return Math.max(1, staffed > 0 ? agents.capacity / staffed : settings.max_agent_assigned_chat);
 }
 
+/** Who counts as an agent: the desk roles, active in the project and with an active account (as routing reads it). */
+async function deskMembers(q: Queryable, projectId: string): Promise<ProjectUser[]> {
+  const disabled = new Set(
+    (await q.query<{ user_id: string }>(
+      `SELECT pu.user_id FROM project_users pu JOIN users u ON u.id = pu.user_id WHERE pu.project_id = $1 AND NOT u.active`,
+      [projectId],
+    )).map((r) => r.user_id),
+  );
+  return (await listProjectUsers(q, projectId, memberRoles)).filter((pu) => pu.status === 'active' && !disabled.has(pu.uuid_user));
+}
+
 export interface MetricsRead {
   metrics: ProjectMetrics;
   /** The project's tallies, for staffing what-ifs. */
@@ -145,7 +156,7 @@ export async function readProjectMetrics(q: Queryable, projectId: string, opts: 
   const [queue, windows, members, departments] = [
     await queueRows(q, projectId, at),
     await windowRows(q, projectId, at, WINDOWS_MINUTES, settings.service_level_seconds),
-    (await listProjectUsers(q, projectId, memberRoles)).filter((pu) => pu.status === 'active'),
+    await deskMembers(q, projectId),
     await listDepartments(q, projectId),
   ];
   const windowOf = (total: boolean, dep: string | null) => (minutes: number) =>

@@ -70,9 +70,12 @@ async function buildWorld(app: TestApp): Promise<World> {
       a.limit,
     ]);
   }
-  // A disabled member counts nowhere.
+  // A member disabled in the project, or whose account is disabled, counts nowhere.
   const gone = await fx.member(projectId, await fx.user('gone'), 'agent', [support]);
   await app.db.query(`UPDATE project_users SET status = 'disabled' WHERE id = $1`, [gone]);
+  const closedAccount = await fx.user('closed');
+  await fx.member(projectId, closedAccount, 'agent', [support, sales]);
+  await fx.disableUser(closedAccount);
 
   const at = new Date(Math.floor(Date.now() / 1000) * 1000);
   const t = at.getTime();
