@@ -19,6 +19,8 @@ export interface MergedCollect {
   errorFrames: number;
   closed: Record<string, number>;
   paused: number;
+  /** Load generators' CPU over the window, in cores (their sum): near the machine's cores, they are the limit. */
+  loadgenCpu: number;
 }
 
 export class Fleet {
@@ -102,7 +104,7 @@ export class Fleet {
 
   async collect(expected: Record<string, number>): Promise<MergedCollect> {
     const parts = await this.all<CollectResult>('collect', { expected });
-    const merged: MergedCollect = { classes: {}, latency: new Histogram(), firstAt: null, lastAt: null, frames: 0, bytes: 0, errorFrames: 0, closed: {}, paused: 0 };
+    const merged: MergedCollect = { classes: {}, latency: new Histogram(), firstAt: null, lastAt: null, frames: 0, bytes: 0, errorFrames: 0, closed: {}, paused: 0, loadgenCpu: 0 };
     for (const p of parts) {
       for (const [cls, t] of Object.entries(p.classes)) {
         const m = (merged.classes[cls] ??= { clients: 0, unique: 0, duplicated: 0, lost: 0, extra: 0 });
@@ -119,8 +121,10 @@ export class Fleet {
       merged.bytes += p.bytes;
       merged.errorFrames += p.errorFrames;
       merged.paused += p.paused;
+      merged.loadgenCpu += p.wallMs > 0 ? p.cpuMicros / 1000 / p.wallMs : 0;
       for (const [code, n] of Object.entries(p.closed)) merged.closed[code] = (merged.closed[code] ?? 0) + n;
     }
+    merged.loadgenCpu = Math.round(merged.loadgenCpu * 100) / 100;
     return merged;
   }
 

@@ -28,6 +28,7 @@ export interface LoadPoint {
   queriesPerChange: number | null;
   /** Server CPU seconds per wall second over the window (1 = one core busy). */
   serverCpu: number;
+  loadgenCpu: number;
   write?: DriveResult['write'];
 }
 
@@ -87,6 +88,7 @@ export async function measureLoad(sys: System, changesPerSec: number, durationMs
     frameBytes: c.frames > 0 && c.bytes > 0 ? Math.round(c.bytes / c.frames) : null,
     peakRssMB: Math.round(peakRss / 1048576),
     queriesPerChange: after.store && before.store && drive.changes > 0 ? Math.round(((after.store.queries - before.store.queries) / drive.changes) * 10) / 10 : null,
+    loadgenCpu: c.loadgenCpu,
     serverCpu: Math.round(((after.cpuMicros - before.cpuMicros) / 1000 / wallMs) * 100) / 100,
     ...(drive.write ? { write: drive.write } : {}),
   };

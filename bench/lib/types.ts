@@ -74,4 +74,7 @@ export interface CollectResult {
   closed: Record<string, number>;
   /** Paused (slow) clients are left out of every tally above. */
   paused: number;
+  /** This generator's CPU time since the reset, µs, and the wall time it covers, ms. */
+  cpuMicros: number;
+  wallMs: number;
 }

@@ -20,7 +20,8 @@ export function isErrorFrame(frame: Buffer): boolean {
   return frame.indexOf(ERROR) === 0;
 }
 
-export function scanPublish(frame: Buffer): Scanned | null {
+/** `maybeSnapshot`: look for an array body only when a snapshot is awaited (it costs a scan of the whole frame). */
+export function scanPublish(frame: Buffer, maybeSnapshot = true): Scanned | null {
   const s = frame.lastIndexOf(SEQ);
   if (s < 0) return null;
   let seq = 0;
@@ -29,7 +30,7 @@ export function scanPublish(frame: Buffer): Scanned | null {
     if (c < 0 || c > 9) break;
     seq = seq * 10 + c;
   }
-  const snapshot = frame.indexOf(SNAPSHOT) >= 0;
+  const snapshot = maybeSnapshot && frame.indexOf(SNAPSHOT) >= 0;
   let changedAt = Number.NaN;
   if (!snapshot) {
     const u = frame.lastIndexOf(UPDATED_AT, s);

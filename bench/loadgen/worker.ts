@@ -17,6 +17,8 @@ let lastAt: number | null = null;
 let frames = 0;
 let bytes = 0;
 let errorFrames = 0;
+let cpuAtReset = process.cpuUsage();
+let resetAt = performance.now();
 
 const sink: LiveSink = {
   live(conn, _seq, changedAt, size) {
@@ -98,6 +100,8 @@ serveRpc({
     latency = new Histogram();
     firstAt = lastAt = null;
     frames = bytes = errorFrames = 0;
+    cpuAtReset = process.cpuUsage();
+    resetAt = performance.now();
     return true;
   },
   /** The first `count` clients stop reading (slow consumers); they are left out of every tally. */
@@ -125,7 +129,9 @@ serveRpc({
       t.lost += Math.max(0, (expected[c.spec.cls] ?? 0) - c.unique);
       t.extra += Math.max(0, c.unique - (expected[c.spec.cls] ?? 0));
     }
-    return { classes, latency: latency.toJSON(), firstAt, lastAt, frames, bytes, errorFrames, closed, paused };
+    const cpu = process.cpuUsage(cpuAtReset);
+    const wallMs = performance.now() - resetAt;
+    return { classes, latency: latency.toJSON(), firstAt, lastAt, frames, bytes, errorFrames, closed, paused, cpuMicros: cpu.user + cpu.system, wallMs };
   },
   /** Total unique live events so far on non-paused clients: the orchestrator polls it to know delivery is done. */
   progress() {

@@ -20,6 +20,7 @@ export function loadRow(p: LoadPoint, extra: Row = {}, targetPerSec?: number): R
     'frame B': p.frameBytes,
     'peak RSS MB': p.peakRssMB,
     'server CPU': p.serverCpu,
+    'loadgen CPU': p.loadgenCpu,
     ...(p.write ? { 'REST p99 ms': p.write.rest.p99, skipped: p.write.skipped, 'queries/change': p.queriesPerChange } : {}),
   };
 }
