@@ -14,7 +14,7 @@ export async function helpdesk(plan: Plan): Promise<ScenarioResult> {
   const problems: string[] = [];
   const { offered, durationMs } = plan.helpdesk;
   for (const shape of plan.helpdesk.shapes) {
-    for (const kind of plan.systems.filter((k) => k !== 'socketio')) {
+    for (const kind of plan.systems.filter((k) => k !== 'socketio' && !(plan.lean && k === 'ws-per-event'))) {
       const sys = await startSystem(kind, shape, plan.generators, plan.store);
       try {
         const c = await sys.fleet.connect(plan.connections.concurrency);

@@ -12,7 +12,7 @@ export async function moderate(plan: Plan): Promise<ScenarioResult> {
   const rows: Row[] = [];
   const problems: string[] = [];
   const { subscribers, changesPerSec, durationMs } = plan.moderate;
-  for (const kind of plan.systems.filter((k) => k === 'deskwire' || k === 'ws-per-event')) {
+  for (const kind of plan.systems.filter((k) => k === 'deskwire' || (k === 'ws-per-event' && !plan.lean))) {
     const sys = await startSystem(kind, { projects: 1, subscribersPerProject: subscribers }, plan.generators, plan.store);
     try {
       const c = await sys.fleet.connect(plan.connections.concurrency);

@@ -11,7 +11,7 @@ export async function storm(plan: Plan): Promise<ScenarioResult> {
   const rows: Row[] = [];
   const problems: string[] = [];
   const clients = plan.storm.clients;
-  for (const kind of plan.systems.filter((k) => k === 'deskwire' || k === 'ws-per-event')) {
+  for (const kind of plan.systems.filter((k) => k === 'deskwire' || (k === 'ws-per-event' && !plan.lean))) {
     const sys = await startSystem(kind, { projects: 1, subscribersPerProject: clients }, plan.generators, plan.store);
     try {
       const c = await sys.fleet.connect(plan.connections.concurrency);
