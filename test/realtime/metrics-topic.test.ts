@@ -48,6 +48,10 @@ for (const kind of storeKinds()) {
         assert.equal(snap.payload.epoch, snap.payload.message.epoch);
         const rest = expectStatus(await who.rest.get(`/${d.projectId}/metrics`), 200);
         assert.equal(snap.payload.message.now.waiting, rest.now.waiting);
+        // Metrics have no history to replay: a resume gets the current object, marked as a reset.
+        const resumed = await subscribed(c, topic, { since: 1, epoch: snap.payload.epoch });
+        assert.deepEqual([resumed.payload.method, resumed.payload.reset], ['CREATE', true]);
+        assert.equal(resumed.payload.message.project_id, d.projectId);
         await c.close();
       }
     });
