@@ -9,6 +9,8 @@ export interface StaffingEstimate {
   concurrency: number;
   target: number;
   within_seconds: number;
+  /** The ASA ceiling the staffing also meets, when one was asked for. */
+  max_asa_seconds: number | null;
   /** AHT / concurrency: the time of agent capacity one conversation takes (docs/metrics.md). */
   effective_handle_seconds: number;
   /** Offered load in agents: arrivals per second × effective handle time. */

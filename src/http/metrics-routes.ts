@@ -8,6 +8,7 @@ const staffingQuery = z
   .object({
     target: z.coerce.number().gt(0).lt(1).optional(),
     within: positive(86_400).optional(),
+    max_asa: positive(86_400).optional(),
     arrivals_per_hour: z.coerce.number().min(0).max(1_000_000).optional(),
     aht_seconds: positive(86_400).optional(),
     concurrency: positive(1000).optional(),
@@ -25,6 +26,7 @@ export function metricsRoutes(app: FastifyInstance, deps: RouteDeps): void {
       return metrics.staffing(actor, projectParams.parse(request.params).pid, {
         target: q.target,
         withinSeconds: q.within,
+        maxAsaSeconds: q.max_asa,
         arrivalsPerHour: q.arrivals_per_hour,
         ahtSeconds: q.aht_seconds,
         concurrency: q.concurrency,

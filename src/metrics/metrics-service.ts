@@ -10,6 +10,7 @@ import { estimateStaffing } from './staffing.js';
 export interface StaffingQuery {
   target?: number;
   withinSeconds?: number;
+  maxAsaSeconds?: number;
   arrivalsPerHour?: number;
   ahtSeconds?: number;
   concurrency?: number;
@@ -41,6 +42,7 @@ export class MetricsService {
       concurrency: pick(query.concurrency, 'concurrency', () => measuredConcurrency(agents, settings)),
       target: query.target ?? settings.service_level_target,
       withinSeconds: query.withinSeconds ?? settings.service_level_seconds,
+      maxAsaSeconds: query.maxAsaSeconds,
       staffedAgents: agents.available + agents.busy,
     });
     return { ...estimate, measured, agents_available: agents.available };

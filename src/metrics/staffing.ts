@@ -13,6 +13,8 @@ export interface StaffingInput {
   /** Target share answered within `withinSeconds`. */
   target: number;
   withinSeconds: number;
+  /** Optional ceiling on the average speed of answer the staffing must also meet. */
+  maxAsaSeconds?: number;
   /** Agents on duty now (available or busy), for the "with current staff" figures. */
   staffedAgents: number;
 }
@@ -28,7 +30,7 @@ const finiteOrNull = (x: number, digits: number) => (Number.isFinite(x) ? round(
 export function estimateStaffing(input: StaffingInput): StaffingEstimate {
   const effective = input.ahtSeconds / input.concurrency;
   const erlangs = (input.arrivalsPerHour / 3600) * effective;
-  const needed = agentsNeeded(erlangs, effective, { serviceLevel: input.target, withinSeconds: input.withinSeconds });
+  const needed = agentsNeeded(erlangs, effective, { serviceLevel: input.target, withinSeconds: input.withinSeconds, maxAsaSeconds: input.maxAsaSeconds });
   const staffed = input.staffedAgents;
   return {
     arrivals_per_hour: round(input.arrivalsPerHour, 3),
@@ -36,6 +38,7 @@ export function estimateStaffing(input: StaffingInput): StaffingEstimate {
     concurrency: round(input.concurrency, 3),
     target: input.target,
     within_seconds: input.withinSeconds,
+    max_asa_seconds: input.maxAsaSeconds ?? null,
     effective_handle_seconds: round(effective, 3),
     traffic_erlangs: round(erlangs, 4),
     agents_needed: needed,

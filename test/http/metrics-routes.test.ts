@@ -79,6 +79,14 @@ describe('REST metrics', () => {
     assert.equal(s.agents_staffed, 6);
     assert.equal(s.service_level_with_current, 0);
     assert.equal(s.asa_seconds_with_current, null);
+    // An ASA ceiling of 6 s on top asks for two more.
+    const strict = expectStatus(
+      await desk.supervisor.rest.get(`/${pid}/metrics/staffing?arrivals_per_hour=720&aht_seconds=240&concurrency=1&target=0.8&within=20&max_asa=6`),
+      200,
+    );
+    assert.equal(strict.agents_needed, 56);
+    assert.ok(strict.asa_seconds_at_needed <= 6);
+    assert.equal(strict.max_asa_seconds, 6);
   });
 
   test('staffing without what-if inputs measures the load and uses the project target', async () => {
@@ -94,7 +102,7 @@ describe('REST metrics', () => {
   });
 
   test('bad staffing input is 400 BODY_INVALID', async () => {
-    for (const q of ['target=1.5', 'target=0', 'within=-1', 'concurrency=0', 'aht_seconds=abc', 'arrivals_per_hour=-3', 'surprise=1']) {
+    for (const q of ['target=1.5', 'target=0', 'within=-1', 'concurrency=0', 'aht_seconds=abc', 'arrivals_per_hour=-3', 'max_asa=0', 'surprise=1']) {
       const r = await desk.owner.rest.get(`/${pid}/metrics/staffing?${q}`);
       assert.equal(r.status, 400, q);
       assert.equal(r.body.error, 'BODY_INVALID', q);
