@@ -48,10 +48,10 @@ export function authed(deps: RouteDeps, handler: AuthedHandler) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const actor = await authenticate(request, deps.tokens, deps.services.auth);
     const write = request.method !== 'GET' && request.method !== 'HEAD';
-    // Project routes are charged per project (the owner's overrides apply); the id is only a key here, the
-    // route validates it.
-    const projectId = (request.params as { pid?: unknown }).pid;
-    rateLimitHeaders(reply, await deps.budgets.chargeRequest(actor.userId, write, typeof projectId === 'string' ? projectId : null));
+    // Project routes are charged per project (the owner's overrides apply). A malformed id is charged to the user
+    // alone and never reaches the store: the route then refuses it with 400.
+    const pid = id.safeParse((request.params as { pid?: unknown }).pid);
+    rateLimitHeaders(reply, await deps.budgets.chargeRequest(actor.userId, write, pid.success ? pid.data : null));
     return handler(actor, request, reply);
   };
 }
