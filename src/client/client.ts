@@ -10,6 +10,7 @@ import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 import { DeskwireClientError, errorForClose } from './client-error.js';
 import { Emitter } from './emitter.js';
+import { Heartbeat } from './heartbeat.js';
 import { LiveList, type LiveListOptions } from './live-list.js';
 import { platformWebSocket, realtimeUrl, SOCKET_OPEN, withToken, type SocketCloseEvent, type SocketLike, type SocketMessageEvent, type WebSocketConstructor } from './socket.js';
 import { Subscription } from './subscription.js';
@@ -52,8 +53,7 @@ export class DeskwireClient {
   private readonly url: string;
   private readonly WebSocketCtor: WebSocketConstructor;
   private readonly backoff: BackoffOptions;
-  private readonly heartbeatIntervalMs: number;
-  private readonly pongTimeoutMs: number;
+  private readonly heartbeat: Heartbeat;
   private readonly tokens: TokenSource;
   private readonly topics = new Map<string, TopicState>();
   private readonly events = new Emitter<ClientEvents>();
@@ -64,8 +64,6 @@ export class DeskwireClient {
   /** The last `error` frame without a topic: names the close that may follow (4003, 4029). */
   private lastError: { code: ErrorCode; retryAfterSeconds: number | undefined } | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
-  private pongTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: ConnectOptions) {
     const ctor = options.WebSocket ?? platformWebSocket();
@@ -76,8 +74,12 @@ export class DeskwireClient {
     this.url = realtimeUrl(options.url);
     this.WebSocketCtor = ctor;
     this.backoff = { ...defaultBackoff, ...options.backoff };
-    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 15_000;
-    this.pongTimeoutMs = options.pongTimeoutMs ?? 10_000;
+    this.heartbeat = new Heartbeat(
+      options.heartbeatIntervalMs ?? 15_000,
+      options.pongTimeoutMs ?? 10_000,
+      () => this.send({ action: 'heartbeat', payload: { message: { text: 'ping' } } }),
+      () => this.abandonSocket(),
+    );
     this.tokens = new TokenSource(options.token, options.getToken, (options.refreshBeforeExpirySeconds ?? 60) * 1000, {
       refreshed: (token) => this.send({ action: 'refresh', payload: { token } }),
       failed: (error) => this.events.emit('error', error),
@@ -172,7 +174,7 @@ export class DeskwireClient {
     this.lastError = null;
     this.setState({ state: 'open' });
     for (const topic of this.topics.values()) this.send(topic.subscribeFrame());
-    this.heartbeatTimer = setInterval(() => this.ping(), this.heartbeatIntervalMs);
+    this.heartbeat.start();
     this.tokens.scheduleRefresh();
   }
 
@@ -220,25 +222,20 @@ export class DeskwireClient {
   private dropSocket(): void {
     const socket = this.socket;
     this.socket = null;
-    clearInterval(this.heartbeatTimer);
-    clearTimeout(this.pongTimer);
-    this.pongTimer = undefined;
+    this.heartbeat.stop();
     this.tokens.pause();
     if (socket) socket.onopen = socket.onmessage = socket.onclose = null;
   }
 
-  private ping(): void {
-    this.send({ action: 'heartbeat', payload: { message: { text: 'ping' } } });
-    this.pongTimer ??= setTimeout(() => {
-      // A dead network may never finish a close handshake: abandon the socket and reconnect now.
-      const socket = this.socket;
-      this.onClose(CloseCode.INTERNAL_ERROR, 'no answer to ping', true);
-      try {
-        socket?.close(4000, 'pong timeout');
-      } catch {
-        // already closing
-      }
-    }, this.pongTimeoutMs);
+  /** No answer to a ping: a dead network may never finish a close handshake, so reconnect now. */
+  private abandonSocket(): void {
+    const socket = this.socket;
+    this.onClose(CloseCode.INTERNAL_ERROR, 'no answer to ping', true);
+    try {
+      socket?.close(4000, 'pong timeout');
+    } catch {
+      // already closing
+    }
   }
 
   // ── Frames ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -248,9 +245,7 @@ export class DeskwireClient {
   }
 
   private onMessage(text: string): void {
-    // Anything from the server proves the connection alive.
-    clearTimeout(this.pongTimer);
-    this.pongTimer = undefined;
+    this.heartbeat.heard();
     const frame = decodeServerFrame(text);
     if (frame) this.handle(frame);
   }
