@@ -142,7 +142,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const presence = new PresenceTracker(services.projectUsers, limits, config.presenceGraceMs, (error, userId) =>
     logger.warn({ err: error, userId }, 'presence change not written'),
   );
-  gateway = options.realtime === false ? null : attachRealtimeGateway(server, { config, db, bus, tokens, logger, limits, budgets, presence });
+  gateway = options.realtime === false ? null : attachRealtimeGateway(server, { config, db, bus, tokens, logger, limits, budgets, presence, observer: metrics.realtime });
   const demo = config.demoData ? await seedDemoData(db, services) : null;
 
   await http.listen({ port: config.port, host: config.host });

@@ -49,6 +49,11 @@ export class ConnectionSubscriptions implements Subscriber {
     return this.subs.size;
   }
 
+  /** Adds this connection's subscriptions, by topic kind, to `into` (for monitoring; not on a hot path). */
+  countKinds(into: Record<string, number>): void {
+    for (const sub of this.subs.values()) into[sub.parsed.kind] = (into[sub.parsed.kind] ?? 0) + 1;
+  }
+
   send(frame: Buffer): void {
     this.conn.send(frame);
   }

@@ -18,6 +18,7 @@ import { Hub } from './hub.js';
 import type { Logger } from './logger.js';
 import { MetricsPublisher } from './metrics-publisher.js';
 import type { PresenceTracker } from './presence.js';
+import { noObserver, type RealtimeObserver } from './observer.js';
 import type { Budgets } from '../limits/budgets.js';
 import { UserRevocation } from './revocation.js';
 import { Session } from './session.js';
@@ -34,6 +35,8 @@ export interface RealtimeGatewayDeps {
   presence?: PresenceTracker;
   /** The per-user request budget new connections share with REST calls, and per-project overrides. */
   budgets?: Budgets;
+  /** Told what the gateway does, for monitoring. */
+  observer?: RealtimeObserver;
 }
 
 export interface RealtimeGatewayStats {
@@ -42,6 +45,8 @@ export interface RealtimeGatewayStats {
   subscriptions: number;
   /** Projects the hub follows (has at least one subscriber in). */
   projects: number;
+  /** Subscriptions by topic kind (`requests`, `messages`, `project_user`, …); computed when asked. */
+  subscriptionsByKind: Record<string, number>;
 }
 
 export interface RealtimeGateway {
@@ -66,7 +71,8 @@ const DRAIN_RETRY_AFTER_SECONDS = 1;
 export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: RealtimeGatewayDeps): RealtimeGateway {
   const { config, db, tokens, logger } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsInboundFrameMaxBytes, clientTracking: false });
-  const hub = new Hub(deps.bus, db, logger, config.eventGapCheckIntervalMs);
+  const observer = deps.observer ?? noObserver;
+  const hub = new Hub(deps.bus, db, logger, config.eventGapCheckIntervalMs, observer);
   const metricsPublisher = new MetricsPublisher(deps.bus, db, hub, logger, {
     pushIntervalMs: config.metricsPushIntervalMs,
     refreshIntervalMs: config.metricsRefreshIntervalMs,
@@ -89,6 +95,7 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
     const fields = { path, ip };
     const refuseWith = (error: DeskwireError, headers: Record<string, string> = {}) => {
       logger.info({ ...fields, code: error.code }, 'realtime: handshake refused');
+      observer.handshakeRefused(error.code);
       const retryAfter = error.details.retry_after_seconds;
       refuse(socket, error, typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter), ...headers } : headers);
     };
@@ -117,7 +124,7 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
           sockets.delete(ws);
           deps.presence?.disconnected(claims.userId);
         });
-        const session = new Session(ws, claims.userId, claims.expiresAt, { config, db, hub, tokens, logger }, (s) => {
+        const session = new Session(ws, claims.userId, claims.expiresAt, { config, db, hub, tokens, logger, observer }, (s) => {
           sessions.delete(s);
           revocation.untrack(s);
         });
@@ -131,6 +138,7 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
         refuseWith(error, error.code === 'DRAINING' ? { 'Retry-After': String(DRAIN_RETRY_AFTER_SECONDS) } : undefined);
       } else {
         logger.error({ ...fields, err: error instanceof Error ? error.stack : String(error) }, 'realtime: handshake failed');
+        observer.handshakeRefused('INTERNAL');
         refuse(socket, new DeskwireError('INTERNAL'));
       }
     }
@@ -148,8 +156,12 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
     },
     stats() {
       let subscriptions = 0;
-      for (const session of sessions) subscriptions += session.subscriptionCount;
-      return { connections: sessions.size, subscriptions, projects: hub.projectCount };
+      const subscriptionsByKind: Record<string, number> = {};
+      for (const session of sessions) {
+        subscriptions += session.subscriptionCount;
+        session.countSubscriptionKinds(subscriptionsByKind);
+      }
+      return { connections: sessions.size, subscriptions, subscriptionsByKind, projects: hub.projectCount };
     },
     async close({ spreadMs = 0 } = {}) {
       if (draining) return;

@@ -1,6 +1,7 @@
 import type { Bus } from '../events/bus.js';
 import type { Queryable } from '../store/db.js';
 import type { Logger } from './logger.js';
+import { noObserver, type RealtimeObserver } from './observer.js';
 import { ProjectChannel } from './project-channel.js';
 
 /**
@@ -18,8 +19,14 @@ export class Hub {
     private readonly db: Queryable,
     private readonly logger: Logger,
     headCheckIntervalMs = 0,
+    private readonly observer: RealtimeObserver = noObserver,
   ) {
-    this.unsubscribe = bus.subscribe((event) => this.channels.get(event.projectId)?.offer(event));
+    this.unsubscribe = bus.subscribe((event) => {
+      const channel = this.channels.get(event.projectId);
+      if (channel === undefined) return;
+      this.observer.busReceived(Date.now() - Date.parse(event.createdAt));
+      channel.offer(event);
+    });
     this.headCheck = headCheckIntervalMs > 0 ? setInterval(() => void this.checkHeads(), headCheckIntervalMs) : null;
     this.headCheck?.unref();
   }
@@ -43,9 +50,16 @@ export class Hub {
   channel(projectId: string): ProjectChannel {
     let channel = this.channels.get(projectId);
     if (channel === undefined) {
-      channel = new ProjectChannel(projectId, this.db, this.logger, (c) => {
-        if (this.channels.get(c.projectId) === c) this.channels.delete(c.projectId);
-      });
+      channel = new ProjectChannel(
+        projectId,
+        this.db,
+        this.logger,
+        (c) => {
+          if (this.channels.get(c.projectId) === c) this.channels.delete(c.projectId);
+        },
+        undefined,
+        this.observer,
+      );
       this.channels.set(projectId, channel);
     }
     return channel;

@@ -4,6 +4,7 @@ import type { Queryable } from '../store/db.js';
 import { readEventRange } from '../store/events.js';
 import { EventFrames } from './event-frames.js';
 import type { Logger } from './logger.js';
+import { noObserver, type RealtimeObserver } from './observer.js';
 import type { Member, Subscription } from './subscription.js';
 import { eventUserId, topicKeys, viewerOfEvent } from './topic-rules.js';
 
@@ -32,6 +33,7 @@ export class ProjectChannel {
     private readonly logger: Logger,
     private readonly onEmpty: (channel: ProjectChannel) => void,
     private readonly retryDelaysMs: readonly number[] = FILL_RETRY_DELAYS_MS,
+    private readonly observer: RealtimeObserver = noObserver,
   ) {}
 
   addSubscription(sub: Subscription): void {
@@ -110,6 +112,7 @@ export class ProjectChannel {
     const from = this.head!;
     const missing = await this.readRange(from, to);
     if (this.closed) return;
+    if (missing && missing.length > 0) this.observer.gapFilled(missing.length);
     for (const e of missing ?? []) {
       if (e.seq !== this.head! + 1) continue;
       this.head = e.seq;
@@ -152,10 +155,12 @@ export class ProjectChannel {
         }
       }
       const frames = new EventFrames(e);
+      let deliveries = 0;
       for (const key of topicKeys(e)) {
         const subs = this.topics.get(key);
-        if (subs !== undefined) for (const sub of subs) sub.receive(e, frames);
+        if (subs !== undefined) for (const sub of subs) if (sub.receive(e, frames)) deliveries++;
       }
+      this.observer.eventDispatched(Date.now() - Date.parse(e.createdAt), deliveries);
     } catch (error) {
       this.logger.error({ projectId: this.projectId, seq: e.seq, err: String(error) }, 'realtime: dispatching an event failed');
     }

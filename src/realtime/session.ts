@@ -12,6 +12,7 @@ import { ConnectionSubscriptions, type Connection } from './connection-subscript
 import type { Hub } from './hub.js';
 import type { Logger } from './logger.js';
 import { FrameRateGuard } from './frame-rate-guard.js';
+import { noObserver, type RealtimeObserver } from './observer.js';
 import { SendQueue } from './send-queue.js';
 
 export interface SessionDeps {
@@ -20,6 +21,7 @@ export interface SessionDeps {
   hub: Hub;
   tokens: TokenService;
   logger: Logger;
+  observer?: RealtimeObserver;
 }
 
 const PING = Buffer.from(encodeServerFrame({ action: 'heartbeat', payload: { message: { text: 'ping' } } }));
@@ -64,7 +66,10 @@ export class Session implements Connection {
     this.frameRate = new FrameRateGuard(deps.config);
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('pong', () => (this.heard = true));
-    ws.on('close', () => this.dispose());
+    ws.on('close', (code) => {
+      this.observer.connectionClosed(code);
+      this.dispose();
+    });
     ws.on('error', (error) => deps.logger.debug({ connectionId: this.id, err: error.message }, 'realtime: socket error'));
     this.scheduleExpiry();
   }
@@ -73,12 +78,21 @@ export class Session implements Connection {
     return this.subscriptions.size;
   }
 
+  countSubscriptionKinds(into: Record<string, number>): void {
+    this.subscriptions.countKinds(into);
+  }
+
   get isOpen(): boolean {
     return this.state === 'open';
   }
 
   send(frame: Buffer | string): void {
-    if (this.state === 'open') this.out.push(frame);
+    if (this.state !== 'open') return;
+    if (this.out.push(frame)) this.observer.frameOut(typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length);
+  }
+
+  private get observer(): RealtimeObserver {
+    return this.deps.observer ?? noObserver;
   }
 
   sendError(error: DeskwireError, topic?: string): void {
@@ -159,6 +173,7 @@ export class Session implements Connection {
 
   private onMessage(data: RawData, isBinary: boolean): void {
     this.heard = true;
+    this.observer.frameIn(Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength);
     if (this.state !== 'open') return;
     const rate = this.frameRate.admit();
     if (rate === 'close') return this.closeWith(CloseCode.RATE_LIMITED, 'rate limited');

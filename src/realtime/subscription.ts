@@ -69,16 +69,20 @@ export class Subscription implements RuleTarget {
     return this.parsed.projectId;
   }
 
-  receive(e: ProjectEvent, frames: EventFrames): void {
+  /** True when a frame was sent. */
+  receive(e: ProjectEvent, frames: EventFrames): boolean {
     if (this.state === 'loading') this.buffer.push(e);
-    else if (this.state === 'live') this.deliver(e, frames);
+    else if (this.state === 'live') return this.deliver(e, frames);
+    return false;
   }
 
   /** Sends what this subscriber may see of `e`, once: events at or below `lastSeq` were already handled. */
-  deliver(e: ProjectEvent, frames: EventFrames): void {
-    if (e.seq <= this.lastSeq) return;
+  deliver(e: ProjectEvent, frames: EventFrames): boolean {
+    if (e.seq <= this.lastSeq) return false;
     this.lastSeq = e.seq;
     const d = decide(this, this.member?.viewer ?? null, e);
-    if (d !== null) this.subscriber.send(frames.get(this.topic, d));
+    if (d === null) return false;
+    this.subscriber.send(frames.get(this.topic, d));
+    return true;
   }
 }
