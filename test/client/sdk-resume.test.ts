@@ -154,7 +154,26 @@ describe('SDK tokens and terminal closes', () => {
     }
   });
 
-  test('a terminal close (4003, the user disabled) stops reconnecting and surfaces the reason', async () => {
+  test('disabling the user while connected closes with 4003: the client stops and every subscription learns why', async () => {
+    const desk = await createDesk(app.url);
+    const user = { id: desk.agentB.userId, email: desk.agentB.email, firstname: 'agentB', lastname: 'Test' };
+    const rec = new Recorder();
+    const client = rec.connect({ url: app.url, getToken: async () => (await app.tokens.issue(user, 3600)).token });
+    const topic = `/${desk.projectId}/requests`;
+    const list = client.liveList(topic);
+    client.subscribe(topic, rec.handlers(topic));
+    await list.ready;
+    await app.services.auth.disableUser(desk.agentB.userId); // what an operator's "disable" does
+    const closed = await rec.until(() => (client.state.state === 'closed' ? client.state : undefined), 'the client to close for good');
+    assert.equal(closed.closeCode, 4003);
+    assert.equal(closed.error.code, 'USER_DISABLED');
+    assert.deepEqual(rec.events.filter((e) => e.kind === 'error').map((e) => e.code), ['USER_DISABLED']);
+    await assert.rejects(list.ready.then(() => client.opened()), (e: Error & { code?: string }) => e.code === 'USER_DISABLED');
+    await desk.owner.rest.get('/projects');
+    assert.equal(rec.states.filter((s) => s.state === 'connecting').length, 1, 'never tried again');
+  });
+
+  test('a refresh that finds the user disabled (4003) stops reconnecting and surfaces the reason', async () => {
     const desk = await createDesk(app.url);
     const user = { id: desk.agentA.userId, email: desk.agentA.email, firstname: 'agentA', lastname: 'Test' };
     const rec = new Recorder();
