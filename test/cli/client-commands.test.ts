@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createDesk, type Desk } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { startConversation } from '../client/desk-traffic.js';
 import { CliProcess, cliEnv } from './cli-process.js';
@@ -33,6 +34,30 @@ describe('deskwire tail and simulate against a real server', () => {
       await tail.stop();
     }
     assert.equal(tail.exitCode, 0, 'Ctrl-C is a normal end');
+  });
+
+  test('tail reconnects after the connection is cut and prints what it missed, once', async () => {
+    const proxy = new TcpProxy('127.0.0.1', Number(new URL(app.url).port));
+    await proxy.start();
+    const visitor = await desk.visitor();
+    const topic = `/${desk.projectId}/requests`;
+    const tail = new CliProcess('node', ['bin/deskwire.js', 'tail', topic, '--json', '--url', `http://127.0.0.1:${proxy.port}`, '--token', desk.owner.token], cliEnv());
+    try {
+      await tail.until(() => tail.stdout.includes('"snapshot"'), 'the snapshot');
+      await proxy.cut();
+      await tail.until(() => /connection lost/.test(tail.stderr), 'the tail to notice');
+      const missed = await startConversation(desk, visitor, 'while the tail was cut off');
+      await proxy.start();
+      await tail.until(() => tail.stdout.includes(missed), 'the missed request, replayed');
+      const lines = tail.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; seq: number; item?: { request_id: string } });
+      assert.equal(lines.filter((l) => l.type === 'snapshot' || l.type === 'reset').length, 1, 'resumed, not a new snapshot');
+      assert.equal(lines.filter((l) => l.item?.request_id === missed && l.type === 'create').length, 1);
+      const seqs = lines.map((l) => l.seq);
+      assert.deepEqual(seqs, [...new Set(seqs)].sort((a, b) => a - b), 'nothing twice, in order');
+    } finally {
+      await tail.stop();
+      await proxy.close();
+    }
   });
 
   test('npm run deskwire -- tail --json takes DESKWIRE_URL/DESKWIRE_TOKEN and prints one JSON object per line', async () => {
