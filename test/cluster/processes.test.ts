@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { connect, type DeskwireClient } from '../../src/client/index.js';
+import { TestClient } from '../realtime/client.js';
 import { ProcessCluster } from '../support/cluster.js';
+import type { SpawnedServer } from '../support/spawn-server.js';
 import { createDesk, newRequestId, type Desk } from '../support/desk.js';
 import { expectStatus, Rest } from '../support/rest-client.js';
 import { postgresSkipReason } from '../support/test-app.js';
@@ -162,5 +164,38 @@ describe('deskwire nodes as real processes on PostgreSQL and Redis', { skip: ski
     const drainedAway = crowd.filter((f) => f.lost.includes(1001)).length;
     assert.ok(drainedAway >= 100, `${drainedAway} clients were sent away with 1001 and resumed elsewhere`);
     assert.deepEqual(followers.flatMap((f) => f.duplicates()), []);
+  });
+});
+
+describe('a per-user connection limit across node processes', { skip: skipReason() }, () => {
+  let cluster: ProcessCluster;
+  let desk: Desk;
+  before(async () => {
+    cluster = await ProcessCluster.start(2, { WS_CONN_MAX_PER_USER: '2', NODE_LIVENESS: '2s' });
+    desk = await createDesk(cluster.nodes[0]!.url);
+  });
+  after(() => cluster.close());
+
+  test('holds across nodes, and a killed node’s connections stop counting within NODE_LIVENESS', async () => {
+    const [a, b] = cluster.nodes as [SpawnedServer, SpawnedServer];
+    const url = (node: SpawnedServer) => `${node.url.replace('http', 'ws')}/v2/ws/?token=${encodeURIComponent(desk.agentA.token)}`;
+    const held = [await TestClient.connect(url(b)), await TestClient.connect(url(b))];
+    await assert.rejects(TestClient.connect(url(a)), (error: { status?: number; body?: string }) => {
+      assert.equal(error.status, 429);
+      assert.equal(JSON.parse(error.body!).error, 'CONN_LIMIT_USER');
+      return true;
+    });
+    await cluster.kill(b);
+    const killedAt = Date.now();
+    let reopened: TestClient | null = null;
+    while (!reopened && Date.now() - killedAt < 10_000) {
+      reopened = await TestClient.connect(url(a)).catch(() => null);
+      if (!reopened) await new Promise((resolve) => setTimeout(resolve, 250)); // polling a condition, with a deadline
+    }
+    const after = Date.now() - killedAt;
+    assert.ok(reopened, 'a slot came back after the node died');
+    assert.ok(after <= 2000 + 1500, `the dead node's connections stopped counting after ${after} ms (NODE_LIVENESS is 2 s)`);
+    await reopened.close();
+    for (const c of held) c.ws.terminate();
   });
 });
