@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { readdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { migrate } from '../../src/store/migrate.js';
 import { pruneEvents, readEventsSince } from '../../src/store/events.js';
