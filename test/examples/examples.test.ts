@@ -45,7 +45,7 @@ function watchLines(stream: NodeJS.ReadableStream) {
   };
 }
 
-describe('raw Realtime API examples', () => {
+describe('Realtime API examples', () => {
   let app: TestApp;
   let desk: Desk;
   before(async () => {
@@ -53,6 +53,74 @@ describe('raw Realtime API examples', () => {
     desk = await createDesk(app.url);
   });
   after(() => app.closeAll());
+
+  /** Runs an example as its README says, with the test server's URL and a token; stops it with Ctrl-C at the end. */
+  function runExample(file: string, token: string, args: string[] = []) {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(examples, file), ...args], {
+      env: { ...process.env, DESKWIRE_URL: app.url, DESKWIRE_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = watchLines(child.stdout!);
+    const err = watchLines(child.stderr!);
+    return {
+      out,
+      waitFor: (pattern: RegExp, timeoutMs?: number) =>
+        out.waitFor(pattern, timeoutMs).catch((e: Error) => {
+          throw new Error(`${e.message}\nstderr:\n${err.lines.join('\n')}`);
+        }),
+      async stop() {
+        const exited = once(child, 'exit');
+        child.kill('SIGINT');
+        const [code] = await exited;
+        assert.equal(code, 0, `${file} ends cleanly on Ctrl-C`);
+      },
+    };
+  }
+
+  test('sdk-live-list.ts keeps the open requests and the agents in sync', async () => {
+    const run = runExample('sdk-live-list.ts', desk.owner.token);
+    try {
+      const ready = await run.waitFor(/^ready: \d+ open requests/);
+      const before = Number(/ready: (\d+)/.exec(ready)![1]);
+      await run.waitFor(/^agents: .*agentA/);
+      const rid = newRequestId(desk.projectId);
+      const visitor = await desk.visitor();
+      expectStatus(await visitor.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'for the live list' }), 201);
+      await run.waitFor(new RegExp(`^requests: ${before + 1} open after create ${rid}`));
+      expectStatus(await desk.owner.rest.put(`/${desk.projectId}/requests/${rid}/close`), 200);
+      await run.waitFor(new RegExp(`^requests: ${before} open after update ${rid}`));
+    } finally {
+      await run.stop();
+    }
+  });
+
+  test('follow-conversation.ts shows the conversation and its own reply arriving live', async () => {
+    const rid = newRequestId(desk.projectId);
+    const visitor = await desk.visitor('Vic');
+    expectStatus(await visitor.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'My order is late' }), 201);
+    const run = runExample('follow-conversation.ts', desk.owner.token, [desk.projectId, rid]);
+    try {
+      await run.waitFor(new RegExp(`^request ${rid}: status 100`));
+      await run.waitFor(/^ {2}Vic.*: My order is late$/);
+      await run.waitFor(/^new message \(seq \d+\) owner Test: Thanks, I am looking into it\.$/);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  test('capacity.ts prints the live metrics and the staffing estimate as they change', async () => {
+    const run = runExample('capacity.ts', desk.owner.token, [desk.projectId]);
+    try {
+      const first = await run.waitFor(/^waiting \d+ /);
+      const waiting = Number(/^waiting (\d+)/.exec(first)![1]);
+      assert.match(first, /agents \d+ available \/ \d+ busy/);
+      const visitor = await desk.visitor();
+      expectStatus(await visitor.rest.post(`/${desk.projectId}/requests/${newRequestId(desk.projectId)}/messages`, { text: 'capacity?' }), 201);
+      await run.waitFor(new RegExp(`^waiting ${waiting + 1} `));
+    } finally {
+      await run.stop();
+    }
+  });
 
   test('node-raw.mjs prints the snapshot, then CREATE and the closing UPDATE of a request made through REST', async () => {
     const child = spawn(process.execPath, [join(examples, 'node-raw.mjs')], {
