@@ -94,7 +94,7 @@ describe('deskwire nodes as real processes on PostgreSQL and Redis', { skip: ski
   const limits = { WS_CONN_MAX_PER_USER: '2000', WS_CONN_MAX_PER_PROJECT: '5000', WS_CONN_RATE_USER_PER_MINUTE: '100000', WS_CONN_RATE_IP_PER_MINUTE: '100000' };
 
   before(async () => {
-    cluster = await ProcessCluster.start(3, { ...limits, EVENT_GAP_CHECK_INTERVAL: '1s', DRAIN_SECONDS: '2', NODE_LIVENESS: '2s' });
+    cluster = await ProcessCluster.start(3, { ...limits, EVENT_GAP_CHECK_INTERVAL: '1s', DRAIN_SECONDS: '2', NODE_LIVENESS: '2s', PRESENCE_GRACE: '1s' });
     balancer = new TcpBalancer(cluster.nodes.map(ProcessCluster.portOf));
     await balancer.start();
     desk = await createDesk(cluster.nodes[0]!.url);
@@ -121,6 +121,33 @@ describe('deskwire nodes as real processes on PostgreSQL and Redis', { skip: ski
     }
   }
 
+  test('presence: an agent with connections on two nodes stays online while one remains, offline a grace period after the last', async () => {
+    const [a, b] = cluster.nodes as [SpawnedServer, SpawnedServer];
+    const agent = desk.agentB;
+    const topic = `/${desk.projectId}/project_users/${agent.projectUserId}`;
+    const watcher = await TestClient.connect(`${a.url.replace('http', 'ws')}/v2/ws/?token=${encodeURIComponent(desk.supervisor.token)}`);
+    watcher.subscribe(topic);
+    await watcher.waitFor((f) => f.payload.topic === topic && f.payload.method === 'CREATE', 'the snapshot');
+    const statuses = () => watcher.publishes(topic).filter((f) => f.payload.method === 'UPDATE').map((f) => f.payload.message.presence.status as string);
+    const changesOf = () => statuses().filter((s, i, all) => i === 0 || s !== all[i - 1]);
+    const url = (node: SpawnedServer) => `${node.url.replace('http', 'ws')}/v2/ws/?token=${encodeURIComponent(agent.token)}`;
+    const one = await TestClient.connect(url(a));
+    const two = await TestClient.connect(url(b));
+    await watcher.until(() => (changesOf().length === 1 ? true : undefined), 'online');
+    await one.close();
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // longer than PRESENCE_GRACE: time passing is the case under test
+    const marker = async (text: string) => {
+      expectStatus(await agent.rest.put(`/${desk.projectId}/project_users`, { profileStatus: text }), 200);
+      await watcher.until(() => (watcher.publishes(topic).some((f) => f.payload.message.profileStatus === text) ? true : undefined), text);
+    };
+    await marker('one-left');
+    assert.deepEqual(changesOf(), ['online'], 'still online with one connection left on the other node');
+    await two.close();
+    await watcher.until(() => (changesOf().at(-1) === 'offline' ? true : undefined), 'offline', 10_000);
+    await marker('none-left');
+    assert.deepEqual(changesOf(), ['online', 'offline']);
+    await watcher.close();
+  });
   test('SIGKILL on a node holding subscribers while changes flow: its clients resume elsewhere, nothing missing or twice', async () => {
     const topic = `/${desk.projectId}/requests`;
     const url = `ws://127.0.0.1:${balancer.port}/v2/ws/`;
@@ -149,11 +176,14 @@ describe('deskwire nodes as real processes on PostgreSQL and Redis', { skip: ski
   test('SIGTERM on a node with 500 clients drains them (exit 0) and every client resumes elsewhere without loss', async () => {
     const topic = `/${desk.projectId}/requests`;
     const url = `ws://127.0.0.1:${balancer.port}/v2/ws/`;
+    const [a, , drained] = cluster.nodes as [SpawnedServer, SpawnedServer, SpawnedServer];
+    // All 500 connect to the node about to be drained; then the balancer sends new connections to node A only.
+    balancer.remove(ProcessCluster.portOf(a));
     const crowd: Follower[] = [];
-    for (let i = 0; i < 470; i++) crowd.push(new Follower(url, desk.owner.token, topic));
+    for (let i = 0; i < 500; i++) crowd.push(new Follower(url, desk.owner.token, topic));
     followers.push(...crowd);
-    await converge(followers, writer, desk.projectId, 30_000);
-    const drained = cluster.nodes[2]!;
+    await converge(crowd, writer, desk.projectId, 30_000);
+    balancer.add(ProcessCluster.portOf(a));
     let exit: Promise<number | null> = Promise.resolve(null);
     await changes(30, async () => {
       balancer.remove(ProcessCluster.portOf(drained));
@@ -161,10 +191,10 @@ describe('deskwire nodes as real processes on PostgreSQL and Redis', { skip: ski
     });
     assert.equal(await exit, 0, 'the drained node exits 0');
     await converge(followers, writer, desk.projectId, 30_000);
-    const drainedAway = crowd.filter((f) => f.lost.includes(1001)).length;
-    assert.ok(drainedAway >= 100, `${drainedAway} clients were sent away with 1001 and resumed elsewhere`);
+    assert.equal(crowd.filter((f) => f.lost.includes(1001)).length, 500, 'every client of the drained node was sent away with 1001');
     assert.deepEqual(followers.flatMap((f) => f.duplicates()), []);
   });
+
 });
 
 describe('a per-user connection limit across node processes', { skip: skipReason() }, () => {

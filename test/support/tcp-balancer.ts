@@ -20,6 +20,11 @@ export class TcpBalancer {
     this.server = server;
   }
 
+  /** Routes to a backend (again). */
+  add(port: number): void {
+    if (!this.backends.includes(port)) this.backends.push(port);
+  }
+
   /** Stops routing to a backend (a drained or dead node); its open connections are left alone. */
   remove(port: number): void {
     const i = this.backends.indexOf(port);
