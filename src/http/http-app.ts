@@ -3,6 +3,7 @@ import { DeskwireError } from '../domain/errors.js';
 import { transportAllowed } from '../net/forwarded.js';
 import type { Db } from '../store/db.js';
 import { authRoutes } from './auth-routes.js';
+import { dashboardRoutes } from './dashboard-routes.js';
 import { departmentRoutes } from './department-routes.js';
 import { sendError } from './error-response.js';
 import { healthRoutes } from './health-routes.js';
@@ -67,5 +68,6 @@ export function buildHttpApp(deps: RouteDeps & { db: Db; metrics: NodeMetrics; i
   requestRoutes(app, deps);
   messageRoutes(app, deps);
   metricsRoutes(app, deps);
+  dashboardRoutes(app);
   return app;
 }

@@ -84,6 +84,11 @@ function importViolations(files: SourceFile[]): string[] {
         }
         if (isBuiltin(specifier) || pkg === 'ws') broke('the SDK has no Node-only imports; the WebSocket constructor is passed in');
       }
+      if (within(file.path, 'dashboard/')) {
+        // The page is a client like any other: the SDK, plus the domain's pure types it reads (DESIGN: "uses src/client only").
+        if (target !== null && !within(target, 'dashboard/', 'src/client/', 'src/domain/')) broke('the dashboard imports only src/client and src/domain types');
+        if (isBuiltin(specifier)) broke('the dashboard runs in a browser: no Node imports');
+      }
       if (within(file.path, 'src/store/', 'src/events/', 'src/services/')) {
         if (target !== null && within(target, 'src/http/', 'src/realtime/', 'src/cli/', 'src/app.ts')) {
           broke('store, events and services know no transport, CLI or composition root');
@@ -103,7 +108,7 @@ function importViolations(files: SourceFile[]): string[] {
   return found;
 }
 
-const sources = listSources('src');
+const sources = [...listSources('src'), ...listSources('dashboard/src')];
 
 test('the scanner finds the project and its imports', () => {
   // Guards against a scanner that silently finds nothing and so passes every rule.
@@ -132,6 +137,12 @@ test('rule: the SDK imports only protocol, domain and client, and nothing Node-o
   assert.equal(plant('src/client/x.ts', `import { randomBytes } from 'node:crypto';`).length, 1);
   assert.equal(plant('src/client/x.ts', `import { EventEmitter } from 'events';`).length, 1);
   assert.equal(plant('src/client/x.ts', `import WebSocket from 'ws';`).length, 1);
+});
+
+test('rule: the dashboard imports only the SDK and domain types, nothing Node-only', () => {
+  assert.equal(plant('dashboard/src/x.ts', `import { connect } from '../../src/client/index.js';\nimport type { Request } from '../../src/domain/request.js';\nimport { h } from './dom.js';\nimport uPlot from 'uplot';`).length, 0);
+  assert.equal(plant('dashboard/src/x.ts', `import { metrics } from '../../src/metrics/project-metrics.js';`).length, 1);
+  assert.equal(plant('dashboard/src/x.ts', `import { readFile } from 'node:fs';`).length, 1);
 });
 
 test('rule: store, events and services know no transport', () => {

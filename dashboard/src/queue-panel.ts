@@ -1,0 +1,75 @@
+/**
+ * The live queue (status 100, longest wait first, timers ticking in the page) and the active conversations (status
+ * 200 and 300), both from one SDK live list of `/P/requests`. The server filters that topic per subscriber, so an
+ * agent's page holds only what the agent may see: nothing here filters by role.
+ */
+import type { Request } from '../../src/domain/request.js';
+import { h, note } from './dom.js';
+import { duration, secondsSince } from './format.js';
+
+function visitor(r: Request): string {
+  return r.lead?.fullname || r.lead?.email || 'Visitor';
+}
+
+function timer(since: string | null): HTMLElement {
+  // data-since is read by tick(): the timer moves every second without a new push.
+  return h('td', { class: 'timer', 'data-since': since ?? undefined }, since === null ? '–' : duration(secondsSince(since)));
+}
+
+function table(head: string[], rows: HTMLElement[]): HTMLElement {
+  return h('table', {}, h('thead', {}, h('tr', {}, ...head.map((c) => h('th', {}, c)))), h('tbody', {}, ...rows));
+}
+
+export class QueuePanel {
+  constructor(
+    private readonly waitingEl: HTMLElement,
+    private readonly activeEl: HTMLElement,
+  ) {
+    note(waitingEl, 'Loading…');
+    note(activeEl, 'Loading…');
+  }
+
+  render(items: readonly Request[]): void {
+    const waiting = items.filter((r) => r.status === 100).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const active = items.filter((r) => r.status === 200 || r.status === 300).sort((a, b) => (a.assigned_at ?? a.createdAt).localeCompare(b.assigned_at ?? b.createdAt));
+    this.waitingEl.dataset.count = String(waiting.length);
+    this.activeEl.dataset.count = String(active.length);
+    if (waiting.length === 0) note(this.waitingEl, 'Nobody is waiting.');
+    else
+      this.waitingEl.replaceChildren(
+        table(
+          ['Waiting', 'Visitor', 'Department', 'First message'],
+          waiting.map((r) =>
+            h('tr', { 'data-request-id': r.request_id }, timer(r.createdAt), h('td', {}, visitor(r)), h('td', {}, r.department?.name ?? '–'), h('td', { class: 'text' }, r.first_text)),
+          ),
+        ),
+      );
+    if (active.length === 0) note(this.activeEl, 'No active conversations.');
+    else
+      this.activeEl.replaceChildren(
+        table(
+          ['With agent', 'Agents', 'Visitor', 'First message'],
+          active.map((r) =>
+            h(
+              'tr',
+              { 'data-request-id': r.request_id },
+              timer(r.assigned_at),
+              h('td', {}, r.participatingAgents.map((a) => `${a.firstname} ${a.lastname}`.trim()).join(', ') || '–'),
+              h('td', {}, visitor(r)),
+              h('td', { class: 'text' }, r.first_text),
+            ),
+          ),
+        ),
+      );
+  }
+
+  showError(message: string): void {
+    note(this.waitingEl, message, 'error');
+    note(this.activeEl, message, 'error');
+  }
+}
+
+/** Moves every waiting timer on the page; one interval for all of them (the page's clock, not a server poll). */
+export function tick(root: ParentNode, nowMs: number = Date.now()): void {
+  for (const cell of root.querySelectorAll<HTMLElement>('[data-since]')) cell.textContent = duration(secondsSince(cell.dataset.since!, nowMs));
+}
