@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { startApp, type App } from '../app.js';
+import { DASHBOARD_DIST } from '../http/dashboard-routes.js';
 import type { Config } from '../config.js';
 import { findUserByEmail, toUser } from '../store/users.js';
 import { loadDemoCredentials, saveDemoCredentials } from './demo-credentials.js';
@@ -9,6 +11,7 @@ export async function serve(config: Config): Promise<App> {
   if (app.demo) saveDemoCredentials(config.dataDir, app.demo);
   const store = app.db.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir ?? 'memory'}`;
   const lines = [`deskwire listening on ${app.url}`, `  store: ${store}; bus: ${config.redisUrl ? 'Redis (REDIS_URL)' : 'in-process'}`, `  Realtime API: ${app.url.replace('http', 'ws')}${config.wsPaths[0]}`];
+  lines.push(`  dashboard: ${app.url}/dashboard/${existsSync(DASHBOARD_DIST) ? '' : ' (not built: run npm run build:dashboard)'}`);
   if (app.tls === null && !config.trustProxy) lines.push('  plain ws:// and http:// on loopback only (development)');
   const demo = app.demo ?? (config.demoData ? loadDemoCredentials(config.dataDir) : null);
   if (demo) {
