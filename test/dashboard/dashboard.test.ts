@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchChromium } from '../support/browser.js';
 import { createDesk, newRequestId, type Desk, type Person } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const run = promisify(execFile);
@@ -38,15 +39,21 @@ describe('supervisor dashboard in headless Chromium', { skip }, () => {
     await app?.closeAll();
   });
 
-  /** A fresh browser context (its own sessionStorage), signed in with a password, on the desk's project. */
-  async function signIn(person: Person): Promise<Page> {
+  /**
+   * A fresh browser context (its own sessionStorage), signed in with a password (or a pasted token), on the desk's
+   * project.
+   */
+  async function signIn(person: Person, options: { base?: string; pasteToken?: string } = {}): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${app.url}/dashboard/`);
-    await page.fill('input[name=email]', person.email);
-    await page.fill('input[name=password]', PASSWORD);
+    await page.goto(`${options.base ?? app.url}/dashboard/`);
+    if (options.pasteToken !== undefined) await page.fill('input[name=token]', options.pasteToken);
+    else {
+      await page.fill('input[name=email]', person.email);
+      await page.fill('input[name=password]', PASSWORD);
+    }
     await page.click('button[type=submit]');
     await page.locator('#app').waitFor({ state: 'visible', timeout: 5000 });
     await page.selectOption('#project', desk.projectId);
@@ -121,5 +128,27 @@ describe('supervisor dashboard in headless Chromium', { skip }, () => {
     assert.equal(await page.locator('#metrics-note .note-error').count(), 0);
     await page.screenshot({ path: join(shots, 'dashboard-agent.png'), fullPage: true });
     await page.context().close();
+  });
+
+  test('a pasted token signs in; after a network cut the indicator counts a reconnect and the missed request shows', async () => {
+    // The page reaches the server through a proxy the test can cut, as a laptop's network would drop.
+    const proxy = new TcpProxy('127.0.0.1', Number(new URL(app.url).port));
+    await proxy.start();
+    try {
+      // A bare JWT, as copied from a JSON answer: the page adds the "JWT " scheme itself.
+      const page = await signIn(desk.supervisor, { base: `http://127.0.0.1:${proxy.port}`, pasteToken: desk.supervisor.token.replace(/^JWT /, '') });
+      assert.equal(await page.locator('#role').textContent(), 'supervisor');
+      await proxy.cut();
+      await page.locator('#connection[data-state=reconnecting]').waitFor({ timeout: 5000 });
+      const missed = await visitorRequest('Written while the supervisor was offline');
+      await proxy.start(); // the same port again
+      await page.locator('#connection[data-state=open][data-reconnects="1"]').waitFor({ timeout: 10_000 });
+      assert.match((await page.locator('#connection').textContent())!, /live · 1 reconnect$/);
+      // The SDK resumed with since: the request created during the cut is in the queue without a reload.
+      await page.locator(`#queue tr[data-request-id="${missed}"]`).waitFor({ timeout: 2000 });
+      await page.context().close();
+    } finally {
+      await proxy.close();
+    }
   });
 });
