@@ -4,42 +4,22 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startApp, type App } from '../../src/app.js';
-import type { Db } from '../../src/store/db.js';
 import { TestClient } from '../realtime/client.js';
 import { createDesk, newRequestId, type Desk } from '../support/desk.js';
 import { expectStatus, Rest } from '../support/rest-client.js';
-import { createTestSchema, postgresSkipReason, testConfig, type TestSchema } from '../support/test-app.js';
-
-function clusterSkipReason(): string | false {
-  const pg = postgresSkipReason();
-  if (pg) return pg;
-  if (process.env.REDIS_URL) return false;
-  if (process.env.CI === 'true') throw new Error('CI=true but REDIS_URL is not set: the cluster tests may not skip in CI');
-  return 'REDIS_URL is not set';
-}
+import { clusterSkipReason, startInProcessCluster, type InProcessCluster } from '../support/in-process-cluster.js';
 
 describe('live metrics across nodes', { skip: clusterSkipReason() }, () => {
-  let schema: TestSchema;
-  const nodes: { app: App; db: Db }[] = [];
+  let cluster: InProcessCluster;
+  let nodes: { app: InProcessCluster['apps'][number] }[];
   let desk: Desk;
 
   before(async () => {
-    schema = await createTestSchema();
-    const config = testConfig({ REDIS_URL: process.env.REDIS_URL!, JWT_SECRET: 'cluster-metrics-secret-'.padEnd(40, 'x') });
-    for (let i = 0; i < 2; i++) {
-      const db = schema.connect();
-      nodes.push({ app: await startApp(config, { db }), db });
-    }
+    cluster = await startInProcessCluster(2);
+    nodes = cluster.apps.map((app) => ({ app }));
     desk = await createDesk(nodes[0]!.app.url);
   });
-  after(async () => {
-    for (const { app, db } of nodes) {
-      await app.close();
-      await db.close();
-    }
-    await schema.drop();
-  });
+  after(() => cluster.close());
 
   test('a request started on node A shows in the metrics pushed by node B within 2 s; both nodes answer the same', async () => {
     const [a, b] = nodes.map(({ app }) => app);

@@ -1,42 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startApp, type App } from '../../src/app.js';
-import type { Db } from '../../src/store/db.js';
 import { TestClient } from '../realtime/client.js';
 import { createDesk, newRequestId, type Desk } from '../support/desk.js';
 import { expectStatus, Rest } from '../support/rest-client.js';
-import { createTestSchema, postgresSkipReason, testConfig, type TestSchema } from '../support/test-app.js';
-
-function clusterSkipReason(): string | false {
-  const pg = postgresSkipReason();
-  if (pg) return pg;
-  if (process.env.REDIS_URL) return false;
-  if (process.env.CI === 'true') throw new Error('CI=true but REDIS_URL is not set: the cluster tests may not skip in CI');
-  return 'REDIS_URL is not set';
-}
+import { clusterSkipReason, startInProcessCluster, type InProcessCluster } from '../support/in-process-cluster.js';
 
 describe('nodes sharing PostgreSQL and the Redis bus', { skip: clusterSkipReason() }, () => {
-  let schema: TestSchema;
-  const nodes: { app: App; db: Db }[] = [];
+  let cluster: InProcessCluster;
+  let nodes: { app: InProcessCluster['apps'][number] }[];
   let desk: Desk;
 
   before(async () => {
-    schema = await createTestSchema();
-    // One secret for all nodes, as in a real deployment: a token from one node works on every node.
-    const config = testConfig({ REDIS_URL: process.env.REDIS_URL!, JWT_SECRET: 'cluster-test-secret-'.padEnd(40, 'x'), WS_CONN_MAX_PER_USER: '3', PRESENCE_GRACE: '1s' });
-    for (let i = 0; i < 3; i++) {
-      const db = schema.connect();
-      nodes.push({ app: await startApp(config, { db }), db });
-    }
+    cluster = await startInProcessCluster(3, { WS_CONN_MAX_PER_USER: '3', PRESENCE_GRACE: '1s' });
+    nodes = cluster.apps.map((app) => ({ app }));
     desk = await createDesk(nodes[0]!.app.url);
   });
-  after(async () => {
-    for (const { app, db } of nodes) {
-      await app.close();
-      await db.close();
-    }
-    await schema.drop();
-  });
+  after(() => cluster.close());
 
   test('changes made through REST on node A reach subscribers on nodes B and C exactly once, in seq order', async () => {
     const topic = `/${desk.projectId}/requests`;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startApp, type App } from '../../src/app.js';
-import type { Db } from '../../src/store/db.js';
+import type { App } from '../../src/app.js';
 import { TestClient } from '../realtime/client.js';
 import { createDesk, signUp, type Desk } from '../support/desk.js';
 import { expectStatus, Rest, type RestResponse } from '../support/rest-client.js';
-import { createTestSchema, postgresSkipReason, startTestApp, testConfig, type TestApp, type TestSchema } from '../support/test-app.js';
+import { clusterSkipReason, startInProcessCluster, type InProcessCluster } from '../support/in-process-cluster.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** A refusal with the body PROTOCOL §1 describes, naming the limit, its value, the window and when to retry. */
 function assertLimited(response: RestResponse, code: string, limit: string, max: number): void {
@@ -150,24 +150,14 @@ describe('per-project limit overrides', () => {
   });
 });
 
-describe('one budget across nodes (PostgreSQL and Redis)', { skip: postgresSkipReason() || (process.env.REDIS_URL ? false : 'REDIS_URL is not set') }, () => {
-  let schema: TestSchema;
-  const nodes: { app: App; db: Db }[] = [];
+describe('one budget across nodes (PostgreSQL and Redis)', { skip: clusterSkipReason() }, () => {
+  let cluster: InProcessCluster;
+  let nodes: { app: App }[];
   before(async () => {
-    schema = await createTestSchema();
-    const config = testConfig({ REDIS_URL: process.env.REDIS_URL!, JWT_SECRET: 'budget-cluster-secret-'.padEnd(40, 'x'), USER_REQUESTS_PER_MINUTE: '6' });
-    for (let i = 0; i < 2; i++) {
-      const db = schema.connect();
-      nodes.push({ app: await startApp(config, { db }), db });
-    }
+    cluster = await startInProcessCluster(2, { USER_REQUESTS_PER_MINUTE: '6' });
+    nodes = cluster.apps.map((app) => ({ app }));
   });
-  after(async () => {
-    for (const { app, db } of nodes) {
-      await app.close();
-      await db.close();
-    }
-    await schema.drop();
-  });
+  after(() => cluster.close());
 
   test('calls on node A and connections on node B draw from the same budget', async () => {
     const user = await signUp(nodes[0]!.app.url, 'roamer');

@@ -1,5 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { splice } from './splice.js';
 
 /**
  * A round-robin TCP load balancer for tests of several nodes: each new connection goes to the next backend that
@@ -50,14 +51,7 @@ export class TcpBalancer {
     });
     upstream.once('connect', () => {
       upstream.removeAllListeners('error');
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
+      splice(client, upstream, this.sockets);
       client.resume();
     });
   }

@@ -1,5 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { splice } from './splice.js';
 
 /** A TCP proxy a test can cut and restore, to make a real server unreachable and come back on the same port. */
 export class TcpProxy {
@@ -14,15 +15,7 @@ export class TcpProxy {
 
   async start(): Promise<void> {
     const server = createServer((client) => {
-      const upstream = connect(this.targetPort, this.targetHost);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
+      splice(client, connect(this.targetPort, this.targetHost), this.sockets);
     });
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
     this.port = (server.address() as AddressInfo).port;
