@@ -27,6 +27,7 @@ export class Charts {
   private readonly level: uPlot;
   /** How many times data reached the charts: the browser test reads it to see them move. */
   private draws = 0;
+  private readonly observer = new ResizeObserver(() => this.resize());
 
   constructor(private readonly container: HTMLElement, private readonly history: MetricsHistory) {
     container.replaceChildren();
@@ -59,7 +60,13 @@ export class Charts {
       [{}, { values: (_u, ticks) => ticks.map((v) => `${v}%`) }],
       { ...timeScale, y: { range: [0, 100] } },
     );
-    new ResizeObserver(() => this.resize()).observe(container);
+    this.observer.observe(container);
+  }
+
+  /** Another project was picked or the user signed out: stop following the page's size and free the canvases. */
+  destroy(): void {
+    this.observer.disconnect();
+    for (const u of [this.queue, this.flow, this.level]) u.destroy();
   }
 
   redraw(nowMs: number = Date.now()): void {

@@ -84,6 +84,7 @@ export function openProject(project: MyProject, token: string, onSignedOut: (rea
   }, 1000);
   return () => {
     clearInterval(timer);
+    charts?.destroy();
     requests.close();
     client.close();
   };
