@@ -15,11 +15,15 @@ export class AgentsPanel {
     note(el, 'Loading…');
   }
 
+  /** Set when the user may see only their own row: the table then says so above it. */
+  private ownOnly = false;
+
   render(items: readonly ProjectUser[]): void {
     const desk = items.filter((pu) => DESK_ROLES.has(pu.role) && pu.status === 'active');
     desk.sort((a, b) => Number(b.user_available) - Number(a.user_available) || name(a).localeCompare(name(b)));
     if (desk.length === 0) return note(this.el, 'No agents.');
     this.el.replaceChildren(
+      this.ownOnly ? h('p', { class: 'note note-forbidden', 'data-note': 'forbidden' }, 'Your own status; the agents table is not available for your role.') : '',
       h(
         'table',
         {},
@@ -47,6 +51,7 @@ export class AgentsPanel {
   }
 
   forbidden(): void {
+    this.ownOnly = true;
     note(this.el, 'The agents table is not available for your role.', 'forbidden');
   }
 

@@ -3,7 +3,7 @@
  * estimate. Everything live comes over the Realtime API through the SDK instead.
  */
 import type { StaffingAnswer } from '../../src/domain/metrics.js';
-import type { ProjectSettings } from '../../src/domain/project.js';
+import type { ProjectSettings, ProjectUser } from '../../src/domain/project.js';
 
 export interface MyProject {
   id: string;
@@ -41,6 +41,11 @@ export async function signIn(email: string, password: string): Promise<string> {
 
 export function myProjects(token: string): Promise<MyProject[]> {
   return call<MyProject[]>('/projects', { token });
+}
+
+/** The caller's own project user: an agent's page follows its own row by user id. */
+export function myProjectUser(token: string, projectId: string): Promise<ProjectUser> {
+  return call<ProjectUser>(`/${encodeURIComponent(projectId)}/project_users/me`, { token });
 }
 
 export function staffing(token: string, projectId: string, target: number, within: number): Promise<StaffingAnswer> {

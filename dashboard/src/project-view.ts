@@ -8,7 +8,7 @@ import { connect, type DeskwireClient, type DeskwireClientError } from '../../sr
 import type { ProjectMetrics } from '../../src/domain/metrics.js';
 import type { ProjectUser } from '../../src/domain/project.js';
 import type { Request } from '../../src/domain/request.js';
-import type { MyProject } from './api.js';
+import { myProjectUser, type MyProject } from './api.js';
 import { AgentsPanel } from './agents-panel.js';
 import { Charts } from './charts.js';
 import { ConnectionIndicator } from './connection-indicator.js';
@@ -75,7 +75,15 @@ export function openProject(project: MyProject, token: string, onSignedOut: (rea
 
   client.liveList<ProjectUser>(`/${project.id}/project_users`, {
     onChange: (items) => agents.render(items),
-    onError: (e) => (forbidden(e) ? agents.forbidden() : agents.showError(`Agents: ${e.message}`)),
+    onError: (e) => {
+      if (!forbidden(e)) return agents.showError(`Agents: ${e.message}`);
+      agents.forbidden();
+      // An agent may follow their own row (by user id): their status, load and busy flag, live.
+      myProjectUser(token, project.id).then(
+        (me) => client.liveList<ProjectUser>(`/${project.id}/project_users/users/${me.uuid_user}`, { onChange: (items) => agents.render(items) }),
+        () => {}, // the note already says the table is not available; the own row is a bonus
+      );
+    },
   });
 
   const timer = setInterval(() => {

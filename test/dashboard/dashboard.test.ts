@@ -123,6 +123,9 @@ describe('supervisor dashboard in headless Chromium', { skip }, () => {
 
     await page.locator('#metrics-note .note-forbidden').waitFor({ timeout: 5000 });
     assert.match((await page.locator('#metrics-note').textContent())!, /not available for your role/);
+    // Instead of the table, the agent's own row, live.
+    await page.locator(`#agents tr[data-project-user="${desk.agentD.projectUserId}"]`).waitFor({ timeout: 5000 });
+    assert.equal(await page.locator('#agents tbody tr').count(), 1);
     assert.match((await page.locator('#agents').textContent())!, /not available for your role/);
     assert.match((await page.locator('#staffing').textContent())!, /not available for your role/);
     assert.equal(await page.locator('#metrics-note .note-error').count(), 0);
