@@ -22,7 +22,8 @@ describe('deskwire tail and simulate against a real server', () => {
     const topic = `/${desk.projectId}/requests`;
     const tail = new CliProcess('node', ['bin/deskwire.js', 'tail', topic, '--url', app.url, '--token', desk.owner.token], cliEnv());
     try {
-      await tail.until(() => tail.stdout.includes('SNAPSHOT'), 'the snapshot');
+      // The snapshot's header and its item lines may reach the pipe in separate writes: wait for the item too.
+      await tail.until(() => tail.stdout.includes('SNAPSHOT') && tail.stdout.includes(before), 'the snapshot and its item');
       assert.match(tail.stdout, new RegExp(`${topic}\\s+SNAPSHOT\\s+#\\d+\\s+1 item\\n\\s+· request ${before}\\s+status 100`));
       const rid = await startConversation(desk, visitor, 'Where is my parcel?');
       await tail.until(() => tail.stdout.includes(`CREATE`) && tail.stdout.includes(rid), 'the CREATE line');
