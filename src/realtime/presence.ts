@@ -1,10 +1,12 @@
 import type { LimitStore } from '../limits/limit-store.js';
+import { PresenceBatch, type PresenceChange } from './presence-batch.js';
 
-export type PresenceStatus = 'online' | 'offline';
+export type { PresenceChange, PresenceStatus } from './presence-batch.js';
 
 /** Where presence changes go: the services write them (only where they change), with their project-user events. */
 export interface PresenceSink {
-  setPresence(userId: string, status: PresenceStatus): Promise<void>;
+  /** Several users' changes at once: one transaction per project for all of them. */
+  setPresence(changes: readonly PresenceChange[]): Promise<void>;
   /** Users currently marked online in some project. */
   onlineUsers(): Promise<string[]>;
 }
@@ -24,6 +26,8 @@ export class PresenceTracker {
   private readonly leaving = new Map<string, NodeJS.Timeout>();
   /** Each user's presence work runs in order: a quick close must not release before its open has acquired. */
   private readonly queues = new Map<string, Promise<void>>();
+  /** Changes of users connecting or leaving together are written together. */
+  private readonly batch: PresenceBatch;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -33,6 +37,7 @@ export class PresenceTracker {
     private readonly onError: (error: unknown, userId: string | null) => void,
     sweepIntervalMs = graceMs,
   ) {
+    this.batch = new PresenceBatch((changes) => this.sink.setPresence(changes));
     this.sweeper = setInterval(() => void this.sweep(), sweepIntervalMs);
     this.sweeper.unref();
   }
@@ -47,7 +52,7 @@ export class PresenceTracker {
     this.run(userId, async () => {
       await this.counts.acquire(COUNTER, userId, Number.MAX_SAFE_INTEGER);
       // Idempotent: writes only when the stored presence differs (a reload within the grace period writes nothing).
-      await this.sink.setPresence(userId, 'online');
+      await this.batch.set(userId, 'online');
     });
   }
 
@@ -78,6 +83,11 @@ export class PresenceTracker {
     }
   }
 
+  /** Resolves once the presence work begun so far (not grace periods still running) is written or has failed. */
+  async settled(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all(this.queues.values());
+  }
+
   /** Stops timers; presence in the store is left for whichever node the clients move to. */
   close(): void {
     clearInterval(this.sweeper);
@@ -88,9 +98,9 @@ export class PresenceTracker {
 
   private async offlineIfGone(userId: string): Promise<void> {
     if ((await this.counts.held(COUNTER, userId)) > 0) return;
-    await this.sink.setPresence(userId, 'offline');
+    await this.batch.set(userId, 'offline');
     // A connection opened on another node meanwhile: it wrote online before our offline landed, so write it back.
-    if ((await this.counts.held(COUNTER, userId)) > 0) await this.sink.setPresence(userId, 'online');
+    if ((await this.counts.held(COUNTER, userId)) > 0) await this.batch.set(userId, 'online');
   }
 
   private run(userId: string, work: () => Promise<void>): void {

@@ -2,7 +2,16 @@ import { DeskwireError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { ProjectUser } from '../domain/project.js';
 import { isAdmin, isMember, type Role } from '../domain/roles.js';
-import { getProjectUser, getProjectUserByUser, insertProjectUser, listProjectUsers, updateProjectUser } from '../store/project-users.js';
+import {
+  getProjectUser,
+  getProjectUserByUser,
+  insertProjectUser,
+  listPresenceWrites,
+  listProjectUsers,
+  updatePresence,
+  updateProjectUser,
+  type PresenceWrite,
+} from '../store/project-users.js';
 import { findUserByEmail } from '../store/users.js';
 import { requireMembership, type Actor, type ServiceDeps } from './context.js';
 import { emitProjectUser } from './emit.js';
@@ -78,23 +87,29 @@ export class ProjectUsersService {
   }
 
   /**
-   * Presence from the Realtime API: the user's desk memberships in every project go online or offline, each
-   * with its project-user UPDATE; nothing is written where presence is already right.
+   * Presence from the Realtime API, for several users at once: each user's desk memberships in every project go
+   * online or offline, with one project-user UPDATE each; nothing is written where presence is already right. One
+   * transaction per project for all the users changing there, in the project's write order. Every project is
+   * tried; the first failure is thrown after.
    */
-  async setPresence(userId: string, status: 'online' | 'offline'): Promise<void> {
-    const memberships = await this.deps.db.query<{ project_id: string; id: string }>(
-      `SELECT project_id, id FROM project_users
-        WHERE user_id = $1 AND status = 'active' AND role IN ('owner', 'admin', 'supervisor', 'agent') AND presence <> $2`,
-      [userId, status],
-    );
-    for (const m of memberships) {
-      await writeProject(this.deps, m.project_id, async ({ tx, outbox }) => {
-        const pu = await getProjectUser(tx, m.project_id, m.id);
-        if (!pu || pu.presence.status === status) return;
-        await updateProjectUser(tx, m.project_id, m.id, { presence: status });
-        await emitProjectUser(tx, outbox, m.project_id, m.id, 'UPDATE');
-      });
+  async setPresence(changes: readonly { userId: string; status: 'online' | 'offline' }[]): Promise<void> {
+    const byProject = new Map<string, PresenceWrite[]>();
+    for (const w of await listPresenceWrites(this.deps.db, changes)) {
+      const list = byProject.get(w.projectId);
+      if (list) list.push(w);
+      else byProject.set(w.projectId, [w]);
     }
+    let failure: { error: unknown } | null = null;
+    for (const [projectId, writes] of byProject) {
+      try {
+        await writeProject(this.deps, projectId, async ({ tx, outbox }) => {
+          for (const id of await updatePresence(tx, projectId, writes)) await emitProjectUser(tx, outbox, projectId, id, 'UPDATE');
+        });
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure) throw failure.error;
   }
 
   /** Users marked online in at least one project (for the presence sweep). */

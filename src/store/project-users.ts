@@ -99,6 +99,50 @@ export async function listProjectIdsOfUser(q: Queryable, userId: string): Promis
   return rows.map((r) => r.project_id);
 }
 
+/** A desk membership whose presence is not yet what its user's change asks for. */
+export interface PresenceWrite {
+  projectId: string;
+  projectUserId: string;
+  status: 'online' | 'offline';
+}
+
+/**
+ * For several users' presence changes at once: their active desk memberships whose presence differs from the
+ * status asked, ordered by project, then project user.
+ */
+export async function listPresenceWrites(q: Queryable, changes: readonly { userId: string; status: 'online' | 'offline' }[]): Promise<PresenceWrite[]> {
+  if (changes.length === 0) return [];
+  const rows = await q.query<{ project_id: string; id: string; status: 'online' | 'offline' }>(
+    `SELECT pu.project_id, pu.id, c.status
+       FROM unnest($1::text[], $2::text[]) AS c(user_id, status)
+       JOIN project_users pu ON pu.user_id = c.user_id
+      WHERE pu.status = 'active' AND pu.role = ANY($3) AND pu.presence <> c.status
+      ORDER BY pu.project_id, pu.id`,
+    [changes.map((c) => c.userId), changes.map((c) => c.status), memberRoles],
+  );
+  return rows.map((r) => ({ projectId: r.project_id, projectUserId: r.id, status: r.status }));
+}
+
+/**
+ * Sets the presence of these project users of one project where it still differs and they are still active desk
+ * members (run under the project lock, this is the check that counts); returns the ids it changed, sorted.
+ */
+export async function updatePresence(
+  q: Queryable,
+  projectId: string,
+  writes: readonly { projectUserId: string; status: 'online' | 'offline' }[],
+): Promise<string[]> {
+  if (writes.length === 0) return [];
+  const rows = await q.query<{ id: string }>(
+    `UPDATE project_users pu SET presence = c.status, presence_changed_at = now(), updated_at = now()
+       FROM unnest($2::text[], $3::text[]) AS c(id, status)
+      WHERE pu.project_id = $1 AND pu.id = c.id AND pu.presence <> c.status AND pu.status = 'active' AND pu.role = ANY($4)
+      RETURNING pu.id`,
+    [projectId, writes.map((w) => w.projectUserId), writes.map((w) => w.status), memberRoles],
+  );
+  return rows.map((r) => r.id).sort();
+}
+
 export interface ProjectUserPatch {
   role?: Role;
   user_available?: boolean;
@@ -156,4 +200,18 @@ export async function pickAssignee(q: Queryable, projectId: string, departmentId
   );
   const free = rows.map(toProjectUser).find((pu) => !pu.isBusy);
   return free ? free.uuid_user : null;
+}
+
+/** The project users of several users of one project, by user id (absent users are missing from the map). */
+export async function getProjectUsersByUsers(q: Queryable, projectId: string, userIds: readonly string[]): Promise<Map<string, ProjectUser>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await q.query<ProjectUserRow>(`${selectProjectUsers} WHERE pu.project_id = $1 AND pu.user_id = ANY($2)`, [projectId, userIds]);
+  return new Map(rows.map((row) => [row.user_id, toProjectUser(row)]));
+}
+
+/** Several project users of one project, by project-user id (absent ids are missing from the map). */
+export async function getProjectUsersByIds(q: Queryable, projectId: string, ids: readonly string[]): Promise<Map<string, ProjectUser>> {
+  if (ids.length === 0) return new Map();
+  const rows = await q.query<ProjectUserRow>(`${selectProjectUsers} WHERE pu.project_id = $1 AND pu.id = ANY($2)`, [projectId, ids]);
+  return new Map(rows.map((row) => [row.id, toProjectUser(row)]));
 }
