@@ -8,7 +8,8 @@ import { readEventRange } from '../store/events.js';
 import { EventFrames } from './event-frames.js';
 import type { Hub } from './hub.js';
 import type { ProjectChannel } from './project-channel.js';
-import { loadTopic, type Loaded } from './snapshot.js';
+import type { Loaded } from './snapshot.js';
+import { snapshotBatcherFor, type SnapshotLoader } from './snapshot-batcher.js';
 import { Member, Subscription, type Subscriber } from './subscription.js';
 import { allowed, shapeSnapshot, touches } from './topic-rules.js';
 
@@ -26,6 +27,8 @@ export interface SubscriptionDeps {
   config: Config;
   db: Db;
   hub: Hub;
+  /** Reads snapshots; by default the store's batcher, shared by every connection using that store. */
+  snapshots?: SnapshotLoader;
 }
 
 /**
@@ -129,7 +132,8 @@ export class ConnectionSubscriptions implements Subscriber {
     this.attach(sub);
     try {
       const { config, db } = this.deps;
-      const loaded = await loadTopic(db, sub.topic, sub.parsed, this.conn.userId, {
+      const snapshots = this.deps.snapshots ?? snapshotBatcherFor(db);
+      const loaded = await snapshots.load(sub.topic, sub.parsed, this.conn.userId, {
         since: sub.since,
         epoch: sub.epoch,
         requestsLimit: config.wsHistoryRequestsLimit,

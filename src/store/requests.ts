@@ -236,3 +236,30 @@ export async function updateRequest(q: Queryable, projectId: string, requestId: 
   if (patch.reopen) sets.push('closed_at = NULL', 'closed_by = NULL', 'duration = NULL');
   await q.query(`UPDATE requests SET ${sets.join(', ')} WHERE project_id = $1 AND request_id = $2`, params);
 }
+
+/**
+ * For each agent, exactly what `listRequests` returns for `{ openForRealtime: true, agent, limit, offset: 0 }`,
+ * read in one statement: the Realtime `/requests` snapshots of many agents taken in one transaction.
+ */
+export async function listOpenRequestsOfAgents(
+  q: Queryable,
+  projectId: string,
+  agents: readonly { userId: string; departmentIds: readonly string[] }[],
+  limit: number,
+): Promise<Request[][]> {
+  if (agents.length === 0) return [];
+  const rows = await q.query<RequestRow & { agent_index: number }>(
+    `SELECT a.i AS agent_index, x.*
+       FROM jsonb_to_recordset($2::jsonb) AS a(i int, user_id text, department_ids text[])
+       CROSS JOIN LATERAL (
+         ${selectRequests}
+          WHERE r.project_id = $1 AND r.status > 50 AND r.status < 1000 AND r.status <> 150 AND NOT r.preflight AND NOT r.draft
+            AND (a.user_id = ANY(r.participants_agents) OR (cardinality(r.participants_agents) = 0 AND r.department_id = ANY(a.department_ids)))
+          ORDER BY r.updated_at DESC, r.id DESC LIMIT $3) x
+      ORDER BY a.i, x.updated_at DESC, x.id DESC`,
+    [projectId, JSON.stringify(agents.map((a, i) => ({ i, user_id: a.userId, department_ids: a.departmentIds }))), limit],
+  );
+  const lists: Request[][] = agents.map(() => []);
+  for (const row of rows) lists[row.agent_index]!.push(toRequest(row));
+  return lists;
+}
