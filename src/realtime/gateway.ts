@@ -124,7 +124,7 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
           sockets.delete(ws);
           deps.presence?.disconnected(claims.userId);
         });
-        const session = new Session(ws, claims.userId, claims.expiresAt, { config, db, hub, tokens, logger, observer }, (s) => {
+        const session = new Session(ws, socket, claims.userId, claims.expiresAt, { config, db, hub, tokens, logger, observer }, (s) => {
           sessions.delete(s);
           revocation.untrack(s);
         });

@@ -1,15 +1,25 @@
 import type { Bus } from '../events/bus.js';
+import type { ProjectEvent } from '../events/event.js';
 import type { Queryable } from '../store/db.js';
 import type { Logger } from './logger.js';
 import { noObserver, type RealtimeObserver } from './observer.js';
+import { DispatchQueue } from './dispatch-queue.js';
 import { ProjectChannel } from './project-channel.js';
+import { WriteCoalescer } from './write-coalescer.js';
 
 /**
  * Routes bus events to subscribers: a project nobody here follows costs one map lookup; inside a followed
- * project, an event touches only the subscribers of the few topic strings it concerns.
+ * project, an event touches only the subscribers of the few topic strings it concerns. Events are dispatched in
+ * batches (`DispatchQueue`), and each batch's frames for one connection leave in one write (`writes`).
  */
 export class Hub {
+  /** Every connection's writes go through this, so that what one dispatch sends a socket leaves in one write. */
+  readonly writes = new WriteCoalescer();
   private readonly channels = new Map<string, ProjectChannel>();
+  private readonly queue = new DispatchQueue<ProjectEvent>(
+    (batch) => this.writes.run(() => this.dispatch(batch)),
+    (error) => this.logger.error({ err: String(error) }, 'realtime: dispatching events failed'),
+  );
   private readonly unsubscribe: () => void;
   private readonly headCheck: NodeJS.Timeout | null;
 
@@ -25,7 +35,7 @@ export class Hub {
       const channel = this.channels.get(event.projectId);
       if (channel === undefined) return;
       this.observer.busReceived(Date.now() - Date.parse(event.createdAt));
-      channel.offer(event);
+      this.queue.push(event);
     });
     this.headCheck = headCheckIntervalMs > 0 ? setInterval(() => void this.checkHeads(), headCheckIntervalMs) : null;
     this.headCheck?.unref();
@@ -46,6 +56,11 @@ export class Hub {
     }
   }
 
+  private dispatch(batch: readonly ProjectEvent[]): void {
+    // Looked up again: a channel may have closed (its last subscriber left) while the event waited.
+    for (const event of batch) this.channels.get(event.projectId)?.offer(event);
+  }
+
   /** The project's channel, created on first use; it removes itself when its last subscriber leaves. */
   channel(projectId: string): ProjectChannel {
     let channel = this.channels.get(projectId);
@@ -59,6 +74,7 @@ export class Hub {
         },
         undefined,
         this.observer,
+        this.writes,
       );
       this.channels.set(projectId, channel);
     }
@@ -82,6 +98,7 @@ export class Hub {
   close(): void {
     if (this.headCheck) clearInterval(this.headCheck);
     this.unsubscribe();
+    this.queue.close();
     for (const channel of this.channels.values()) channel.close();
     this.channels.clear();
   }

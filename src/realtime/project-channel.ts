@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import { noObserver, type RealtimeObserver } from './observer.js';
 import type { Member, Subscription } from './subscription.js';
 import { eventUserId, topicKeys, viewerOfEvent } from './topic-rules.js';
+import { WriteCoalescer } from './write-coalescer.js';
 
 /** Waits before re-reading the outbox after a failed gap fill. */
 const FILL_RETRY_DELAYS_MS = [100, 500, 2000];
@@ -34,6 +35,7 @@ export class ProjectChannel {
     private readonly onEmpty: (channel: ProjectChannel) => void,
     private readonly retryDelaysMs: readonly number[] = FILL_RETRY_DELAYS_MS,
     private readonly observer: RealtimeObserver = noObserver,
+    private readonly writes: WriteCoalescer = new WriteCoalescer(),
   ) {}
 
   addSubscription(sub: Subscription): void {
@@ -113,11 +115,14 @@ export class ProjectChannel {
     const missing = await this.readRange(from, to);
     if (this.closed) return;
     if (missing && missing.length > 0) this.observer.gapFilled(missing.length);
-    for (const e of missing ?? []) {
-      if (e.seq !== this.head! + 1) continue;
-      this.head = e.seq;
-      this.dispatch(e);
-    }
+    // The events read in one go leave as one batch, like a batch from the bus.
+    this.writes.run(() => {
+      for (const e of missing ?? []) {
+        if (e.seq !== this.head! + 1) continue;
+        this.head = e.seq;
+        this.dispatch(e);
+      }
+    });
     if (this.head! < to) {
       this.logger.error({ projectId: this.projectId, from, to, got: this.head }, 'realtime: could not fill a gap in the event stream');
       this.dropAll(new DeskwireError('STORE_UNAVAILABLE', 'Events of this project could not be read; subscribe again with since.'));
@@ -126,7 +131,9 @@ export class ProjectChannel {
     this.filling = false;
     const queued = trigger ? [trigger, ...this.waiting] : this.waiting;
     this.waiting = [];
-    for (const e of queued) this.offer(e);
+    this.writes.run(() => {
+      for (const e of queued) this.offer(e);
+    });
   }
 
   private async readRange(from: number, to: number): Promise<ProjectEvent[] | null> {

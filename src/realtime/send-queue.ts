@@ -1,13 +1,21 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
+import type { Corkable, WriteCoalescer } from './write-coalescer.js';
 
 /**
  * The outbound side of one connection. `ws` already queues what the socket has not taken; this caps that queue
  * so a client that stops reading costs bounded memory: past the cap, `onOverflow` ends the connection (4008)
- * and the client resumes later with `since`. A single frame is always accepted onto an empty queue.
+ * and the client resumes later with `since`. A single frame is always accepted onto an empty queue. Frames sent
+ * while the hub dispatches leave together with the rest of that dispatch (see `WriteCoalescer`).
  */
-export class SendQueue {
+export class SendQueue implements Corkable {
+  heldIn = 0;
+
   constructor(
     private readonly ws: WebSocket,
+    /** The connection's TCP (or TLS) socket, under `ws`: corking it holds `ws`'s writes until the batch ends. */
+    private readonly socket: Duplex,
+    private readonly writes: WriteCoalescer,
     private readonly maxBytes: number,
     private readonly onOverflow: () => void,
   ) {}
@@ -19,7 +27,16 @@ export class SendQueue {
       this.onOverflow();
       return false;
     }
+    this.writes.hold(this);
     this.ws.send(frame, { binary: false });
     return true;
+  }
+
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
   }
 }

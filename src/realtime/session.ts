@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Config } from '../config.js';
 import { DeskwireError, errors } from '../domain/errors.js';
@@ -53,13 +54,15 @@ export class Session implements Connection {
 
   constructor(
     private readonly ws: WebSocket,
+    /** The socket `ws` runs on (the one the upgrade handed over). */
+    socket: Duplex,
     readonly userId: string,
     expiresAt: number,
     private readonly deps: SessionDeps,
     private readonly onClosed: (session: Session) => void,
   ) {
     this.expiresAt = expiresAt;
-    this.out = new SendQueue(ws, deps.config.wsOutboundBufferMaxBytes, () =>
+    this.out = new SendQueue(ws, socket, deps.hub.writes, deps.config.wsOutboundBufferMaxBytes, () =>
       this.closeWith(CloseCode.SLOW_CONSUMER, 'slow consumer: resume with since'),
     );
     this.subscriptions = new ConnectionSubscriptions(this, deps);
