@@ -17,6 +17,12 @@ export async function emitRequest(
   prevScope: RequestScope | null,
 ): Promise<Request> {
   const request = (await getRequest(tx, projectId, requestId))!;
+  emitRequestAs(outbox, request, method, prevScope);
+  return request;
+}
+
+/** Appends the event of a request already read as it is after the change (no second read). */
+export function emitRequestAs(outbox: OutboxWriter, request: Request, method: EventMethod, prevScope: RequestScope | null): void {
   outbox.emit({
     kind: 'request',
     method,
@@ -26,7 +32,6 @@ export async function emitRequest(
     prevScope,
     data: request as unknown as Record<string, unknown>,
   });
-  return request;
 }
 
 export function emitMessage(outbox: OutboxWriter, request: Request, message: Message, method: EventMethod): void {

@@ -2,12 +2,13 @@ import { DeskwireError } from '../domain/errors.js';
 import type { Request } from '../domain/request.js';
 import { RequestStatus } from '../domain/request.js';
 import { isMember, isSupervising } from '../domain/roles.js';
-import { canSeeRequest } from '../domain/visibility.js';
+import { canSeeRequest, type Viewer } from '../domain/visibility.js';
 import type { Queryable } from '../store/db.js';
 import { adjustAssignedCount, getProjectUserByUser } from '../store/project-users.js';
+import { lockRequestForWriter, type RequestWriter } from '../store/request-writes.js';
 import { countRequests, getRequest, listRequests, lockRequest, scopeOf, updateRequest, type RequestPatch, type RequestQuery } from '../store/requests.js';
-import { requireMembership, type Actor, type Membership, type ServiceDeps } from './context.js';
-import { emitProjectUsersOf, emitRequest } from './emit.js';
+import { requireMembership, type Actor, type ServiceDeps } from './context.js';
+import { emitProjectUsersOf, emitRequest, emitRequestAs } from './emit.js';
 import { writeProject } from './project-write.js';
 
 export interface RequestPage {
@@ -17,10 +18,24 @@ export interface RequestPage {
 }
 
 /** A request the caller may see, or NOT_FOUND: invisible and absent look the same. */
-export async function visibleRequest(q: Queryable, projectId: string, requestId: string, m: Membership, lock = false): Promise<Request> {
+export async function visibleRequest(q: Queryable, projectId: string, requestId: string, m: { viewer: Viewer }, lock = false): Promise<Request> {
   const request = lock ? await lockRequest(q, projectId, requestId) : await getRequest(q, projectId, requestId);
-  if (!request || !canSeeRequest(m.viewer, scopeOf(request))) throw new DeskwireError('NOT_FOUND', 'No such request.');
+  return seenBy(request, m.viewer);
+}
+
+function seenBy(request: Request | null, viewer: Viewer): Request {
+  if (!request || !canSeeRequest(viewer, scopeOf(request))) throw new DeskwireError('NOT_FOUND', 'No such request.');
   return request;
+}
+
+/**
+ * Inside a project write: the caller, who must be an active project user (else NOT_FOUND, as `requireMembership`),
+ * with the request's row locked when it exists. One statement for both.
+ */
+export async function lockForWrite(tx: Queryable, projectId: string, requestId: string, actor: Actor): Promise<RequestWriter> {
+  const writer = await lockRequestForWriter(tx, projectId, requestId, actor.userId);
+  if (!writer || !writer.viewer.active) throw new DeskwireError('NOT_FOUND', 'No such project.');
+  return writer;
 }
 
 export class RequestsService {
@@ -41,11 +56,22 @@ export class RequestsService {
     return visibleRequest(this.deps.db, projectId, requestId, m);
   }
 
-  /** Members who see the request may change its subject, priority and tags. */
+  /**
+   * Members who see the request may change its subject, priority and tags. None of them changes who sees the
+   * request, so the change is applied first and the checks run on the one read that follows it (a refusal rolls it
+   * back): the same answers, in the same order, as `change`, with one read of the request instead of two.
+   */
   async patch(actor: Actor, projectId: string, requestId: string, patch: Pick<RequestPatch, 'subject' | 'priority' | 'tags'>): Promise<Request> {
-    return this.change(actor, projectId, requestId, { members: true }, async (tx, r) => {
-      await updateRequest(tx, projectId, r.request_id, patch);
-      return [];
+    return writeProject(this.deps, projectId, async ({ tx, outbox }) => {
+      const { viewer, requestExists } = await lockForWrite(tx, projectId, requestId, actor);
+      if (!requestExists) throw new DeskwireError('NOT_FOUND', 'No such request.');
+      const member = isMember(viewer.role);
+      // A visitor is refused either way (NOT_FOUND or FORBIDDEN): no need to write first.
+      if (member) await updateRequest(tx, projectId, requestId, patch);
+      const after = seenBy(await getRequest(tx, projectId, requestId), viewer);
+      if (!member) throw new DeskwireError('FORBIDDEN');
+      emitRequestAs(outbox, after, 'UPDATE', scopeOf(after));
+      return after;
     });
   }
 
@@ -113,11 +139,11 @@ export class RequestsService {
     requestId: string,
     who: { members: boolean; requester?: boolean },
     /** Applies the change and returns the agents whose load changed, or null when nothing changed. */
-    apply: (tx: Queryable, r: Request, m: Membership) => Promise<string[] | null>,
+    apply: (tx: Queryable, r: Request, m: { viewer: Viewer }) => Promise<string[] | null>,
   ): Promise<Request> {
     return writeProject(this.deps, projectId, async ({ tx, outbox }) => {
-      const m = await requireMembership(tx, projectId, actor);
-      const r = await visibleRequest(tx, projectId, requestId, m, true);
+      const m = await lockForWrite(tx, projectId, requestId, actor);
+      const r = seenBy(m.requestExists ? await getRequest(tx, projectId, requestId) : null, m.viewer);
       const allowed = (who.members && isMember(m.viewer.role)) || (who.requester === true && r.lead?.lead_id === actor.userId);
       if (!allowed) throw new DeskwireError('FORBIDDEN');
       const loadChanged = await apply(tx, r, m);

@@ -59,17 +59,35 @@ export class OutboxWriter {
     return full;
   }
 
+  /**
+   * Writes the collected events and advances the project's seq in one statement: one round trip per write
+   * transaction whatever the number of events. Still under the project row lock taken at the start of the
+   * transaction, so the numbering stays gap-free and in commit order.
+   */
   async flush(q: Queryable): Promise<void> {
     if (this.events.length === 0) return;
-    for (const e of this.events) {
-      await q.query(
-        `INSERT INTO events (project_id, seq, epoch, kind, method, entity_id, request_id, scope, prev_scope, data, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [e.projectId, e.seq, e.epoch, e.kind, e.method, e.entityId, e.requestId,
-          e.scope && JSON.stringify(e.scope), e.prevScope && JSON.stringify(e.prevScope), JSON.stringify(e.data), e.createdAt],
-      );
-    }
-    await q.query('UPDATE projects SET seq = $2 WHERE id = $1', [this.project.id, this.seq]);
+    const rows = this.events.map((e) => ({
+      seq: e.seq,
+      kind: e.kind,
+      method: e.method,
+      entity_id: e.entityId,
+      request_id: e.requestId,
+      scope: e.scope,
+      prev_scope: e.prevScope,
+      data: e.data,
+      created_at: e.createdAt,
+    }));
+    // One jsonb parameter rather than 11 per row: no limit on the number of events, one statement text for all.
+    await q.query(
+      `WITH appended AS (
+         INSERT INTO events (project_id, seq, epoch, kind, method, entity_id, request_id, scope, prev_scope, data, created_at)
+         SELECT $1, e.seq, $2, e.kind, e.method, e.entity_id, e.request_id, e.scope, e.prev_scope, e.data, e.created_at
+           FROM jsonb_to_recordset($3::jsonb) AS e(seq bigint, kind text, method text, entity_id text, request_id text,
+                                                   scope jsonb, prev_scope jsonb, data jsonb, created_at timestamptz)
+       )
+       UPDATE projects SET seq = $4 WHERE id = $1`,
+      [this.project.id, this.project.epoch, JSON.stringify(rows), this.seq],
+    );
   }
 }
 
