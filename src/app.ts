@@ -27,6 +27,7 @@ import { createServices, type Services } from './services/services.js';
 import { TokenService } from './services/tokens.js';
 import type { Db } from './store/db.js';
 import { pruneEvents } from './store/events.js';
+import { findLimitOverrides } from './store/projects.js';
 import { migrate } from './store/migrate.js';
 import { PgliteDb } from './store/pglite-db.js';
 import { PostgresDb } from './store/pg-db.js';
@@ -125,7 +126,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     logger.warn({ host: config.host }, 'serving plain http and ws:// on a loopback address (development only): set TLS_CERT_FILE/TLS_KEY_FILE or TRUST_PROXY=true for anything else');
   }
   // Overrides are read per request so an owner's change applies at once on every node.
-  const budgets = new Budgets(limits, config, (projectId) => services.projects.limitOverrides(projectId));
+  const budgets = new Budgets(limits, config, {
+    of: (projectId) => services.projects.limitOverrides(projectId),
+    ofMany: (projectIds) => findLimitOverrides(db, projectIds),
+  });
   const http = buildHttpApp(
     { services, tokens, db, metrics, budgets, trustProxy: config.trustProxy, isDraining: () => closed },
     {

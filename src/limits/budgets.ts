@@ -12,8 +12,12 @@ export const overridableLimits = {
 export type OverridableLimit = keyof typeof overridableLimits;
 export type LimitOverrides = Partial<Record<OverridableLimit, number>>;
 
-/** Reads a project's overrides; called per charge so a change applies at once on every node. */
-export type OverridesOf = (projectId: string) => Promise<LimitOverrides>;
+/** Reads projects' overrides from the store; called per charge, never cached, so a change applies at once on every node. */
+export interface OverridesReader {
+  of(projectId: string): Promise<LimitOverrides>;
+  /** Several projects' overrides in one read (a handshake counts against every desk project of its user). */
+  ofMany(projectIds: readonly string[]): Promise<ReadonlyMap<string, LimitOverrides>>;
+}
 
 export type BudgetConfig = Pick<
   Config,
@@ -40,7 +44,7 @@ export class Budgets {
   constructor(
     private readonly store: LimitStore,
     private readonly config: BudgetConfig,
-    private readonly overridesOf: OverridesOf,
+    private readonly overrides: OverridesReader,
   ) {}
 
   /** The highest value an override of `limit` may take. */
@@ -52,7 +56,7 @@ export class Budgets {
   async chargeRequest(userId: string, write: boolean, projectId: string | null): Promise<Charge> {
     const shared = await this.take({ name: USER_BUDGET, points: this.config.userRequestsPerMinute, windowSeconds: WINDOW_SECONDS }, userId, 'RATE_LIMITED');
     const limit: OverridableLimit = write ? 'rest_writes_per_minute' : 'rest_reads_per_minute';
-    const overrides = projectId ? await this.overridesOf(projectId) : {};
+    const overrides = projectId ? await this.overrides.of(projectId) : {};
     const points = overrides[limit] ?? this.config[overridableLimits[limit]];
     const name = write ? 'REST_WRITES_PER_MINUTE' : 'REST_READS_PER_MINUTE';
     // Per project on project routes: a busy project does not eat a user's budget in another.
@@ -70,9 +74,11 @@ export class Budgets {
     await this.take({ name: USER_BUDGET, points: this.config.userRequestsPerMinute, windowSeconds: WINDOW_SECONDS }, userId, 'CONN_RATE_USER');
   }
 
-  /** The open-connection limit of a project, with its override. */
-  async connectionsPerProject(projectId: string): Promise<number> {
-    return (await this.overridesOf(projectId)).ws_conn_max_per_project ?? this.config.wsConnMaxPerProject;
+  /** The open-connection limits of these projects, with their overrides, in their order: one store read for all. */
+  async connectionsPerProject(projectIds: readonly string[]): Promise<number[]> {
+    if (projectIds.length === 0) return [];
+    const overrides = await this.overrides.ofMany(projectIds);
+    return projectIds.map((id) => overrides.get(id)?.ws_conn_max_per_project ?? this.config.wsConnMaxPerProject);
   }
 
   private async take(rule: RateRule, key: string, code: ErrorCode): Promise<Charge> {

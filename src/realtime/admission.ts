@@ -48,14 +48,16 @@ export class ConnectionAdmission {
     const rate = await this.store.hit(this.userRule, userId);
     if (!rate.allowed) throw refusal('CONN_RATE_USER', this.userRule.name, this.userRule.points, 60, rate.retryAfterSeconds);
     await this.budgets?.chargeConnection(userId);
+    // Read before any slot is taken: a failed read then has nothing to give back.
+    const maxes = this.budgets ? await this.budgets.connectionsPerProject(projectIds) : projectIds.map(() => this.config.wsConnMaxPerProject);
     const held: [string, string][] = [];
     const releaseHeld = () => held.splice(0).forEach(([counter, key]) => void this.store.release(counter, key));
     if (!(await this.store.acquire(USER_COUNTER, userId, this.config.wsConnMaxPerUser))) {
       throw refusal('CONN_LIMIT_USER', USER_COUNTER, this.config.wsConnMaxPerUser, null, SLOT_RETRY_AFTER_SECONDS);
     }
     held.push([USER_COUNTER, userId]);
-    for (const projectId of projectIds) {
-      const max = (await this.budgets?.connectionsPerProject(projectId)) ?? this.config.wsConnMaxPerProject;
+    for (const [i, projectId] of projectIds.entries()) {
+      const max = maxes[i]!;
       if (!(await this.store.acquire(PROJECT_COUNTER, projectId, max))) {
         releaseHeld();
         throw refusal('CONN_LIMIT_PROJECT', PROJECT_COUNTER, max, null, SLOT_RETRY_AFTER_SECONDS);

@@ -8,8 +8,7 @@ import type { Bus } from '../events/bus.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { TokenService } from '../services/tokens.js';
 import type { Db } from '../store/db.js';
-import { findUserById } from '../store/users.js';
-import { listMemberProjectIds } from '../store/project-users.js';
+import { findConnectingUser } from '../store/users.js';
 import type { LimitStore } from '../limits/limit-store.js';
 import { clientIp, transportAllowed } from '../net/forwarded.js';
 import { ConnectionAdmission } from './admission.js';
@@ -108,9 +107,9 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
       const token = tokenOf(req);
       if (token === null) throw new DeskwireError('TOKEN_MISSING');
       const claims = await tokens.verify(token);
-      const user = await findUserById(db, claims.userId);
+      const user = await findConnectingUser(db, claims.userId);
       if (user === null || !user.active) throw new DeskwireError('USER_DISABLED');
-      const slots = await admission.admit(claims.userId, await listMemberProjectIds(db, claims.userId));
+      const slots = await admission.admit(claims.userId, user.memberProjectIds);
       admitted = slots;
       // The TCP socket outlives every path from here (refused, failed upgrade, open then closed): release on its close.
       socket.once('close', () => slots.release());

@@ -84,15 +84,6 @@ export async function listProjectUsers(q: Queryable, projectId: string, roles?: 
   return rows.map(toProjectUser);
 }
 
-/** The projects in which the user is an active desk member (owner, admin, supervisor or agent). */
-export async function listMemberProjectIds(q: Queryable, userId: string): Promise<string[]> {
-  const rows = await q.query<{ project_id: string }>(
-    "SELECT project_id FROM project_users WHERE user_id = $1 AND status = 'active' AND role = ANY($2) ORDER BY project_id",
-    [userId, memberRoles],
-  );
-  return rows.map((r) => r.project_id);
-}
-
 /** Every project the user has a project user in, whatever its role or status. */
 export async function listProjectIdsOfUser(q: Queryable, userId: string): Promise<string[]> {
   const rows = await q.query<{ project_id: string }>('SELECT project_id FROM project_users WHERE user_id = $1 ORDER BY project_id', [userId]);

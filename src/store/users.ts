@@ -1,4 +1,5 @@
 import type { UserSummary } from '../domain/project.js';
+import { memberRoles } from '../domain/roles.js';
 import type { Queryable } from './db.js';
 import { iso } from './sql-values.js';
 
@@ -46,6 +47,25 @@ export async function insertUser(
 export async function findUserById(q: Queryable, id: string): Promise<UserRow | null> {
   const [row] = await q.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
   return row ?? null;
+}
+
+/** What a Realtime handshake needs of its user. */
+export interface ConnectingUser {
+  active: boolean;
+  /** Where the user is an active desk member (owner, admin, supervisor or agent), sorted: their connection counts there. */
+  memberProjectIds: string[];
+}
+
+/** The user and their desk projects in one read (a handshake's store cost is the handshake rate); null: no such user. */
+export async function findConnectingUser(q: Queryable, id: string): Promise<ConnectingUser | null> {
+  const [row] = await q.query<{ active: boolean; project_ids: string[] | null }>(
+    `SELECT u.active,
+            ARRAY(SELECT pu.project_id FROM project_users pu
+                   WHERE pu.user_id = u.id AND pu.status = 'active' AND pu.role = ANY($2) ORDER BY pu.project_id) AS project_ids
+       FROM users u WHERE u.id = $1`,
+    [id, memberRoles],
+  );
+  return row ? { active: row.active, memberProjectIds: row.project_ids ?? [] } : null;
 }
 
 export async function findUserByEmail(q: Queryable, email: string): Promise<UserRow | null> {
