@@ -45,4 +45,33 @@ describe('presence from Realtime connections (one node)', () => {
     assert.deepEqual(updates().slice(0, -1), ['online', 'offline'], 'no flapping: one change each way');
     await watcher.close();
   });
+  test('several users connecting at once: one online UPDATE each; leaving at once: one offline UPDATE each', async () => {
+    const watcher = await connect(desk.owner);
+    const list = `/${desk.projectId}/project_users`;
+    watcher.subscribe(list);
+    await watcher.waitFor((f) => f.payload.topic === list && f.payload.method === 'CREATE', 'the snapshot');
+    const people = [desk.admin, desk.agentA, desk.agentC, desk.agentD];
+    const ids = new Set(people.map((p) => p.projectUserId));
+    const changes = () =>
+      watcher
+        .publishes(list)
+        .filter((f) => f.payload.method === 'UPDATE' && ids.has(f.payload.message._id))
+        .map((f) => `${f.payload.message._id}:${f.payload.message.presence.status}`);
+    const each = (status: string) => people.map((p) => `${p.projectUserId}:${status}`).sort();
+
+    const clients = await Promise.all(people.map(connect));
+    await watcher.until(() => (changes().length >= people.length ? true : undefined), 'the online UPDATEs');
+    assert.deepEqual([...changes()].sort(), each('online'));
+    for (const p of people) assert.equal(await presenceOf(p), 'online');
+
+    await Promise.all(clients.map((c) => c.close()));
+    await watcher.until(() => (changes().length >= 2 * people.length ? true : undefined), 'the offline UPDATEs', 5000);
+    assert.deepEqual(changes().slice(people.length).sort(), each('offline'));
+    for (const p of people) assert.equal(await presenceOf(p), 'offline');
+    // A marker written after them comes after every presence change (seq order): no late duplicate is on its way.
+    expectStatus(await desk.agentA.rest.put(`/${desk.projectId}/project_users`, { profileStatus: 'marker-2' }), 200);
+    await watcher.until(() => (watcher.publishes(list).some((f) => f.payload.message.profileStatus === 'marker-2') ? true : undefined), 'the marker');
+    assert.equal(changes().length, 2 * people.length + 1, 'one change each way per user, then the marker');
+    await watcher.close();
+  });
 });
