@@ -54,8 +54,26 @@ export function createNodeMetrics(realtime: () => RealtimeStatsSource | null): N
   const closes = new Counter({ name: 'deskwire_ws_closes_total', help: 'Closed Realtime connections by close code (4008: slow consumer).', labelNames: ['code'], registers });
   const framesIn = new Counter({ name: 'deskwire_ws_frames_in_total', help: 'Frames received from clients.', registers });
   const bytesIn = new Counter({ name: 'deskwire_ws_bytes_in_total', help: 'Bytes of frames received from clients.', registers });
-  const framesOut = new Counter({ name: 'deskwire_ws_frames_out_total', help: 'Frames queued to clients.', registers });
-  const bytesOut = new Counter({ name: 'deskwire_ws_bytes_out_total', help: 'Bytes of frames queued to clients.', registers });
+  // Counted per frame sent, so per subscriber per event: plain numbers on the hot path, read by the counters at scrape.
+  const out = { frames: 0, bytes: 0 };
+  new Counter({
+    name: 'deskwire_ws_frames_out_total',
+    help: 'Frames queued to clients.',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(out.frames);
+    },
+  });
+  new Counter({
+    name: 'deskwire_ws_bytes_out_total',
+    help: 'Bytes of frames queued to clients.',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(out.bytes);
+    },
+  });
   const deliveries = new Counter({ name: 'deskwire_ws_deliveries_total', help: 'Event frames sent to subscribers.', registers });
   const dispatchLag = new Histogram({
     name: 'deskwire_event_commit_to_send_seconds',
@@ -91,8 +109,8 @@ export function createNodeMetrics(realtime: () => RealtimeStatsSource | null): N
         bytesIn.inc(bytes);
       },
       frameOut: (bytes) => {
-        framesOut.inc();
-        bytesOut.inc(bytes);
+        out.frames++;
+        out.bytes += bytes;
       },
       eventDispatched: (lagMs, n) => {
         dispatchLag.observe(lagMs / 1000);

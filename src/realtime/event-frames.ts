@@ -5,23 +5,33 @@ import { publicView } from '../services/project-users-service.js';
 import { tombstone, type Delivery } from './topic-rules.js';
 
 /**
- * The encoded `publish` frames of one event, built lazily and shared: each distinct (topic, method, body) is
+ * The encoded `publish` frames of one event, built lazily and shared: each distinct (topic, delivery) is
  * serialized once however many subscribers receive it. The buffers are written to every socket as they are.
+ * Deliveries are interned (`delivery()`), so they key the cache by identity; subscribers of one topic come one
+ * after another, so the last frame is checked first and a fan-out of one topic does no lookup at all.
  */
 export class EventFrames {
-  private readonly frames = new Map<string, Buffer>();
+  private readonly frames = new Map<string, Map<Delivery, Buffer>>();
+  private lastTopic: string | null = null;
+  private lastDelivery: Delivery | null = null;
+  private lastFrame: Buffer | null = null;
 
   constructor(readonly event: ProjectEvent) {}
 
   get(topic: string, d: Delivery): Buffer {
-    const key = `${d.method} ${d.body} ${topic}`;
-    let frame = this.frames.get(key);
+    if (topic === this.lastTopic && d === this.lastDelivery) return this.lastFrame!;
+    let byDelivery = this.frames.get(topic);
+    if (byDelivery === undefined) this.frames.set(topic, (byDelivery = new Map()));
+    let frame = byDelivery.get(d);
     if (frame === undefined) {
       const e = this.event;
       const message = d.body === 'full' ? e.data : d.body === 'public' ? publicView(e.data as unknown as ProjectUser) : tombstone(e);
       frame = Buffer.from(encodeServerFrame({ action: 'publish', payload: { topic, method: d.method, message, seq: e.seq, epoch: e.epoch } }));
-      this.frames.set(key, frame);
+      byDelivery.set(d, frame);
     }
+    this.lastTopic = topic;
+    this.lastDelivery = d;
+    this.lastFrame = frame;
     return frame;
   }
 }

@@ -18,9 +18,22 @@ import { scopeOf } from '../store/requests.js';
 export type Body = 'full' | 'public' | 'tombstone';
 
 export interface Delivery {
-  method: PublishMethod;
-  body: Body;
+  readonly method: PublishMethod;
+  readonly body: Body;
 }
+
+const METHODS: readonly PublishMethod[] = ['CREATE', 'UPDATE', 'DELETE'];
+const BODIES: readonly Body[] = ['full', 'public', 'tombstone'];
+/** Every delivery exists once: deciding allocates nothing per subscriber, and frames can be cached by identity. */
+const DELIVERIES = Object.fromEntries(
+  METHODS.map((method) => [method, Object.fromEntries(BODIES.map((body) => [body, Object.freeze({ method, body })]))]),
+) as Record<PublishMethod, Record<Body, Delivery>>;
+
+export function delivery(method: PublishMethod, body: Body): Delivery {
+  return DELIVERIES[method][body];
+}
+
+const TOMBSTONE = delivery('DELETE', 'tombstone');
 
 /** The per-subscription facts the rules read and keep current. */
 export interface RuleTarget {
@@ -107,11 +120,11 @@ function byVisibility(viewer: Viewer, e: ProjectEvent): Delivery | null {
   const now = e.scope !== null && canSeeRequest(viewer, e.scope);
   const before = e.prevScope !== null && canSeeRequest(viewer, e.prevScope);
   if (now) {
-    if (e.method === 'DELETE') return { method: 'DELETE', body: 'tombstone' };
-    if (e.method === 'UPDATE' && e.prevScope !== null && !before) return { method: 'CREATE', body: 'full' };
-    return { method: e.method, body: 'full' };
+    if (e.method === 'DELETE') return TOMBSTONE;
+    if (e.method === 'UPDATE' && e.prevScope !== null && !before) return delivery('CREATE', 'full');
+    return delivery(e.method, 'full');
   }
-  return before ? { method: 'DELETE', body: 'tombstone' } : null;
+  return before ? TOMBSTONE : null;
 }
 
 function projectUserBody(viewer: Viewer, userId: unknown): Body {
@@ -137,14 +150,14 @@ export function decide(sub: RuleTarget, viewer: Viewer | null, e: ProjectEvent):
     case 'project_user':
     case 'project_user_by_user':
       if (e.kind !== 'project_user') return null;
-      return e.method === 'DELETE' ? { method: 'DELETE', body: 'tombstone' } : { method: e.method, body: projectUserBody(viewer, e.data.uuid_user) };
+      return e.method === 'DELETE' ? TOMBSTONE : delivery(e.method, projectUserBody(viewer, e.data.uuid_user));
     case 'project_users':
       if (e.kind !== 'project_user') return null;
       if (e.method !== 'DELETE' && isRole(e.data.role) && isMember(e.data.role)) {
-        return { method: e.method, body: projectUserBody(viewer, e.data.uuid_user) };
+        return delivery(e.method, projectUserBody(viewer, e.data.uuid_user));
       }
       // A visitor joining is none of this topic's business; one leaving the member roles may have been listed.
-      return e.method === 'CREATE' ? null : { method: 'DELETE', body: 'tombstone' };
+      return e.method === 'CREATE' ? null : TOMBSTONE;
     case 'metrics':
       // Metrics are not events: the metrics publisher sends UPDATEs computed from the store.
       return null;

@@ -57,6 +57,11 @@ describe('Prometheus /metrics', () => {
     assert.ok(sample(during, 'deskwire_ws_deliveries_total') >= 1, 'the live event was delivered');
     assert.ok(sample(during, 'deskwire_event_commit_to_send_seconds_count') >= 1);
     assert.ok(sample(during, 'deskwire_ws_frames_in_total') >= 1 && sample(during, 'deskwire_ws_bytes_out_total') > 0);
+    // Frames out are counted as plain numbers and read at scrape: they must still count up, never restart.
+    const framesOut = sample(during, 'deskwire_ws_frames_out_total') - sample(before, 'deskwire_ws_frames_out_total');
+    assert.ok(framesOut >= 2, `the snapshot and the live event count as frames out (counted ${framesOut})`);
+    assert.ok(sample(afterClose, 'deskwire_ws_frames_out_total') >= sample(during, 'deskwire_ws_frames_out_total'));
+    assert.ok(sample(afterClose, 'deskwire_ws_bytes_out_total') >= sample(during, 'deskwire_ws_bytes_out_total'));
     assert.equal(sample(during, 'deskwire_ws_handshake_refusals_total', { code: 'TOKEN_INVALID' }), 1);
     assert.equal(sample(during, 'deskwire_http_errors_total', { code: 'NOT_FOUND' }) - sample(before, 'deskwire_http_errors_total', { code: 'NOT_FOUND' }), 1);
     assert.equal(sample(afterClose, 'deskwire_ws_closes_total', { code: '1005' }) + sample(afterClose, 'deskwire_ws_closes_total', { code: '1000' }), 1, 'the close is counted by code');
