@@ -41,7 +41,8 @@ export async function buildBatchWorld(desk: OutboxDesk, opts: { admins?: number;
   };
   const supervising = [await join('Owner', 'owner'), await join('Super', 'supervisor')];
   for (let i = 0; i < (opts.admins ?? 3); i++) supervising.push(await join(`Admin${i}`, 'admin'));
-  const deptSets = [[d0], [d1], [d0, d1], [], [d2], [d1, d2], [d0, d2], [d0, d1, d2]];
+  // The last has the same departments as the first, who takes part in requests it does not see.
+  const deptSets = [[d0], [d1], [d0, d1], [], [d2], [d1, d2], [d0, d2], [d0, d1, d2], [d0]];
   const agents: BatchMember[] = [];
   for (const [i, set] of deptSets.entries()) agents.push(await join(`Agent${i}`, 'agent', set));
   const visitor = await join('Visitor', 'user');
