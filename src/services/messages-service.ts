@@ -9,12 +9,12 @@ import { upsertLead } from '../store/leads.js';
 import { getMessage, insertMessage, listMessages, updateMessageStatus } from '../store/messages.js';
 import { nextTicketId } from '../store/projects.js';
 import { adjustAssignedCount } from '../store/project-users.js';
+import type { RequestWriter } from '../store/request-writes.js';
 import { getRequest, insertRequest, scopeOf, updateRequest } from '../store/requests.js';
-import { findUserById } from '../store/users.js';
-import { requireMembership, type Actor, type Membership, type ServiceDeps } from './context.js';
+import { requireMembership, type Actor, type ServiceDeps } from './context.js';
 import { emitMessage, emitProjectUsersOf, emitRequest } from './emit.js';
 import { writeProject, type ProjectWrite } from './project-write.js';
-import { visibleRequest } from './requests-service.js';
+import { lockForWrite, seenBy, visibleRequest } from './requests-service.js';
 import { routeNewRequest } from './routing.js';
 
 export interface NewMessageInput {
@@ -43,12 +43,11 @@ export class MessagesService {
    */
   async post(actor: Actor, projectId: string, requestId: string, input: NewMessageInput): Promise<Message & { request: unknown }> {
     return writeProject(this.deps, projectId, async (w) => {
-      const m = await requireMembership(w.tx, projectId, actor);
-      const existing = await getRequest(w.tx, projectId, requestId);
-      const request = existing
-        ? await visibleRequest(w.tx, projectId, requestId, m, true)
+      const m = await lockForWrite(w.tx, projectId, requestId, actor);
+      const request = m.requestExists
+        ? seenBy(await getRequest(w.tx, projectId, requestId), m.viewer)
         : await this.createRequest(w, m, requestId, input);
-      const sender = (await findUserById(w.tx, actor.userId))!;
+      const sender = m.user;
       const senderIsAgent = isMember(m.viewer.role) && request.lead?.lead_id !== actor.userId;
       const message = await insertMessage(w.tx, {
         id: newId(),
@@ -88,12 +87,12 @@ export class MessagesService {
     });
   }
 
-  private async createRequest(w: ProjectWrite, m: Membership, requestId: string, input: NewMessageInput) {
+  private async createRequest(w: ProjectWrite, m: RequestWriter, requestId: string, input: NewMessageInput) {
     const { tx, outbox } = w;
     const projectId = w.project.id;
     const department = input.departmentid ? await getDepartment(tx, projectId, input.departmentid) : await getDefaultDepartment(tx, projectId);
     if (input.departmentid && !department) throw new DeskwireError('BODY_INVALID', 'No such department in this project.');
-    const user = (await findUserById(tx, m.viewer.userId))!;
+    const user = m.user;
     const lead = await upsertLead(tx, {
       id: newId(),
       projectId,
@@ -116,7 +115,7 @@ export class MessagesService {
       agents: routing.agents,
       departmentId: department?.id ?? null,
       leadId: lead.id,
-      requesterId: m.projectUser._id,
+      requesterId: m.projectUserId,
       requesterUserId: user.id,
       channel: input.channel ?? 'chat21',
       preflight: false,

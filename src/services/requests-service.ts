@@ -23,7 +23,8 @@ export async function visibleRequest(q: Queryable, projectId: string, requestId:
   return seenBy(request, m.viewer);
 }
 
-function seenBy(request: Request | null, viewer: Viewer): Request {
+/** The request, or NOT_FOUND when it is absent or the viewer may not see it. */
+export function seenBy(request: Request | null, viewer: Viewer): Request {
   if (!request || !canSeeRequest(viewer, scopeOf(request))) throw new DeskwireError('NOT_FOUND', 'No such request.');
   return request;
 }

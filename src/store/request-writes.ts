@@ -4,6 +4,7 @@ import type { Queryable } from './db.js';
 
 /** What a write to one request needs to know about its caller and the request before it changes anything. */
 export interface RequestWriter {
+  projectUserId: string;
   /** The caller as the project sees them (`active` false for a disabled project user). */
   viewer: Viewer;
   /** The caller's user row, for the names a message or a lead carries. */
@@ -13,6 +14,7 @@ export interface RequestWriter {
 }
 
 interface WriterRow {
+  id: string;
   role: Role;
   status: 'active' | 'disabled';
   department_ids: string[] | null;
@@ -30,7 +32,7 @@ interface WriterRow {
  */
 export async function lockRequestForWriter(q: Queryable, projectId: string, requestId: string, userId: string): Promise<RequestWriter | null> {
   const [row] = await q.query<WriterRow>(
-    `SELECT pu.role, pu.status, u.email, u.firstname, u.lastname,
+    `SELECT pu.id, pu.role, pu.status, u.email, u.firstname, u.lastname,
             ARRAY(SELECT dm.department_id FROM department_members dm JOIN departments d ON d.id = dm.department_id
                    WHERE dm.user_id = pu.user_id AND d.project_id = pu.project_id ORDER BY dm.department_id) AS department_ids,
             EXISTS (SELECT 1 FROM requests r WHERE r.project_id = $1 AND r.request_id = $3 FOR UPDATE) AS request_exists
@@ -41,6 +43,7 @@ export async function lockRequestForWriter(q: Queryable, projectId: string, requ
   );
   if (!row) return null;
   return {
+    projectUserId: row.id,
     viewer: { userId, role: row.role, departmentIds: row.department_ids ?? [], active: row.status === 'active' },
     user: { id: userId, email: row.email, firstname: row.firstname, lastname: row.lastname },
     requestExists: row.request_exists,
