@@ -1,6 +1,7 @@
 /**
  * `npm run bench` (full, issue 8's figures), `npm run bench -- --quick` (CI size, < 3 min), `--scale=N` (N
- * subscribers), `--only=fanout,storm`, `--systems=deskwire,ws-coalesced`, `--store=postgres` (DATABASE_URL).
+ * subscribers), `--only=fanout,storm`, `--systems=deskwire,ws-coalesced`, `--store=postgres` (DATABASE_URL);
+ * `--only=cluster --nodes=3 --connections=50000 --store=postgres` (DATABASE_URL and REDIS_URL) for several nodes.
  * Servers, load generators and the writer are separate processes on loopback; all are killed when this exits or
  * its deadline passes. Prints one table per scenario and the ratios to the baselines, writes
  * bench/results/<mode>-<time>.json, and exits non-zero when a scenario did not complete or lost or duplicated
@@ -10,6 +11,7 @@ import { guardChildren } from './lib/children.js';
 import { parsePlan, type ScenarioName } from './lib/plan.js';
 import { machine, ratios, table, writeResults } from './lib/report.js';
 import { evaluateTargets } from './lib/targets.js';
+import { cluster } from './scenarios/cluster.js';
 import { connections } from './scenarios/connections.js';
 import { fanout } from './scenarios/fanout.js';
 import { helpdesk } from './scenarios/helpdesk.js';
@@ -18,7 +20,7 @@ import type { ScenarioResult } from './scenarios/result.js';
 import { slow } from './scenarios/slow.js';
 import { storm } from './scenarios/storm.js';
 
-const runners: Record<ScenarioName, typeof fanout> = { connections, moderate, fanout, helpdesk, slow, storm };
+const runners: Record<ScenarioName, typeof fanout> = { connections, moderate, fanout, helpdesk, slow, storm, cluster };
 
 const plan = parsePlan(process.argv.slice(2));
 const startedAt = new Date();

@@ -17,7 +17,8 @@ export interface Child {
   name: string;
   /** The line the child announced itself with on stdout, parsed as JSON (servers announce their port this way). */
   announce<T>(timeoutMs?: number): Promise<T>;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export function benchPath(relative: string): string {
@@ -58,11 +59,11 @@ export function startChild(name: string, script: string, args: string[] = [], op
         clearTimeout(timer);
       }
     },
-    async stop() {
+    async stop(graceMs = 3000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },

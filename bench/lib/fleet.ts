@@ -1,13 +1,21 @@
 /**
- * One measured system: a server process and the load generator processes that hold its connections. The specs
- * are dealt round-robin so every generator holds a similar mix; results come back merged.
+ * One measured system: its server process (or, for a cluster, its server nodes) and the load generator processes
+ * that hold its connections. The specs are dealt round-robin so every generator holds a similar mix; results come
+ * back merged, and per node where a phase is timed.
  */
 import { startChild, type Child } from './children.js';
 import { Histogram } from './histogram.js';
-import type { ClassTally, ClientSpec, CollectResult, ConnectResult, ServerStats, SubscribeResult, Transport } from './types.js';
+import { deal, generatorsFor } from './spread.js';
+import type { ClassTally, ClientSpec, CollectResult, ConnectResult, NodeTally, ServerStats, SubscribeResult, Transport } from './types.js';
 
-/** Sockets per generator process: well under the 20,000 hard fd limit (each socket is one fd). */
-const MAX_PER_GENERATOR = 15_000;
+/** One phase on one node, merged over the load generators. */
+export interface NodePhase {
+  ok: number;
+  failed: number;
+  /** Until the last client of this node finished the phase (the slowest generator's view). */
+  durationMs: number;
+  times: Histogram;
+}
 
 export interface MergedCollect {
   classes: Record<string, ClassTally>;
@@ -29,25 +37,33 @@ export class Fleet {
   /** Specs of the clients told to stop reading. */
   readonly pausedSpecs = new Set<ClientSpec>();
 
+  /**
+   * `servers[i]` answers at `urls[i]`; a spec connects to node `spec.node ?? 0`. With several nodes the first one
+   * is stopped last (it owns the shared schema and drops it).
+   */
   constructor(
-    readonly server: Child,
+    readonly servers: Child[],
     readonly specs: ClientSpec[],
     private readonly transport: Transport,
-    private readonly url: string,
-  ) {}
+    private readonly urls: string[],
+  ) {
+    if (servers.length !== urls.length || servers.length === 0) throw new Error(`${servers.length} servers for ${urls.length} URLs`);
+  }
+
+  get server(): Child {
+    return this.servers[0]!;
+  }
 
   async start(generatorCount: number): Promise<void> {
-    const count = Math.max(generatorCount, Math.ceil(this.specs.length / MAX_PER_GENERATOR), 1);
-    this.shares = Array.from({ length: count }, () => []);
-    this.specs.forEach((s, i) => this.shares[i % count]!.push(s));
+    this.shares = deal(this.specs, generatorsFor(this.specs.length, generatorCount));
     this.generators = this.shares.map((_, i) => startChild(`loadgen-${i}`, 'loadgen/worker.ts'));
-    await Promise.all(this.generators.map((g, i) => g.rpc.call('init', { url: this.url, transport: this.transport, clients: this.shares[i] })));
+    await Promise.all(this.generators.map((g, i) => g.rpc.call('init', { urls: this.urls, transport: this.transport, clients: this.shares[i] })));
   }
 
   /** Opens every connection (at most `concurrency` handshakes in flight per generator). */
-  async connect(concurrency: number): Promise<{ opened: number; failed: number; errors: string[]; durationMs: number; handshake: Histogram }> {
+  async connect(concurrency: number): Promise<{ opened: number; failed: number; errors: string[]; durationMs: number; handshake: Histogram; nodes: NodePhase[] }> {
     const started = performance.now();
-    const parts = await this.all<ConnectResult>('connect', { concurrency }, 600_000);
+    const parts = await this.withProgress('connect', () => this.all<ConnectResult>('connect', { concurrency }, 600_000));
     const handshake = new Histogram();
     for (const p of parts) handshake.merge(p.handshake);
     return {
@@ -56,13 +72,17 @@ export class Fleet {
       errors: parts.flatMap((p) => p.errors).slice(0, 5),
       durationMs: performance.now() - started,
       handshake,
+      nodes: this.mergeNodes(parts.map((p) => p.nodes)),
     };
   }
 
   /** Subscribes every connection to its topics; resolves when all snapshots are in. */
-  async subscribe(call: 'subscribe' | 'resubscribe' = 'subscribe', concurrency = 1000): Promise<{ ready: number; failed: number; errors: string[]; durationMs: number; readyMs: Histogram }> {
+  async subscribe(
+    call: 'subscribe' | 'resubscribe' = 'subscribe',
+    concurrency = 1000,
+  ): Promise<{ ready: number; failed: number; errors: string[]; durationMs: number; readyMs: Histogram; nodes: NodePhase[] }> {
     const started = performance.now();
-    const parts = await this.all<SubscribeResult>(call, { concurrency }, 600_000);
+    const parts = await this.withProgress(call, () => this.all<SubscribeResult>(call, { concurrency }, 600_000));
     const readyMs = new Histogram();
     for (const p of parts) readyMs.merge(p.ready_ms);
     return {
@@ -71,6 +91,7 @@ export class Fleet {
       errors: parts.flatMap((p) => p.errors).slice(0, 5),
       durationMs: performance.now() - started,
       readyMs,
+      nodes: this.mergeNodes(parts.map((p) => p.nodes)),
     };
   }
 
@@ -128,13 +149,54 @@ export class Fleet {
     return merged;
   }
 
-  serverStats(gc = false): Promise<ServerStats> {
-    return this.server.rpc.call<ServerStats>(gc ? 'gcStats' : 'stats', {}, 60_000);
+  serverStats(gc = false, node = 0): Promise<ServerStats> {
+    return this.servers[node]!.rpc.call<ServerStats>(gc ? 'gcStats' : 'stats', {}, 60_000);
+  }
+
+  /** Every node's stats, in node order. */
+  nodeStats(gc = false): Promise<ServerStats[]> {
+    return Promise.all(this.servers.map((_, i) => this.serverStats(gc, i)));
   }
 
   async stop(): Promise<void> {
     await Promise.all(this.generators.map((g) => g.stop()));
-    await this.server.stop();
+    // A deskwire node closes its store and drops its schema on SIGTERM: time for that before SIGKILL.
+    await Promise.all(this.servers.slice(1).map((s) => s.stop(15_000)));
+    await this.server.stop(15_000);
+  }
+
+  /** A line on stderr every 10 s while a phase runs: a 50,000-connection run takes minutes, and a stall shows. */
+  private async withProgress<T>(label: string, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const timer = setInterval(() => {
+      this.all<{ done: number; failed: number }>('phase').then(
+        (parts) => {
+          const s = Math.round((performance.now() - started) / 1000);
+          console.error(`bench: ${label}: ${sum(parts.map((p) => p.done)).toLocaleString('en-US')}/${this.specs.length.toLocaleString('en-US')} done, ${sum(parts.map((p) => p.failed))} failed, ${s} s`);
+        },
+        () => {},
+      );
+    }, 10_000);
+    try {
+      return await run();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  private mergeNodes(parts: NodeTally[][]): NodePhase[] {
+    return this.urls.map((_, node) => {
+      const merged: NodePhase = { ok: 0, failed: 0, durationMs: 0, times: new Histogram() };
+      for (const tallies of parts) {
+        const t = tallies[node];
+        if (!t) continue;
+        merged.ok += t.ok;
+        merged.failed += t.failed;
+        merged.durationMs = Math.max(merged.durationMs, t.lastMs);
+        merged.times.merge(t.times);
+      }
+      return merged;
+    });
   }
 
   private all<T>(type: string, args: Record<string, unknown> = {}, timeoutMs = 60_000): Promise<T[]> {

@@ -1,12 +1,15 @@
 /**
  * How big each scenario runs. `--quick` fits CI (under 3 minutes on 2 cores); the default is the issue's figures;
- * `--scale=N` sets the subscriber count of the single-topic scenarios for an in-between run.
+ * `--scale=N` sets the subscriber count of the single-topic scenarios for an in-between run. `cluster` runs only
+ * when named (`--only=cluster`): it needs PostgreSQL and Redis.
  */
 import { parseArgs } from 'node:util';
 import type { SystemKind } from './systems.js';
 
-export const SCENARIOS = ['connections', 'moderate', 'fanout', 'helpdesk', 'slow', 'storm'] as const;
+export const SCENARIOS = ['connections', 'moderate', 'fanout', 'helpdesk', 'slow', 'storm', 'cluster'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+/** What a run without --only runs: everything that needs no external service. */
+const DEFAULT_SCENARIOS: ScenarioName[] = SCENARIOS.filter((s) => s !== 'cluster');
 
 export interface Plan {
   mode: string;
@@ -22,6 +25,8 @@ export interface Plan {
   helpdesk: { shapes: { projects: number; subscribersPerProject: number }[]; offered: number; durationMs: number };
   slow: { subscribers: number; offered: number; durationMs: number; fraction: number };
   storm: { clients: number };
+  /** `n` connections spread over `nodes` deskwire nodes, held `holdMs` after the last snapshot. */
+  cluster: { nodes: number; n: number; holdMs: number };
   /** The whole run is killed after this. */
   deadlineMs: number;
 }
@@ -36,6 +41,7 @@ const quick: Omit<Plan, 'systems' | 'scenarios' | 'store'> = {
   helpdesk: { shapes: [{ projects: 5, subscribersPerProject: 50 }], offered: 5000, durationMs: 3000 },
   slow: { subscribers: 500, offered: 10_000, durationMs: 3000, fraction: 0.05 },
   storm: { clients: 300 },
+  cluster: { nodes: 3, n: 1500, holdMs: 3000 },
   deadlineMs: 175_000,
 };
 
@@ -56,6 +62,7 @@ const full: Omit<Plan, 'systems' | 'scenarios' | 'store'> = {
   },
   slow: { subscribers: 10_000, offered: 40_000, durationMs: 10_000, fraction: 0.05 },
   storm: { clients: 2000 },
+  cluster: { nodes: 3, n: 50_000, holdMs: 10_000 },
   deadlineMs: 3_600_000,
 };
 
@@ -70,6 +77,8 @@ export function parsePlan(argv: string[]): Plan {
       store: { type: 'string', default: 'pglite' },
       duration: { type: 'string' },
       connections: { type: 'string' },
+      nodes: { type: 'string' },
+      hold: { type: 'string' },
       deadline: { type: 'string' },
     },
   });
@@ -78,7 +87,7 @@ export function parsePlan(argv: string[]): Plan {
     ...base,
     store: values.store!,
     systems: (values.systems?.split(',') as SystemKind[] | undefined) ?? ['deskwire', 'ws-per-event', 'ws-coalesced', 'socketio'],
-    scenarios: (values.only?.split(',') as ScenarioName[] | undefined) ?? [...SCENARIOS],
+    scenarios: (values.only?.split(',') as ScenarioName[] | undefined) ?? [...DEFAULT_SCENARIOS],
   };
   if (values.scale) {
     const n = Number(values.scale);
@@ -90,8 +99,11 @@ export function parsePlan(argv: string[]): Plan {
     plan.storm.clients = Math.min(n, 2000);
     plan.helpdesk.shapes = [{ projects: Math.max(1, Math.round(n / 100)), subscribersPerProject: 100 }];
   }
-  // Only the connections scenario: e.g. --connections=19000, what one process may hold under the 20,000 fd limit.
-  if (values.connections) plan.connections.n = Number(values.connections);
+  // The connections and cluster scenarios: e.g. --connections=19000, what one process may hold under the 20,000 fd
+  // limit, or --nodes=3 --connections=50000 for the cluster.
+  if (values.connections) plan.connections.n = plan.cluster.n = positive('--connections', values.connections);
+  if (values.nodes) plan.cluster.nodes = positive('--nodes', values.nodes);
+  if (values.hold) plan.cluster.holdMs = positive('--hold', values.hold) * 1000;
   if (values.deadline) plan.deadlineMs = Number(values.deadline) * 1000;
   if (values.duration) {
     const ms = Number(values.duration) * 1000;
@@ -99,4 +111,10 @@ export function parsePlan(argv: string[]): Plan {
   }
   for (const s of plan.scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}; known: ${SCENARIOS.join(', ')}`);
   return plan;
+}
+
+function positive(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got "${text}"`);
+  return n;
 }

@@ -12,7 +12,7 @@ import type { DeskwireAnnounce } from '../servers/deskwire.js';
 import type { WriteResult, WriteTarget } from '../writer/rest-writer.js';
 
 /** Extra node flags for the server processes, e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=bench/results/prof". */
-const serverNodeArgs = ['--expose-gc', ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
+export const serverNodeArgs = ['--expose-gc', ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
 
 export type SystemKind = 'deskwire' | 'ws-per-event' | 'ws-coalesced' | 'socketio';
 export const BASELINES: SystemKind[] = ['ws-per-event', 'ws-coalesced', 'socketio'];
@@ -36,6 +36,8 @@ export interface System {
   fleet: Fleet;
   /** Average deliveries one change causes, given who may see what. */
   fanoutPerChange: number;
+  /** The server's soft limit on open files, where it reports one (deskwire). */
+  fdLimit?: number | null;
   drive(rate: number, durationMs: number): Promise<DriveResult>;
   stop(): Promise<void>;
 }
@@ -79,7 +81,7 @@ async function startDeskwire(shape: Shape, generators: number, store: string): P
   for (const s of specs) perClass.set(s.cls, (perClass.get(s.cls) ?? 0) + 1);
   const fanoutPerChange = seers.reduce((acc, cls) => acc + cls.reduce((a, c) => a + (perClass.get(c) ?? 0), 0), 0) / seers.length;
 
-  const fleet = new Fleet(server, specs, 'ws', `${seed.url.replace(/^http/, 'ws')}/v2/ws/`);
+  const fleet = new Fleet([server], specs, 'ws', [`${seed.url.replace(/^http/, 'ws')}/v2/ws/`]);
   await fleet.start(generators);
   const writer = startChild('writer', 'writer/rest-writer.ts');
   await writer.announce();
@@ -87,6 +89,7 @@ async function startDeskwire(shape: Shape, generators: number, store: string): P
     kind: 'deskwire',
     fleet,
     fanoutPerChange,
+    fdLimit: seed.fdLimit,
     async drive(rate, durationMs) {
       const w = await writer.rpc.call<WriteResult>('run', { baseUrl: seed.url, targets, rate, durationMs, maxInFlight: 64 }, durationMs + 120_000);
       const expected: Record<string, number> = {};
@@ -116,7 +119,7 @@ async function startBaseline(kind: SystemKind, shape: Shape, generators: number)
     for (let i = 0; i < shape.subscribersPerProject; i++) specs.push({ token: null, topics: [`/p${p}/requests`, `/p${p}/project_users/u${i}`], cls: `p${p}` });
   }
   const transport: Transport = kind === 'socketio' ? 'socketio' : 'ws';
-  const fleet = new Fleet(server, specs, transport, announce.url);
+  const fleet = new Fleet([server], specs, transport, [announce.url]);
   await fleet.start(generators);
   return {
     kind,

@@ -25,6 +25,19 @@ export function evaluateTargets(results: ScenarioResult[]): Row[] {
   const held = num(conn, 'connections');
   add('one node holds 19,000 connections', held === null ? '–' : `${held} held`, held !== null && held >= 19_000 ? true : null, null);
 
+  // The cluster's last row is the total; a run with failures has problems and fails its sanity check besides.
+  const clusterRows = rows('cluster');
+  const total = clusterRows.find((r) => r.node === 'all');
+  const nodes = clusterRows.length - 1;
+  const heldAll = num(total, 'connections');
+  const clean = total !== undefined && num(total, 'failed') === 0 && num(total, 'closed') === 0 && num(total, 'error frames') === 0 && heldAll === num(total, 'clients');
+  add(
+    'three nodes on this machine hold 50,000 connections',
+    total ? `${heldAll} held on ${nodes} node(s)${clean ? '' : ', with failures'}` : '–',
+    total === undefined || heldAll! < 50_000 || nodes < 3 ? (total && !clean ? false : null) : clean,
+    total && (heldAll! < 50_000 || nodes < 3) ? `${heldAll} connections on ${nodes} node(s), issue: 50,000 on 3` : null,
+  );
+
   const fan = rows('fanout');
   const fanSubs = num(fan[0], 'subscribers');
   const fanSize = fanSubs !== null && fanSubs < 10_000 ? `${fanSubs} subscribers, issue: 10,000` : null;

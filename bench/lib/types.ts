@@ -11,6 +11,17 @@ export interface ClientSpec {
   topics: string[];
   /** The visibility class: every client of a class expects the same live events. */
   cls: string;
+  /** Which server node it connects to (an index into the fleet's URLs); 0 when absent. */
+  node?: number;
+}
+
+/** One phase (handshakes, or subscriptions) as seen by one load generator, for the clients of one node. */
+export interface NodeTally {
+  ok: number;
+  failed: number;
+  /** Time from the start of the phase until the last of these clients finished it. */
+  lastMs: number;
+  times: SparseCounts;
 }
 
 /** What every bench server prints as its first stdout line. */
@@ -39,6 +50,8 @@ export interface ConnectResult {
   durationMs: number;
   /** Handshake (connect → open) times. */
   handshake: SparseCounts;
+  /** The same, per server node. */
+  nodes: NodeTally[];
 }
 
 export interface SubscribeResult {
@@ -48,6 +61,8 @@ export interface SubscribeResult {
   durationMs: number;
   /** Subscribe → snapshot of every topic, per connection. */
   ready_ms: SparseCounts;
+  /** The same, per server node. */
+  nodes: NodeTally[];
 }
 
 export interface ClassTally {

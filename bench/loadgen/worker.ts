@@ -4,11 +4,12 @@
  */
 import { Histogram } from '../lib/histogram.js';
 import { serveRpc } from '../lib/rpc.js';
-import type { ClassTally, ClientSpec, CollectResult, ConnectResult, SubscribeResult, Transport } from '../lib/types.js';
+import type { ClassTally, ClientSpec, CollectResult, ConnectResult, NodeTally, SubscribeResult, Transport } from '../lib/types.js';
 import { BenchConnection, type LiveSink } from './connection.js';
 import { inPool } from './pool.js';
 
-let url = '';
+/** One URL per server node; a client connects to `urls[spec.node ?? 0]`. */
+let urls: string[] = [];
 let transport: Transport = 'ws';
 let conns: BenchConnection[] = [];
 let latency = new Histogram();
@@ -38,20 +39,48 @@ function keepErrors(errors: string[], e: unknown): void {
   if (errors.length < 5) errors.push(e instanceof Error ? e.message : String(e));
 }
 
+/** Clients done with the current phase (connect or subscribe), for the orchestrator's progress line. */
+const phase = { done: 0, failed: 0 };
+
+/** Per-node tallies of one phase, so a multi-node run can report each node apart. */
+function nodeTallies(started: number) {
+  const tallies = urls.map(() => ({ ok: 0, failed: 0, lastMs: 0, times: new Histogram() }));
+  phase.done = phase.failed = 0;
+  return {
+    done(c: BenchConnection, ms: number | null): void {
+      const t = tallies[c.spec.node ?? 0]!;
+      phase.done++;
+      if (ms === null) {
+        t.failed++;
+        phase.failed++;
+      } else {
+        t.ok++;
+        t.times.record(ms);
+      }
+      t.lastMs = performance.now() - started;
+    },
+    toJSON: (): NodeTally[] => tallies.map((t) => ({ ok: t.ok, failed: t.failed, lastMs: t.lastMs, times: t.times.toJSON() })),
+  };
+}
+
 async function connect(concurrency: number, which: BenchConnection[] = conns): Promise<ConnectResult> {
   const handshake = new Histogram();
   const errors: string[] = [];
   let failed = 0;
   const started = performance.now();
+  const nodes = nodeTallies(started);
   await inPool(which, concurrency, async (c) => {
     try {
-      handshake.record(await c.open(url));
+      const ms = await c.open(urls[c.spec.node ?? 0]!);
+      handshake.record(ms);
+      nodes.done(c, ms);
     } catch (e) {
       failed++;
+      nodes.done(c, null);
       keepErrors(errors, e);
     }
   });
-  return { opened: which.length - failed, failed, errors, durationMs: performance.now() - started, handshake: handshake.toJSON() };
+  return { opened: which.length - failed, failed, errors, durationMs: performance.now() - started, handshake: handshake.toJSON(), nodes: nodes.toJSON() };
 }
 
 async function subscribe(concurrency: number, run: (c: BenchConnection) => Promise<number>): Promise<SubscribeResult> {
@@ -59,24 +88,28 @@ async function subscribe(concurrency: number, run: (c: BenchConnection) => Promi
   const errors: string[] = [];
   let failed = 0;
   const started = performance.now();
+  const nodes = nodeTallies(started);
   await inPool(
     conns.filter((c) => c.closeCode === null),
     concurrency,
     async (c) => {
       try {
-        ready.record(await run(c));
+        const ms = await run(c);
+        ready.record(ms);
+        nodes.done(c, ms);
       } catch (e) {
         failed++;
+        nodes.done(c, null);
         keepErrors(errors, e);
       }
     },
   );
-  return { ready: ready.count, failed, errors, durationMs: performance.now() - started, ready_ms: ready.toJSON() };
+  return { ready: ready.count, failed, errors, durationMs: performance.now() - started, ready_ms: ready.toJSON(), nodes: nodes.toJSON() };
 }
 
 serveRpc({
   init(req) {
-    url = req.url as string;
+    urls = req.urls as string[];
     transport = req.transport as Transport;
     conns = (req.clients as ClientSpec[]).map((spec) => new BenchConnection(spec, transport, sink));
     return { clients: conns.length };
@@ -133,6 +166,8 @@ serveRpc({
     const wallMs = performance.now() - resetAt;
     return { classes, latency: latency.toJSON(), firstAt, lastAt, frames, bytes, errorFrames, closed, paused, cpuMicros: cpu.user + cpu.system, wallMs };
   },
+  /** How far the running connect or subscribe phase is. */
+  phase: () => ({ ...phase }),
   /** Total unique live events so far on non-paused clients: the orchestrator polls it to know delivery is done. */
   progress() {
     let unique = 0;

@@ -15,6 +15,8 @@ export async function connections(plan: Plan): Promise<ScenarioResult> {
   for (const kind of plan.systems.filter((k) => k !== 'ws-coalesced')) {
     const sys = await startSystem(kind, { projects: 1, subscribersPerProject: n }, plan.generators, plan.store);
     try {
+      // Each connection is one fd: a server still at a low soft limit would refuse the rest with EMFILE.
+      if (sys.fdLimit && n >= sys.fdLimit) problems.push(`${kind}: the server may open ${sys.fdLimit} files, fewer than ${n} connections`);
       const before = await sys.fleet.serverStats(true);
       const opened = await sys.fleet.connect(concurrency);
       const subscribed = await sys.fleet.subscribe('subscribe', concurrency);
