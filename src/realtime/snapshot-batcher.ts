@@ -26,9 +26,10 @@ interface ProjectQueue {
 /**
  * Loads of one project that wait at the same time share one repeatable-read transaction (`loadTopics`): after a
  * deploy, 2,000 reconnecting subscribers of a project cost a few batches instead of 2,000 transactions. A load
- * with no batch running starts one at once (no timer); loads arriving while a batch is read wait for the next,
- * which takes everything waiting (up to `maxBatch`) when its transaction starts. Each load is registered in the
- * hub before it is queued, so it is registered before the batch's snapshot is taken (PROTOCOL §5).
+ * with no batch running starts one on the same turn of the event loop (setImmediate, no timer: a lone subscribe
+ * waits for nothing); loads arriving while a batch is read wait for the next, which takes everything waiting (up
+ * to `maxBatch`) when its transaction starts. Each load is registered in the hub before it is queued, so it is
+ * registered before the batch's snapshot is taken (PROTOCOL §5).
  */
 export class SnapshotBatcher implements SnapshotLoader {
   private readonly queues = new Map<string, ProjectQueue>();
@@ -53,7 +54,13 @@ export class SnapshotBatcher implements SnapshotLoader {
 
   private async drain(projectId: string, queue: ProjectQueue): Promise<void> {
     queue.running = true;
-    while (queue.waiting.length > 0) await this.runBatch(projectId, queue);
+    while (queue.waiting.length > 0) {
+      // Not a timer: the batch starts when this turn of the event loop ends, so the subscribe frames read from
+      // other sockets in the same I/O poll join it. PGlite reads a whole batch without yielding to I/O, so
+      // without this nothing could ever arrive while a batch is read and every batch would be of one.
+      await new Promise((resolve) => setImmediate(resolve));
+      await this.runBatch(projectId, queue);
+    }
     queue.running = false;
     this.queues.delete(projectId);
   }

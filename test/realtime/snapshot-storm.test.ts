@@ -50,7 +50,7 @@ for (const kind of storeKinds()) {
     let w: BatchWorld;
     const clients: TestClient[] = [];
     before(async () => {
-      app = await startTestApp(kind, { WS_CONN_RATE_IP_PER_MINUTE: '100000', WS_CONN_RATE_USER_PER_MINUTE: '100000' }, { realtime: false });
+      app = await startTestApp(kind, { WS_CONN_RATE_IP_PER_MINUTE: '100000', WS_CONN_RATE_USER_PER_MINUTE: '100000', WS_CONN_MAX_PER_USER: '1000' }, { realtime: false });
       probe = new ProbeDb(app.db);
       gateway = attachRealtimeGateway(app.server, { config: app.config, db: probe, bus: app.bus, tokens: app.tokens, logger: silent, limits: app.limits });
       desk = new OutboxDesk(app.db, app.bus);
@@ -149,6 +149,16 @@ for (const kind of storeKinds()) {
       assert.deepEqual(cost, { transactions: 1, statements: 4 });
       const want = ids(await expectedList(app.db, w.projectId, w.supervising[0]!.userId));
       for (const c of admins) assert.deepEqual(ids(c.publishes(requests()).find(isSnapshot(requests()))!.payload.message), want);
+    });
+
+    test('subscribe frames that arrive together share a batch with nothing holding it (PGlite never yields mid-batch)', async () => {
+      const admins = await Promise.all(Array.from({ length: 30 }, (_, i) => connect(w.supervising[i % w.supervising.length]!)));
+      const from = admins.map((c) => c.frames.length);
+      const cost = await probe.cost(async () => {
+        admins.forEach((c) => c.subscribe(requests()));
+        await Promise.all(admins.map((c, i) => c.waitFor(isSnapshot(requests()), 'the snapshot', { from: from[i] })));
+      });
+      assert.ok(cost.transactions <= 3, `30 subscribes sent at once took ${cost.transactions} transactions`);
     });
 
     test('a refused subscriber in a batch gets SUBSCRIBE_FORBIDDEN; the others of that batch get their snapshots', async () => {
