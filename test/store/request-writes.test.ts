@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Queryable } from '../../src/store/db.js';
+import { startApp, type App } from '../../src/app.js';
+import type { Db, Queryable } from '../../src/store/db.js';
 import { OutboxWriter, readEventsSince } from '../../src/store/events.js';
 import { findProject, lockProject } from '../../src/store/projects.js';
 import { createDesk, newRequestId, type Desk } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
-import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
+import { openTestDb, startTestApp, storeKinds, testConfig, type TestApp } from '../support/test-app.js';
 
 /** A transaction handle that records the statements run through it. */
 function recording(tx: Queryable): { tx: Queryable; statements: string[] } {
@@ -13,7 +14,44 @@ function recording(tx: Queryable): { tx: Queryable; statements: string[] } {
   return { statements, tx: { query: (sql, params) => (statements.push(sql), tx.query(sql, params)) } };
 }
 
+/** The store, counting every statement run through it, in a transaction or not. */
+function counting(db: Db): { db: Db; statements: () => number } {
+  let n = 0;
+  const counted = (q: Queryable): Queryable => ({ query: (sql, params) => (n++, q.query(sql, params)) });
+  const wrapped: Db = Object.assign(Object.create(db) as Db, {
+    query: counted(db).query,
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(counted(tx))),
+  });
+  return { db: wrapped, statements: () => n };
+}
+
 for (const kind of storeKinds()) {
+  describe(`statements per request PATCH (${kind})`, () => {
+    let app: App;
+    let store: ReturnType<typeof counting>;
+    let desk: Desk;
+    before(async () => {
+      const db = await openTestDb(kind);
+      store = counting(db);
+      app = await startApp(testConfig(), { db: store.db, realtime: false });
+      desk = await createDesk(app.url);
+    });
+    after(async () => {
+      await app.close();
+      await store.db.close();
+    });
+
+    // A guard against the write path growing again: route auth (user, project limits) 2, then the project lock, the
+    // caller with the request lock, the update, the read of the request, the outbox with the seq: 7.
+    test('a PATCH of a request runs at most 7 store statements, route auth included', async () => {
+      const rid = newRequestId(desk.projectId);
+      expectStatus(await desk.owner.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'hello' }), 201);
+      const start = store.statements();
+      expectStatus(await desk.owner.rest.patch(`/${desk.projectId}/requests/${rid}`, { subject: 'counted' }), 200);
+      assert.ok(store.statements() - start <= 7, `${store.statements() - start} statements`);
+    });
+  });
+
   describe(`request writes (${kind})`, () => {
     let app: TestApp;
     let desk: Desk;
