@@ -2,7 +2,6 @@ import type { Config } from '../config.js';
 import { DeskwireError } from '../domain/errors.js';
 import { parseTopic, TOPIC_MAX_BYTES } from '../domain/topics.js';
 import type { ProjectEvent } from '../events/event.js';
-import { encodeServerFrame } from '../protocol/codec.js';
 import type { Db } from '../store/db.js';
 import { readEventRange } from '../store/events.js';
 import { EventFrames } from './event-frames.js';
@@ -10,6 +9,7 @@ import type { Hub } from './hub.js';
 import type { ProjectChannel } from './project-channel.js';
 import type { Loaded } from './snapshot.js';
 import { snapshotBatcherFor, type SnapshotLoader } from './snapshot-batcher.js';
+import { snapshotFrame } from './snapshot-frames.js';
 import { Member, Subscription, type Subscriber } from './subscription.js';
 import { allowed, shapeSnapshot, touches } from './topic-rules.js';
 
@@ -163,8 +163,7 @@ export class ConnectionSubscriptions implements Subscriber {
     if (viewer === null || !allowed(sub, viewer)) throw new DeskwireError('SUBSCRIBE_FORBIDDEN');
     if (loaded.kind === 'snapshot') {
       const message = shapeSnapshot(sub, viewer, loaded.message);
-      const payload = { topic: sub.topic, method: 'CREATE' as const, message, seq: loaded.seq, epoch: loaded.epoch };
-      this.conn.send(encodeServerFrame({ action: 'publish', payload: loaded.reset ? { ...payload, reset: true } : payload }));
+      this.conn.send(snapshotFrame(sub.topic, message, loaded.seq, loaded.epoch, loaded.reset));
       sub.lastSeq = loaded.seq;
     } else {
       sub.lastSeq = sub.since!;
