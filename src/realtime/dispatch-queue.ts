@@ -1,12 +1,36 @@
+/** How long a busy node may hold items back at most, whatever its last batch took. */
+export const MAX_HOLD_MS = 200;
+
+export interface DispatchClock {
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
+  /** Milliseconds of CPU this process has used. */
+  cpu(): number;
+  /** Runs `fn` after `ms` milliseconds. */
+  later(fn: () => void, ms: number): void;
+}
+
+const realClock: DispatchClock = {
+  now: () => performance.now(),
+  cpu: () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  },
+  later: (fn, ms) => void setTimeout(fn, ms),
+};
+
 /**
- * Hands arriving items to `dispatch` in batches: at once (in a microtask) while the node keeps up, coalesced
- * per event-loop turn while it is busy fanning out.
+ * Hands arriving items to `dispatch` in batches: at once (in a microtask) while the node keeps up, and held back
+ * while it is busy fanning out, so that they go out together.
  *
- * A fan-out costs mostly one socket write per subscriber per batch, whatever the batch holds, so under load the
- * way to deliver more is to write more per batch. After a batch that took `d` ms, the node counts as busy for
- * the next `d` ms: items arriving then wait for the end of the current event-loop turn (`setImmediate`) and go
- * out together with everything else that arrived in it. At a moderate rate every batch is short and every item
- * leaves in the microtask after it arrived, so coalescing costs no latency where there is no load to absorb.
+ * A fan-out costs mostly one socket write per subscriber per batch, whatever the batch holds, so the way to
+ * deliver more under load is to write more per batch. After a batch that cost `d` ms of CPU, the next one starts
+ * no sooner than `d` ms (at most `MAX_HOLD_MS`) after it ended: the work that produces events (a store on the
+ * same thread, REST requests) gets at least as much time, and whatever it commits meanwhile leaves in one batch.
+ * Without the hold, each commit would be fanned out on its own and the writes would starve behind the fan-outs.
+ * CPU rather than wall time: on a shared machine a batch's wall time includes the time the process waited for a
+ * core, and holding for that would only add latency. At a moderate rate batches are cheap and far apart, so
+ * every item leaves in the microtask after it arrived.
  */
 export class DispatchQueue<T> {
   private pending: T[] = [];
@@ -18,8 +42,7 @@ export class DispatchQueue<T> {
     private readonly dispatch: (batch: readonly T[]) => void,
     /** A throwing dispatch is reported here; the items after it are still dispatched. */
     private readonly onError: (error: unknown) => void,
-    /** Milliseconds on a monotonic clock (injectable for tests). */
-    private readonly now: () => number = () => performance.now(),
+    private readonly clock: DispatchClock = realClock,
   ) {}
 
   push(item: T): void {
@@ -27,8 +50,9 @@ export class DispatchQueue<T> {
     this.pending.push(item);
     if (this.scheduled) return;
     this.scheduled = true;
-    if (this.now() >= this.busyUntil) queueMicrotask(this.drain);
-    else setImmediate(this.drain);
+    const hold = this.busyUntil - this.clock.now();
+    if (hold <= 0) queueMicrotask(this.drain);
+    else this.clock.later(this.drain, hold);
   }
 
   close(): void {
@@ -41,13 +65,12 @@ export class DispatchQueue<T> {
     if (this.closed) return;
     const batch = this.pending;
     this.pending = [];
-    const started = this.now();
+    const cpuBefore = this.clock.cpu();
     try {
       this.dispatch(batch);
     } catch (error) {
       this.onError(error);
     }
-    const ended = this.now();
-    this.busyUntil = ended + (ended - started);
+    this.busyUntil = this.clock.now() + Math.min(this.clock.cpu() - cpuBefore, MAX_HOLD_MS);
   };
 }

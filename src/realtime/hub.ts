@@ -17,7 +17,8 @@ export class Hub {
   readonly writes = new WriteCoalescer();
   private readonly channels = new Map<string, ProjectChannel>();
   private readonly queue = new DispatchQueue<ProjectEvent>(
-    (batch) => this.writes.run(() => this.dispatch(batch)),
+    // One event writes one frame per socket anyway: corking would only hold the first sockets' frames back.
+    (batch) => (batch.length > 1 ? this.writes.run(() => this.dispatch(batch)) : this.dispatch(batch)),
     (error) => this.logger.error({ err: String(error) }, 'realtime: dispatching events failed'),
   );
   private readonly unsubscribe: () => void;

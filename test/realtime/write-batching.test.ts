@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
-import { DispatchQueue } from '../../src/realtime/dispatch-queue.js';
+import { DispatchQueue, MAX_HOLD_MS } from '../../src/realtime/dispatch-queue.js';
 import { SendQueue } from '../../src/realtime/send-queue.js';
 import { WriteCoalescer } from '../../src/realtime/write-coalescer.js';
 
@@ -35,33 +35,44 @@ describe('DispatchQueue', () => {
     assert.deepEqual(batches, [[1, 2, 3]]);
   });
 
-  test('after a batch that took d ms, items of the next d ms wait for the end of the loop turn and go out together', async () => {
-    // A clock the dispatcher advances: each batch "takes" 40 ms, so the 40 ms after it count as busy.
+  test('after a batch that cost d ms of CPU, items wait until d ms after it ended and go out together; the hold is capped', async () => {
+    // Clocks the dispatcher advances: each batch costs `cost` ms of CPU and twice that of wall time (the process
+    // shared the cores). Timers are captured and fired by hand.
     let clock = 0;
+    let cpu = 0;
+    let cost = 40;
+    const timers: { fn: () => void; ms: number }[] = [];
     const batches: number[][] = [];
     const queue = new DispatchQueue<number>(
       (b) => {
         batches.push([...b]);
-        clock += 40;
+        clock += 2 * cost;
+        cpu += cost;
       },
       noError,
-      () => clock,
+      { now: () => clock, cpu: () => cpu, later: (fn, ms) => timers.push({ fn, ms }) },
     );
     queue.push(1);
     await null;
     assert.deepEqual(batches, [[1]]);
-    clock += 10; // 10 ms after a 40 ms batch: busy
+    clock += 10; // 10 ms after a batch of 40 ms CPU: busy for 30 ms more
     queue.push(2);
-    await null;
     queue.push(3);
-    await null;
-    assert.deepEqual(batches, [[1]], 'busy: nothing dispatched within the turn');
     await nextTurn();
-    assert.deepEqual(batches, [[1], [2, 3]], 'one batch at the end of the turn');
-    clock += 200; // long idle: back to dispatching at once
+    assert.deepEqual(batches, [[1]], 'held back');
+    assert.deepEqual(timers.map((t) => t.ms), [30], 'until 40 ms after the batch ended');
     queue.push(4);
+    assert.equal(timers.length, 1, 'one hold for everything waiting');
+    clock += 30;
+    timers.shift()!.fn();
+    assert.deepEqual(batches, [[1], [2, 3, 4]], 'one batch');
+    clock += 500; // long idle: back to dispatching at once
+    cost = 5000; // a huge batch: the next hold is capped
+    queue.push(5);
     await null;
-    assert.deepEqual(batches, [[1], [2, 3], [4]]);
+    assert.deepEqual(batches, [[1], [2, 3, 4], [5]]);
+    queue.push(6);
+    assert.deepEqual(timers.map((t) => t.ms), [MAX_HOLD_MS]);
   });
 
   test('a failing dispatch is reported and does not stall later items; close drops what waits', async () => {
