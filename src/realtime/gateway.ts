@@ -8,7 +8,8 @@ import type { Bus } from '../events/bus.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { TokenService } from '../services/tokens.js';
 import type { Db } from '../store/db.js';
-import { findConnectingUser } from '../store/users.js';
+import { BatchReader } from '../store/batch-reader.js';
+import { findConnectingUsers } from '../store/users.js';
 import type { LimitStore } from '../limits/limit-store.js';
 import { clientIp, transportAllowed } from '../net/forwarded.js';
 import { ConnectionAdmission } from './admission.js';
@@ -77,6 +78,8 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
     refreshIntervalMs: config.metricsRefreshIntervalMs,
   });
   const admission = new ConnectionAdmission(deps.limits, config, deps.budgets);
+  // A handshake's store cost bounds the handshake rate: the handshakes of one event-loop turn share one read.
+  const connectingUsers = new BatchReader((ids: string[]) => findConnectingUsers(db, ids));
   const revocation = new UserRevocation(deps.bus, db, logger);
   const sessions = new Set<Session>();
   const sockets = new Set<WebSocket>();
@@ -107,8 +110,8 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
       const token = tokenOf(req);
       if (token === null) throw new DeskwireError('TOKEN_MISSING');
       const claims = await tokens.verify(token);
-      const user = await findConnectingUser(db, claims.userId);
-      if (user === null || !user.active) throw new DeskwireError('USER_DISABLED');
+      const user = await connectingUsers.read(claims.userId);
+      if (user === undefined || !user.active) throw new DeskwireError('USER_DISABLED');
       const slots = await admission.admit(claims.userId, user.memberProjectIds);
       admitted = slots;
       // The TCP socket outlives every path from here (refused, failed upgrade, open then closed): release on its close.

@@ -26,6 +26,8 @@ export class PresenceTracker {
   private readonly leaving = new Map<string, NodeJS.Timeout>();
   /** Each user's presence work runs in order: a quick close must not release before its open has acquired. */
   private readonly queues = new Map<string, Promise<void>>();
+  /** Users whose online presence this node wrote, and who have held a connection here ever since. */
+  private readonly writtenOnline = new Set<string>();
   /** Changes of users connecting or leaving together are written together. */
   private readonly batch: PresenceBatch;
   private readonly sweeper: NodeJS.Timeout;
@@ -43,7 +45,8 @@ export class PresenceTracker {
   }
 
   connected(userId: string): void {
-    this.local.set(userId, (this.local.get(userId) ?? 0) + 1);
+    const heldHere = this.local.get(userId) ?? 0;
+    this.local.set(userId, heldHere + 1);
     const pending = this.leaving.get(userId);
     if (pending) {
       clearTimeout(pending);
@@ -51,15 +54,22 @@ export class PresenceTracker {
     }
     this.run(userId, async () => {
       await this.counts.acquire(COUNTER, userId, Number.MAX_SAFE_INTEGER);
+      // A user already connected here, whose online this node wrote, is online: no node writes offline while
+      // a connection of theirs is counted. A user's tenth tab costs no store read.
+      if (heldHere > 0 && this.writtenOnline.has(userId)) return;
       // Idempotent: writes only when the stored presence differs (a reload within the grace period writes nothing).
       await this.batch.set(userId, 'online');
+      if (this.local.has(userId)) this.writtenOnline.add(userId);
     });
   }
 
   disconnected(userId: string): void {
     const left = (this.local.get(userId) ?? 1) - 1;
     if (left > 0) this.local.set(userId, left);
-    else this.local.delete(userId);
+    else {
+      this.local.delete(userId);
+      this.writtenOnline.delete(userId);
+    }
     this.run(userId, async () => {
       await this.counts.release(COUNTER, userId);
       if (left > 0 || this.leaving.has(userId)) return;
@@ -94,6 +104,7 @@ export class PresenceTracker {
     for (const timer of this.leaving.values()) clearTimeout(timer);
     this.leaving.clear();
     this.local.clear();
+    this.writtenOnline.clear();
   }
 
   private async offlineIfGone(userId: string): Promise<void> {

@@ -56,16 +56,22 @@ export interface ConnectingUser {
   memberProjectIds: string[];
 }
 
-/** The user and their desk projects in one read (a handshake's store cost is the handshake rate); null: no such user. */
-export async function findConnectingUser(q: Queryable, id: string): Promise<ConnectingUser | null> {
-  const [row] = await q.query<{ active: boolean; project_ids: string[] | null }>(
-    `SELECT u.active,
+/** Several users and their desk projects in one read (handshakes arriving together; see `BatchReader`). */
+export async function findConnectingUsers(q: Queryable, ids: readonly string[]): Promise<Map<string, ConnectingUser>> {
+  if (ids.length === 0) return new Map();
+  const rows = await q.query<{ id: string; active: boolean; project_ids: string[] | null }>(
+    `SELECT u.id, u.active,
             ARRAY(SELECT pu.project_id FROM project_users pu
                    WHERE pu.user_id = u.id AND pu.status = 'active' AND pu.role = ANY($2) ORDER BY pu.project_id) AS project_ids
-       FROM users u WHERE u.id = $1`,
-    [id, memberRoles],
+       FROM users u WHERE u.id = ANY($1)`,
+    [ids, memberRoles],
   );
-  return row ? { active: row.active, memberProjectIds: row.project_ids ?? [] } : null;
+  return new Map(rows.map((r) => [r.id, { active: r.active, memberProjectIds: r.project_ids ?? [] }]));
+}
+
+/** The user and their desk projects in one read; null: no such user. */
+export async function findConnectingUser(q: Queryable, id: string): Promise<ConnectingUser | null> {
+  return (await findConnectingUsers(q, [id])).get(id) ?? null;
 }
 
 export async function findUserByEmail(q: Queryable, email: string): Promise<UserRow | null> {

@@ -109,15 +109,21 @@ for (const kind of storeKinds()) {
       assert.equal(await presenceOf(visitorPu), 'offline', 'a visitor has no desk presence');
       assert.equal(await presenceOf(disabledPu), 'offline', 'a disabled member is not written');
 
-      // Everyone is already online: a second wave writes nothing and costs one read, no transaction.
+      // Everyone is already online: a second wave on this node costs nothing (it wrote their online itself)...
       const before = { ...stats };
       const again = events.length;
       for (const u of users) tracker.connected(u);
       await tracker.settled();
-      assert.equal(stats.transactions, before.transactions);
-      assert.equal(stats.statements, before.statements + 1, 'one read for the whole wave');
+      assert.deepEqual({ ...stats }, before, 'no statement at all');
+      // ...and on another node, which has not written it, one read for the whole wave and no transaction.
+      const other = start();
+      for (const u of users) other.tracker.connected(u);
+      await other.tracker.settled();
+      assert.equal(other.stats.transactions, 0);
+      assert.equal(other.stats.statements, 1, 'one read for the whole wave');
       assert.equal(events.length, again);
       tracker.close();
+      other.tracker.close();
     });
 
     test('online and offline in one batch: both written in the one transaction of their project', async () => {
@@ -186,6 +192,32 @@ for (const kind of storeKinds()) {
       assert.deepEqual(calls, ['acquire', 'release']);
       await until(async () => (await presenceOf(pu)) === 'offline' && updatesIn(p, from).length === 2, 'offline after the grace');
       assert.deepEqual(updatesIn(p, from).map((e) => (e.data as any).presence.status), ['online', 'offline']);
+      assert.deepEqual(errors, []);
+      tracker.close();
+    });
+
+    test('more connections of a user already online here cost no store statement; after they all left, the next one writes again', async () => {
+      const p = (await desk.project('Tabs')).projectId;
+      const u = await desk.user('Tabby');
+      const pu = await desk.member(p, u, 'agent');
+      const { tracker, stats, errors } = start(new MemoryLimitStore(), 20);
+      const from = events.length;
+      tracker.connected(u);
+      await tracker.settled();
+      assert.equal(await presenceOf(pu), 'online');
+      const afterFirst = stats.statements;
+      assert.ok(afterFirst > 0, 'the first connection writes');
+      for (let i = 0; i < 5; i++) tracker.connected(u);
+      await tracker.settled();
+      assert.equal(stats.statements, afterFirst, 'five more tabs: no statement');
+      for (let i = 0; i < 6; i++) tracker.disconnected(u);
+      await until(async () => (await presenceOf(pu)) === 'offline', 'offline after the grace');
+      const afterOffline = stats.statements;
+      tracker.connected(u);
+      await tracker.settled();
+      assert.ok(stats.statements > afterOffline, 'back after leaving: written again');
+      assert.equal(await presenceOf(pu), 'online');
+      assert.deepEqual(updatesIn(p, from).map((e) => (e.data as any).presence.status), ['online', 'offline', 'online']);
       assert.deepEqual(errors, []);
       tracker.close();
     });

@@ -1,6 +1,7 @@
 /**
  * The store reads of a Realtime handshake, on PGlite and PostgreSQL: the user with their desk projects in one
- * statement, and the limit overrides of several projects in one statement.
+ * statement, and the limit overrides of several projects in one statement; handshakes of one event-loop turn
+ * share one such read (`BatchReader`).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -8,7 +9,8 @@ import { MemoryBus } from '../../src/events/memory-bus.js';
 import type { Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { findLimitOverrides } from '../../src/store/projects.js';
-import { findConnectingUser } from '../../src/store/users.js';
+import { BatchReader } from '../../src/store/batch-reader.js';
+import { findConnectingUser, findConnectingUsers } from '../../src/store/users.js';
 import { OutboxDesk } from '../realtime/fixtures.js';
 import { openTestDb, storeKinds } from '../support/test-app.js';
 
@@ -54,6 +56,49 @@ for (const kind of storeKinds()) {
         [b, {}],
       ].sort());
       assert.equal((await findLimitOverrides(db, [])).size, 0);
+    });
+
+    test('the handshakes of one turn share one read of their users; a read after a change sees it', async () => {
+      const users = [];
+      for (let i = 0; i < 12; i++) users.push(await desk.user(`U${i}`));
+      const { projectId } = await desk.project('Shared');
+      await desk.member(projectId, users[0]!, 'agent');
+      let statements = 0;
+      const reader = new BatchReader((ids: string[]) => {
+        statements++;
+        return findConnectingUsers(db, ids);
+      });
+      // Twelve users, one of them asked for three times, and one unknown id, all in one turn.
+      const reads = [...users, users[0]!, users[0]!, 'no-such-user'].map((id) => reader.read(id));
+      const found = await Promise.all(reads);
+      assert.equal(statements, 1, 'one statement for the whole turn');
+      assert.deepEqual(found[0], { active: true, memberProjectIds: [projectId] });
+      assert.deepEqual(found[12], found[0], 'the same user asked again in the turn gets the same answer');
+      assert.deepEqual(found[1], { active: true, memberProjectIds: [] });
+      assert.equal(found[14], undefined, 'an unknown user');
+
+      await desk.disableUser(users[0]!);
+      assert.equal((await reader.read(users[0]!))?.active, false, 'nothing cached: the next read sees the change');
+      assert.equal(statements, 2);
+    });
+
+    test('a batch reader splits a big turn into batches of its size, and a failed read fails only its own batch', async () => {
+      const batches: string[][] = [];
+      let fail = true;
+      const reader = new BatchReader(async (ids: string[]) => {
+        batches.push(ids);
+        if (fail) {
+          fail = false;
+          throw new Error('store down');
+        }
+        return new Map(ids.map((id) => [id, id.toUpperCase()]));
+      }, 2);
+      const results = await Promise.allSettled(['a', 'b', 'c', 'd', 'e'].map((id) => reader.read(id)));
+      assert.deepEqual(batches, [['a', 'b'], ['c', 'd'], ['e']]);
+      assert.deepEqual(
+        results.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason))),
+        ['Error: store down', 'Error: store down', 'C', 'D', 'E'],
+      );
     });
   });
 }
