@@ -14,7 +14,7 @@ import { MemoryBus } from './events/memory-bus.js';
 import type { LimitStore } from './limits/limit-store.js';
 import { MemoryLimitStore } from './limits/memory-limit-store.js';
 import { RedisLimitStore } from './limits/redis-limit-store.js';
-import { Budgets, type LimitOverrides } from './limits/budgets.js';
+import { Budgets } from './limits/budgets.js';
 import { createTlsServer, type TlsServer } from './net/tls-server.js';
 import { RedisBus } from './events/redis-bus.js';
 import { buildHttpApp } from './http/http-app.js';
@@ -27,8 +27,6 @@ import { createServices, type Services } from './services/services.js';
 import { TokenService } from './services/tokens.js';
 import type { Db } from './store/db.js';
 import { pruneEvents } from './store/events.js';
-import { BatchReader } from './store/batch-reader.js';
-import { findLimitOverrides } from './store/projects.js';
 import { migrate } from './store/migrate.js';
 import { PgliteDb } from './store/pglite-db.js';
 import { PostgresDb } from './store/pg-db.js';
@@ -126,16 +124,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   if (tls === null && !config.trustProxy) {
     logger.warn({ host: config.host }, 'serving plain http and ws:// on a loopback address (development only): set TLS_CERT_FILE/TLS_KEY_FILE or TRUST_PROXY=true for anything else');
   }
-  // Overrides are read per request so an owner's change applies at once on every node; the handshakes of one
-  // event-loop turn share one read.
-  const overridesAtHandshake = new BatchReader((ids: string[]) => findLimitOverrides(db, ids));
-  const budgets = new Budgets(limits, config, {
-    of: (projectId) => services.projects.limitOverrides(projectId),
-    ofMany: async (projectIds) => {
-      const found = await Promise.all(projectIds.map(async (id) => [id, await overridesAtHandshake.read(id)] as const));
-      return new Map(found.filter((e): e is readonly [string, LimitOverrides] => e[1] !== undefined));
-    },
-  });
+  // Overrides are read per request so an owner's change applies at once on every node (at a handshake, with the user).
+  const budgets = new Budgets(limits, config, { of: (projectId) => services.projects.limitOverrides(projectId) });
   const http = buildHttpApp(
     { services, tokens, db, metrics, budgets, trustProxy: config.trustProxy, isDraining: () => closed },
     {

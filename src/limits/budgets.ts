@@ -15,8 +15,6 @@ export type LimitOverrides = Partial<Record<OverridableLimit, number>>;
 /** Reads projects' overrides from the store; called per charge, never cached, so a change applies at once on every node. */
 export interface OverridesReader {
   of(projectId: string): Promise<LimitOverrides>;
-  /** Several projects' overrides in one read (a handshake counts against every desk project of its user). */
-  ofMany(projectIds: readonly string[]): Promise<ReadonlyMap<string, LimitOverrides>>;
 }
 
 export type BudgetConfig = Pick<
@@ -74,11 +72,9 @@ export class Budgets {
     await this.take({ name: USER_BUDGET, points: this.config.userRequestsPerMinute, windowSeconds: WINDOW_SECONDS }, userId, 'CONN_RATE_USER');
   }
 
-  /** The open-connection limits of these projects, with their overrides, in their order: one store read for all. */
-  async connectionsPerProject(projectIds: readonly string[]): Promise<number[]> {
-    if (projectIds.length === 0) return [];
-    const overrides = await this.overrides.ofMany(projectIds);
-    return projectIds.map((id) => overrides.get(id)?.ws_conn_max_per_project ?? this.config.wsConnMaxPerProject);
+  /** The open-connection limit of a project with these overrides (read with the connecting user, at the handshake). */
+  connectionsPerProject(overrides: LimitOverrides | undefined): number {
+    return overrides?.ws_conn_max_per_project ?? this.config.wsConnMaxPerProject;
   }
 
   private async take(rule: RateRule, key: string, code: ErrorCode): Promise<Charge> {

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import { DeskwireError, type ErrorCode } from '../domain/errors.js';
-import type { Budgets } from '../limits/budgets.js';
+import type { Budgets, LimitOverrides } from '../limits/budgets.js';
 import type { LimitStore, RateRule } from '../limits/limit-store.js';
 
 /** What a refused concurrent-connection limit suggests waiting: a slot frees when any connection closes. */
@@ -43,13 +43,15 @@ export class ConnectionAdmission {
     if (!decision.allowed) throw refusal('CONN_RATE_IP', this.ipRule.name, this.ipRule.points, 60, decision.retryAfterSeconds);
   }
 
-  /** Counts a new connection of a verified user, then takes its user and project slots (all or none). */
-  async admit(userId: string, projectIds: readonly string[]): Promise<Admission> {
+  /**
+   * Counts a new connection of a verified user, then takes its user and project slots (all or none). `limits`:
+   * the projects' overrides, read with the user (they apply only with budgets, like every override).
+   */
+  async admit(userId: string, projectIds: readonly string[], limits: ReadonlyMap<string, LimitOverrides> = new Map()): Promise<Admission> {
     const rate = await this.store.hit(this.userRule, userId);
     if (!rate.allowed) throw refusal('CONN_RATE_USER', this.userRule.name, this.userRule.points, 60, rate.retryAfterSeconds);
     await this.budgets?.chargeConnection(userId);
-    // Read before any slot is taken: a failed read then has nothing to give back.
-    const maxes = this.budgets ? await this.budgets.connectionsPerProject(projectIds) : projectIds.map(() => this.config.wsConnMaxPerProject);
+    const maxes = projectIds.map((id) => this.budgets?.connectionsPerProject(limits.get(id)) ?? this.config.wsConnMaxPerProject);
     const held: [string, string][] = [];
     const releaseHeld = () => held.splice(0).forEach(([counter, key]) => void this.store.release(counter, key));
     if (!(await this.store.acquire(USER_COUNTER, userId, this.config.wsConnMaxPerUser))) {

@@ -112,7 +112,7 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
       const claims = await tokens.verify(token);
       const user = await connectingUsers.read(claims.userId);
       if (user === undefined || !user.active) throw new DeskwireError('USER_DISABLED');
-      const slots = await admission.admit(claims.userId, user.memberProjectIds);
+      const slots = await admission.admit(claims.userId, user.memberProjectIds, user.limits);
       admitted = slots;
       // The TCP socket outlives every path from here (refused, failed upgrade, open then closed): release on its close.
       socket.once('close', () => slots.release());

@@ -1,5 +1,4 @@
 import { defaultProjectSettings, type Project, type ProjectSettings } from '../domain/project.js';
-import type { LimitOverrides } from '../limits/budgets.js';
 import type { Queryable } from './db.js';
 import { iso } from './sql-values.js';
 
@@ -38,13 +37,6 @@ export async function insertProject(q: Queryable, p: { id: string; name: string;
 export async function findProject(q: Queryable, id: string): Promise<ProjectRow | null> {
   const [row] = await q.query<ProjectRow>('SELECT * FROM projects WHERE id = $1', [id]);
   return row ?? null;
-}
-
-/** The limit overrides of these projects, in one read; a project not found has none (it is absent from the map). */
-export async function findLimitOverrides(q: Queryable, ids: readonly string[]): Promise<Map<string, LimitOverrides>> {
-  if (ids.length === 0) return new Map();
-  const rows = await q.query<{ id: string; limits: LimitOverrides | null }>('SELECT id, limits FROM projects WHERE id = ANY($1)', [ids]);
-  return new Map(rows.map((r) => [r.id, r.limits ?? {}]));
 }
 
 /** Projects where the user is an active member or visitor. */

@@ -1,5 +1,6 @@
 import type { UserSummary } from '../domain/project.js';
 import { memberRoles } from '../domain/roles.js';
+import type { LimitOverrides } from '../limits/budgets.js';
 import type { Queryable } from './db.js';
 import { iso } from './sql-values.js';
 
@@ -54,19 +55,27 @@ export interface ConnectingUser {
   active: boolean;
   /** Where the user is an active desk member (owner, admin, supervisor or agent), sorted: their connection counts there. */
   memberProjectIds: string[];
+  /** Those projects' limit overrides (their owners'), read with the rest so that a handshake is one statement. */
+  limits: ReadonlyMap<string, LimitOverrides>;
 }
 
-/** Several users and their desk projects in one read (handshakes arriving together; see `BatchReader`). */
+/** Several users, their desk projects and those projects' limit overrides in one read (see `BatchReader`). */
 export async function findConnectingUsers(q: Queryable, ids: readonly string[]): Promise<Map<string, ConnectingUser>> {
   if (ids.length === 0) return new Map();
-  const rows = await q.query<{ id: string; active: boolean; project_ids: string[] | null }>(
+  const rows = await q.query<{ id: string; active: boolean; projects: { id: string; limits: LimitOverrides }[] | string }>(
     `SELECT u.id, u.active,
-            ARRAY(SELECT pu.project_id FROM project_users pu
-                   WHERE pu.user_id = u.id AND pu.status = 'active' AND pu.role = ANY($2) ORDER BY pu.project_id) AS project_ids
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'limits', p.limits) ORDER BY p.id), '[]'::jsonb)
+               FROM project_users pu JOIN projects p ON p.id = pu.project_id
+              WHERE pu.user_id = u.id AND pu.status = 'active' AND pu.role = ANY($2)) AS projects
        FROM users u WHERE u.id = ANY($1)`,
     [ids, memberRoles],
   );
-  return new Map(rows.map((r) => [r.id, { active: r.active, memberProjectIds: r.project_ids ?? [] }]));
+  return new Map(
+    rows.map((r) => {
+      const projects = typeof r.projects === 'string' ? (JSON.parse(r.projects) as { id: string; limits: LimitOverrides }[]) : r.projects;
+      return [r.id, { active: r.active, memberProjectIds: projects.map((p) => p.id), limits: new Map(projects.map((p) => [p.id, p.limits])) }];
+    }),
+  );
 }
 
 /** The user and their desk projects in one read; null: no such user. */

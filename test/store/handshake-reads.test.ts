@@ -1,6 +1,6 @@
 /**
- * The store reads of a Realtime handshake, on PGlite and PostgreSQL: the user with their desk projects in one
- * statement, and the limit overrides of several projects in one statement; handshakes of one event-loop turn
+ * The store read of a Realtime handshake, on PGlite and PostgreSQL: the user with their desk projects and those
+ * projects' limit overrides in one statement; handshakes of one event-loop turn
  * share one such read (`BatchReader`).
  */
 import assert from 'node:assert/strict';
@@ -8,7 +8,6 @@ import { after, before, describe, test } from 'node:test';
 import { MemoryBus } from '../../src/events/memory-bus.js';
 import type { Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
-import { findLimitOverrides } from '../../src/store/projects.js';
 import { BatchReader } from '../../src/store/batch-reader.js';
 import { findConnectingUser, findConnectingUsers } from '../../src/store/users.js';
 import { OutboxDesk } from '../realtime/fixtures.js';
@@ -40,22 +39,26 @@ for (const kind of storeKinds()) {
       const elsewhere = (await desk.project('Elsewhere')).projectId;
       await desk.member(elsewhere, await desk.user('Other'), 'agent');
 
-      assert.deepEqual(await findConnectingUser(db, u), { active: true, memberProjectIds: [...desks].sort() });
+      const found = await findConnectingUser(db, u);
+      assert.equal(found?.active, true);
+      assert.deepEqual(found?.memberProjectIds, [...desks].sort());
+      assert.deepEqual([...found!.limits.keys()].sort(), [...desks].sort(), 'the limits of exactly those projects');
       await desk.disableUser(u);
       assert.equal((await findConnectingUser(db, u))?.active, false);
-      assert.deepEqual(await findConnectingUser(db, await desk.user('Loner')), { active: true, memberProjectIds: [] });
+      const loner = await findConnectingUser(db, await desk.user('Loner'));
+      assert.deepEqual([loner?.active, loner?.memberProjectIds, loner?.limits.size], [true, [], 0]);
       assert.equal(await findConnectingUser(db, 'no-such-user'), null);
     });
 
-    test('limit overrides of several projects in one read; a project without overrides has {}, an unknown one is absent', async () => {
+    test("the user's desk projects come with their limit overrides; a project without overrides has {}", async () => {
+      const u = await desk.user('Limited');
       const [a, b] = [(await desk.project('A')).projectId, (await desk.project('B')).projectId];
+      await desk.member(a, u, 'agent');
+      await desk.member(b, u, 'admin');
       await db.query(`UPDATE projects SET limits = '{"ws_conn_max_per_project": 7}' WHERE id = $1`, [a]);
-      const read = await findLimitOverrides(db, [a, b, 'no-such-project']);
-      assert.deepEqual([...read.entries()].sort(), [
-        [a, { ws_conn_max_per_project: 7 }],
-        [b, {}],
-      ].sort());
-      assert.equal((await findLimitOverrides(db, [])).size, 0);
+      const found = await findConnectingUser(db, u);
+      assert.deepEqual(found?.limits.get(a), { ws_conn_max_per_project: 7 });
+      assert.deepEqual(found?.limits.get(b), {});
     });
 
     test('the handshakes of one turn share one read of their users; a read after a change sees it', async () => {
@@ -72,9 +75,9 @@ for (const kind of storeKinds()) {
       const reads = [...users, users[0]!, users[0]!, 'no-such-user'].map((id) => reader.read(id));
       const found = await Promise.all(reads);
       assert.equal(statements, 1, 'one statement for the whole turn');
-      assert.deepEqual(found[0], { active: true, memberProjectIds: [projectId] });
+      assert.deepEqual([found[0]?.active, found[0]?.memberProjectIds], [true, [projectId]]);
       assert.deepEqual(found[12], found[0], 'the same user asked again in the turn gets the same answer');
-      assert.deepEqual(found[1], { active: true, memberProjectIds: [] });
+      assert.deepEqual([found[1]?.active, found[1]?.memberProjectIds], [true, []]);
       assert.equal(found[14], undefined, 'an unknown user');
 
       await desk.disableUser(users[0]!);
