@@ -20,22 +20,25 @@ const realClock: DispatchClock = {
 };
 
 /**
- * Hands arriving items to `dispatch` in batches: at once (in a microtask) while the node keeps up, and held back
- * while it is busy fanning out, so that they go out together.
+ * Hands arriving items to `dispatch` in batches: at once while the node keeps up, together while it is busy.
  *
  * A fan-out costs mostly one socket write per subscriber per batch, whatever the batch holds, so the way to
- * deliver more under load is to write more per batch. After a batch that cost `d` ms of CPU, the next one starts
- * no sooner than `d` ms (at most `MAX_HOLD_MS`) after it ended: the work that produces events (a store on the
- * same thread, REST requests) gets at least as much time, and whatever it commits meanwhile leaves in one batch.
- * Without the hold, each commit would be fanned out on its own and the writes would starve behind the fan-outs.
- * CPU rather than wall time: on a shared machine a batch's wall time includes the time the process waited for a
- * core, and holding for that would only add latency. At a moderate rate batches are cheap and far apart, so
- * every item leaves in the microtask after it arrived.
+ * deliver more under load is to write more per batch. After a batch that cost `d` ms of CPU, the node counts as
+ * busy for the next `d` ms (at most `MAX_HOLD_MS`):
+ * - idle: an item is dispatched in the microtask after it arrived, so a moderate rate pays no latency;
+ * - busy after a batch of one: items wait for the end of the current event-loop turn (`setImmediate`) and go out
+ *   with whatever else the turn committed;
+ * - busy after a batch of several (items are piling up: the node is saturated): the next batch is held until the
+ *   busy period ends. The work that produces items (a store on the same thread, REST requests) gets at least as
+ *   much time as the fan-out, and what it commits meanwhile leaves in one batch. Without the hold each commit
+ *   would be fanned out alone, and the writes would starve behind the fan-outs.
+ * CPU rather than wall time: on a shared machine a batch's wall time includes waiting for a core.
  */
 export class DispatchQueue<T> {
   private pending: T[] = [];
   private scheduled = false;
   private busyUntil = 0;
+  private lastBatchSize = 0;
   private closed = false;
 
   constructor(
@@ -52,6 +55,7 @@ export class DispatchQueue<T> {
     this.scheduled = true;
     const hold = this.busyUntil - this.clock.now();
     if (hold <= 0) queueMicrotask(this.drain);
+    else if (this.lastBatchSize < 2) setImmediate(this.drain);
     else this.clock.later(this.drain, hold);
   }
 
@@ -65,6 +69,7 @@ export class DispatchQueue<T> {
     if (this.closed) return;
     const batch = this.pending;
     this.pending = [];
+    this.lastBatchSize = batch.length;
     const cpuBefore = this.clock.cpu();
     try {
       this.dispatch(batch);

@@ -35,7 +35,7 @@ describe('DispatchQueue', () => {
     assert.deepEqual(batches, [[1, 2, 3]]);
   });
 
-  test('after a batch that cost d ms of CPU, items wait until d ms after it ended and go out together; the hold is capped', async () => {
+  test('busy after a batch of one: the end of the turn; after a batch of several: held until the busy time ends; capped', async () => {
     // Clocks the dispatcher advances: each batch costs `cost` ms of CPU and twice that of wall time (the process
     // shared the cores). Timers are captured and fired by hand.
     let clock = 0;
@@ -54,25 +54,43 @@ describe('DispatchQueue', () => {
     );
     queue.push(1);
     await null;
-    assert.deepEqual(batches, [[1]]);
+    assert.deepEqual(batches, [[1]], 'idle: at once');
     clock += 10; // 10 ms after a batch of 40 ms CPU: busy for 30 ms more
     queue.push(2);
     queue.push(3);
+    await null;
+    assert.deepEqual(batches, [[1]], 'busy: not within the turn');
     await nextTurn();
-    assert.deepEqual(batches, [[1]], 'held back');
-    assert.deepEqual(timers.map((t) => t.ms), [30], 'until 40 ms after the batch ended');
+    assert.deepEqual(batches, [[1], [2, 3]], 'after a batch of one: at the end of the turn, together');
+    assert.equal(timers.length, 0, 'no hold yet');
+
+    // The last batch had several items: the node is saturated, the next batch is held for the busy time.
+    clock += 10;
     queue.push(4);
+    queue.push(5);
+    await nextTurn();
+    assert.deepEqual(batches, [[1], [2, 3]], 'held back');
+    assert.deepEqual(timers.map((t) => t.ms), [30], 'until 40 ms after the last batch ended');
+    queue.push(6);
     assert.equal(timers.length, 1, 'one hold for everything waiting');
     clock += 30;
     timers.shift()!.fn();
-    assert.deepEqual(batches, [[1], [2, 3, 4]], 'one batch');
-    clock += 500; // long idle: back to dispatching at once
+    assert.deepEqual(batches, [[1], [2, 3], [4, 5, 6]], 'one batch');
+
     cost = 5000; // a huge batch: the next hold is capped
-    queue.push(5);
-    await null;
-    assert.deepEqual(batches, [[1], [2, 3, 4], [5]]);
-    queue.push(6);
+    queue.push(7);
+    queue.push(8);
+    clock += 1;
+    timers.shift()!.fn();
+    assert.deepEqual(batches.at(-1), [7, 8]);
+    queue.push(9);
     assert.deepEqual(timers.map((t) => t.ms), [MAX_HOLD_MS]);
+    timers.shift()!.fn();
+    assert.deepEqual(batches.at(-1), [9]);
+    clock += 100_000; // long idle: back to dispatching at once
+    queue.push(10);
+    await null;
+    assert.deepEqual(batches.at(-1), [10]);
   });
 
   test('a failing dispatch is reported and does not stall later items; close drops what waits', async () => {
