@@ -100,6 +100,9 @@ async function openShared(config: Config, logger: Logger): Promise<{ bus: Bus; l
   };
 }
 
+/** How long a closing node waits for its connections' presence work. */
+const PRESENCE_SETTLE_MS = 5000;
+
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config);
   const db = options.db ?? (await openStore(config));
@@ -180,6 +183,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       // Realtime clients first (1001: resume on another node), spread over the drain period; then HTTP, which
       // lets in-flight requests finish.
       await gateway?.close({ spreadMs: drainMs });
+      // The closed connections' presence work (giving back shared counts, in Redis in a cluster) must land before
+      // the shared clients close; bounded, so an unreachable store cannot hold the shutdown.
+      await Promise.race([presence.settled(), new Promise((resolve) => setTimeout(resolve, PRESENCE_SETTLE_MS).unref())]);
       presence.close();
       await http.close();
       await closeShared();

@@ -90,3 +90,31 @@ describe('nodes sharing PostgreSQL and the Redis bus', { skip: clusterSkipReason
     await watcher.close();
   });
 });
+
+describe('a node shutting down in a cluster', { skip: clusterSkipReason() }, () => {
+  test('gives back the presence counts of its connections before it closes its Redis clients', async () => {
+    const cluster = await startInProcessCluster(2, { PRESENCE_GRACE: '1s', WS_CONN_MAX_PER_USER: '20' });
+    try {
+      const [stays, leaves] = cluster.apps as [InProcessCluster['apps'][number], InProcessCluster['apps'][number]];
+      const desk = await createDesk(stays.url);
+      const people = [desk.owner, desk.supervisor, desk.agentA, desk.agentB, desk.agentC];
+      const clients: TestClient[] = [];
+      for (const person of people) {
+        const url = `${leaves.url.replace('http', 'ws')}/v2/ws/?token=${encodeURIComponent(person.token)}`;
+        clients.push(...(await Promise.all(Array.from({ length: 8 }, () => TestClient.connect(url)))));
+      }
+      const counted = async () => (await Promise.all(people.map((p) => stays.limits.held('PRESENCE', p.userId)))).reduce((a, b) => a + b, 0);
+      const deadline = Date.now() + 5000;
+      while ((await counted()) !== clients.length) {
+        assert.ok(Date.now() < deadline, 'every connection is counted in the shared store');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // The node closes with its clients still connected: their counts must not outlive it in Redis.
+      await leaves.close();
+      assert.equal(await counted(), 0);
+      await Promise.all(clients.map((c) => c.close()));
+    } finally {
+      await cluster.close();
+    }
+  });
+});
