@@ -26,7 +26,15 @@ export async function spawnServer(command: string, args: string[], env: NodeJS.P
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening on" within ${deadlineMs} ms.\nstdout:\n${out}\nstderr:\n${err}`)), deadlineMs);
+    const timer = setTimeout(() => {
+      // A server that missed its deadline must not outlive the test: its open pipes would keep the file running.
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      reject(new Error(`no "listening on" within ${deadlineMs} ms.\nstdout:\n${out}\nstderr:\n${err}`));
+    }, deadlineMs);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /deskwire listening on (\S+)/.exec(out);
