@@ -78,11 +78,6 @@ export async function findConnectingUsers(q: Queryable, ids: readonly string[]):
   );
 }
 
-/** The user and their desk projects in one read; null: no such user. */
-export async function findConnectingUser(q: Queryable, id: string): Promise<ConnectingUser | null> {
-  return (await findConnectingUsers(q, [id])).get(id) ?? null;
-}
-
 export async function findUserByEmail(q: Queryable, email: string): Promise<UserRow | null> {
   const [row] = await q.query<UserRow>('SELECT * FROM users WHERE lower(email) = lower($1)', [email]);
   return row ?? null;

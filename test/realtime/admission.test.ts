@@ -12,7 +12,7 @@ import { MemoryLimitStore } from '../../src/limits/memory-limit-store.js';
 import { ConnectionAdmission } from '../../src/realtime/admission.js';
 import type { Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
-import { findConnectingUser } from '../../src/store/users.js';
+import { findConnectingUsers } from '../../src/store/users.js';
 import { OutboxDesk } from './fixtures.js';
 import { openTestDb, storeKinds, testConfig } from '../support/test-app.js';
 
@@ -42,7 +42,7 @@ for (const kind of storeKinds()) {
       }
       /** As the gateway does: the user's projects and their limits in one read, then admission. */
       const connect = async (name: string) => {
-        const user = (await findConnectingUser(db, users[name]!))!;
+        const user = (await findConnectingUsers(db, [users[name]!])).get(users[name]!)!;
         return admission.admit(users[name]!, user.memberProjectIds, user.limits);
       };
       const held = (projectId: string) => counters.held('WS_CONN_MAX_PER_PROJECT', projectId);

@@ -9,9 +9,12 @@ import { MemoryBus } from '../../src/events/memory-bus.js';
 import type { Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { BatchReader } from '../../src/store/batch-reader.js';
-import { findConnectingUser, findConnectingUsers } from '../../src/store/users.js';
+import { findConnectingUsers } from '../../src/store/users.js';
 import { OutboxDesk } from '../realtime/fixtures.js';
 import { openTestDb, storeKinds } from '../support/test-app.js';
+
+/** One user as the handshake reads them (the batch read with one id); null: no such user. */
+const readUser = async (db: Db, id: string) => (await findConnectingUsers(db, [id])).get(id) ?? null;
 
 for (const kind of storeKinds()) {
   describe(`handshake reads (${kind})`, () => {
@@ -39,15 +42,15 @@ for (const kind of storeKinds()) {
       const elsewhere = (await desk.project('Elsewhere')).projectId;
       await desk.member(elsewhere, await desk.user('Other'), 'agent');
 
-      const found = await findConnectingUser(db, u);
+      const found = await readUser(db, u);
       assert.equal(found?.active, true);
       assert.deepEqual(found?.memberProjectIds, [...desks].sort());
       assert.deepEqual([...found!.limits.keys()].sort(), [...desks].sort(), 'the limits of exactly those projects');
       await desk.disableUser(u);
-      assert.equal((await findConnectingUser(db, u))?.active, false);
-      const loner = await findConnectingUser(db, await desk.user('Loner'));
+      assert.equal((await readUser(db, u))?.active, false);
+      const loner = await readUser(db, await desk.user('Loner'));
       assert.deepEqual([loner?.active, loner?.memberProjectIds, loner?.limits.size], [true, [], 0]);
-      assert.equal(await findConnectingUser(db, 'no-such-user'), null);
+      assert.equal(await readUser(db, 'no-such-user'), null);
     });
 
     test("the user's desk projects come with their limit overrides; a project without overrides has {}", async () => {
@@ -56,7 +59,7 @@ for (const kind of storeKinds()) {
       await desk.member(a, u, 'agent');
       await desk.member(b, u, 'admin');
       await db.query(`UPDATE projects SET limits = '{"ws_conn_max_per_project": 7}' WHERE id = $1`, [a]);
-      const found = await findConnectingUser(db, u);
+      const found = await readUser(db, u);
       assert.deepEqual(found?.limits.get(a), { ws_conn_max_per_project: 7 });
       assert.deepEqual(found?.limits.get(b), {});
     });
