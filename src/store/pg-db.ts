@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Db, Queryable } from './db.js';
+import { StatementNames } from './statement-names.js';
 
 // int8 (seq, counts) as JS numbers: event numbers stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -7,10 +8,17 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 /** PostgreSQL through a pool. The pool reconnects by itself when the server comes back. */
 export class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
-  constructor(private readonly pool: pg.Pool) {}
+  /** Statement name of each prepared text, the same on every connection of the pool. */
+  private readonly names: StatementNames;
+  constructor(
+    private readonly pool: pg.Pool,
+    maxPrepared?: number,
+  ) {
+    this.names = new StatementNames('deskwire_', maxPrepared);
+  }
 
   /** `schema` sets the search_path of every connection (tests use a private schema each). */
-  static connect(url: string, options: { max?: number; schema?: string } = {}): PostgresDb {
+  static connect(url: string, options: { max?: number; schema?: string; maxPrepared?: number } = {}): PostgresDb {
     const pool = new pg.Pool({
       connectionString: url,
       max: options.max ?? 10,
@@ -19,26 +27,46 @@ export class PostgresDb implements Db {
     });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     pool.on('error', () => {});
-    return new PostgresDb(pool);
+    return new PostgresDb(pool, options.maxPrepared);
   }
 
   async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return (await this.pool.query(sql, params as unknown[])).rows as T[];
+    return (await this.pool.query(this.prepared(sql, params))).rows as T[];
+  }
+
+  /** The statement as a named prepared one (the pg client prepares it on first use on each connection). */
+  private prepared(text: string, params: readonly unknown[]): pg.QueryConfig {
+    const name = this.names.of(text);
+    return { text, values: params as unknown[], ...(name ? { name } : {}) };
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let open = true;
     let broken = false;
+    const tx: Queryable = {
+      query: async <R>(sql: string, params: readonly unknown[] = []) => {
+        // After the end the connection is back in the pool, perhaps inside another caller's transaction.
+        if (!open) throw new Error('Transaction is closed');
+        return (await client.query(this.prepared(sql, params))).rows as R[];
+      },
+    };
     try {
       await client.query('BEGIN');
-      const result = await fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as R[] });
-      await client.query('COMMIT');
+      const result = await fn(tx);
+      open = false;
+      // COMMIT of a transaction that a failed statement aborted answers ROLLBACK: nothing was written.
+      const { command } = await client.query('COMMIT');
+      if (command !== 'COMMIT') throw new Error('The transaction was rolled back: a statement in it failed.');
       return result;
     } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true;
+      if (open) {
+        open = false;
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
       }
       throw error;
     } finally {

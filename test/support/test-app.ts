@@ -22,7 +22,7 @@ export function postgresSkipReason(): string | false {
 /** A private schema on the PostgreSQL server: several nodes may connect to it; `drop()` removes it. */
 export interface TestSchema {
   name: string;
-  connect(): PostgresDb;
+  connect(options?: { maxPrepared?: number }): PostgresDb;
   drop(): Promise<void>;
 }
 
@@ -36,7 +36,7 @@ export async function createTestSchema(): Promise<TestSchema> {
   await admin.end();
   return {
     name,
-    connect: () => PostgresDb.connect(url, { schema: name, max: 20 }),
+    connect: (options = {}) => PostgresDb.connect(url, { schema: name, max: 20, ...options }),
     async drop() {
       const c = new pg.Client({ connectionString: url });
       await c.connect();
