@@ -65,8 +65,8 @@ export class MessagesService {
       });
       emitMessage(w.outbox, request, message, 'CREATE');
       if (senderIsAgent && request.first_response_at === null) {
-        await updateRequest(w.tx, projectId, requestId, { firstResponseNow: true });
-        const updated = await emitRequest(w.tx, w.outbox, projectId, requestId, 'UPDATE', scopeOf(request));
+        const updated = (await updateRequest(w.tx, projectId, requestId, { firstResponseNow: true }))!;
+        emitRequest(w.outbox, updated, 'UPDATE', scopeOf(request));
         return { ...message, request: updated };
       }
       return { ...message, request };
@@ -104,7 +104,7 @@ export class MessagesService {
     const routing = isMember(m.viewer.role)
       ? { status: RequestStatus.ASSIGNED, agents: [m.viewer.userId] }
       : await routeNewRequest(tx, projectId, department);
-    await insertRequest(tx, {
+    const request = await insertRequest(tx, {
       id: newId(),
       projectId,
       requestId,
@@ -123,7 +123,7 @@ export class MessagesService {
       attributes: input.attributes ?? {},
     });
     await adjustAssignedCount(tx, projectId, routing.agents, +1);
-    const request = await emitRequest(tx, outbox, projectId, requestId, 'CREATE', null);
+    emitRequest(outbox, request, 'CREATE', null);
     await emitProjectUsersOf(tx, outbox, projectId, routing.agents);
     return request;
   }

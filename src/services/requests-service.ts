@@ -8,7 +8,7 @@ import { adjustAssignedCount, getProjectUserByUser } from '../store/project-user
 import { lockRequestForWriter, type RequestWriter } from '../store/request-writes.js';
 import { countRequests, getRequest, listRequests, lockRequest, scopeOf, updateRequest, type RequestPatch, type RequestQuery } from '../store/requests.js';
 import { requireMembership, type Actor, type ServiceDeps } from './context.js';
-import { emitProjectUsersOf, emitRequest, emitRequestAs } from './emit.js';
+import { emitProjectUsersOf, emitRequest } from './emit.js';
 import { writeProject } from './project-write.js';
 
 export interface RequestPage {
@@ -59,8 +59,8 @@ export class RequestsService {
 
   /**
    * Members who see the request may change its subject, priority and tags. None of them changes who sees the
-   * request, so the change is applied first and the checks run on the one read that follows it (a refusal rolls it
-   * back): the same answers, in the same order, as `change`, with one read of the request instead of two.
+   * request, so the change is applied first and the checks run on the request the update returns (a refusal rolls
+   * it back): the same answers, in the same order, as `change`, with no separate read of the request.
    */
   async patch(actor: Actor, projectId: string, requestId: string, patch: Pick<RequestPatch, 'subject' | 'priority' | 'tags'>): Promise<Request> {
     return writeProject(this.deps, projectId, async ({ tx, outbox }) => {
@@ -68,10 +68,9 @@ export class RequestsService {
       if (!requestExists) throw new DeskwireError('NOT_FOUND', 'No such request.');
       const member = isMember(viewer.role);
       // A visitor is refused either way (NOT_FOUND or FORBIDDEN): no need to write first.
-      if (member) await updateRequest(tx, projectId, requestId, patch);
-      const after = seenBy(await getRequest(tx, projectId, requestId), viewer);
+      const after = seenBy(member ? await updateRequest(tx, projectId, requestId, patch) : await getRequest(tx, projectId, requestId), viewer);
       if (!member) throw new DeskwireError('FORBIDDEN');
-      emitRequestAs(outbox, after, 'UPDATE', scopeOf(after));
+      emitRequest(outbox, after, 'UPDATE', scopeOf(after));
       return after;
     });
   }
@@ -80,9 +79,9 @@ export class RequestsService {
   async close(actor: Actor, projectId: string, requestId: string): Promise<Request> {
     return this.change(actor, projectId, requestId, { members: true, requester: true }, async (tx, r) => {
       if (r.status === RequestStatus.CLOSED) return null;
-      await updateRequest(tx, projectId, r.request_id, { status: RequestStatus.CLOSED, close: { by: actor.userId } });
+      const after = await updateRequest(tx, projectId, r.request_id, { status: RequestStatus.CLOSED, close: { by: actor.userId } });
       await adjustAssignedCount(tx, projectId, r.participantsAgents, -1);
-      return r.participantsAgents;
+      return { after: after!, loadChanged: r.participantsAgents };
     });
   }
 
@@ -90,9 +89,9 @@ export class RequestsService {
     return this.change(actor, projectId, requestId, { members: true }, async (tx, r) => {
       if (r.status !== RequestStatus.CLOSED) return null;
       const status = r.participantsAgents.length > 0 ? RequestStatus.ASSIGNED : RequestStatus.UNSERVED;
-      await updateRequest(tx, projectId, r.request_id, { status, reopen: true });
+      const after = await updateRequest(tx, projectId, r.request_id, { status, reopen: true });
       await adjustAssignedCount(tx, projectId, r.participantsAgents, +1);
-      return r.participantsAgents;
+      return { after: after!, loadChanged: r.participantsAgents };
     });
   }
 
@@ -104,13 +103,13 @@ export class RequestsService {
       if (!target || !isMember(target.role) || target.status !== 'active') throw new DeskwireError('BODY_INVALID', 'The member is not an active agent of this project.');
       if (r.status === RequestStatus.CLOSED) throw new DeskwireError('CONFLICT', 'The request is closed.');
       if (r.participantsAgents.includes(userId)) return null;
-      await updateRequest(tx, projectId, r.request_id, {
+      const after = await updateRequest(tx, projectId, r.request_id, {
         agents: [...r.participantsAgents, userId],
         status: RequestStatus.ASSIGNED,
         assignedAtNow: true,
       });
       await adjustAssignedCount(tx, projectId, [userId], +1);
-      return [userId];
+      return { after: after!, loadChanged: [userId] };
     });
   }
 
@@ -121,12 +120,12 @@ export class RequestsService {
       if (!r.participantsAgents.includes(userId)) throw new DeskwireError('NOT_FOUND', 'Not a participant.');
       const agents = r.participantsAgents.filter((a) => a !== userId);
       const open = r.status !== RequestStatus.CLOSED;
-      await updateRequest(tx, projectId, r.request_id, {
+      const after = await updateRequest(tx, projectId, r.request_id, {
         agents,
         ...(open && agents.length === 0 ? { status: RequestStatus.UNSERVED } : {}),
       });
       if (open) await adjustAssignedCount(tx, projectId, [userId], -1);
-      return [userId];
+      return { after: after!, loadChanged: [userId] };
     });
   }
 
@@ -139,19 +138,19 @@ export class RequestsService {
     projectId: string,
     requestId: string,
     who: { members: boolean; requester?: boolean },
-    /** Applies the change and returns the agents whose load changed, or null when nothing changed. */
-    apply: (tx: Queryable, r: Request, m: { viewer: Viewer }) => Promise<string[] | null>,
+    /** Applies the change and returns the request after it and the agents whose load changed, or null when nothing changed. */
+    apply: (tx: Queryable, r: Request, m: { viewer: Viewer }) => Promise<{ after: Request; loadChanged: string[] } | null>,
   ): Promise<Request> {
     return writeProject(this.deps, projectId, async ({ tx, outbox }) => {
       const m = await lockForWrite(tx, projectId, requestId, actor);
       const r = seenBy(m.requestExists ? await getRequest(tx, projectId, requestId) : null, m.viewer);
       const allowed = (who.members && isMember(m.viewer.role)) || (who.requester === true && r.lead?.lead_id === actor.userId);
       if (!allowed) throw new DeskwireError('FORBIDDEN');
-      const loadChanged = await apply(tx, r, m);
-      if (loadChanged === null) return r;
-      const after = await emitRequest(tx, outbox, projectId, r.request_id, 'UPDATE', scopeOf(r));
-      await emitProjectUsersOf(tx, outbox, projectId, loadChanged);
-      return after;
+      const applied = await apply(tx, r, m);
+      if (applied === null) return r;
+      emitRequest(outbox, applied.after, 'UPDATE', scopeOf(r));
+      await emitProjectUsersOf(tx, outbox, projectId, applied.loadChanged);
+      return applied.after;
     });
   }
 }

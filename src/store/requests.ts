@@ -40,14 +40,16 @@ interface RequestRow {
   agents: ParticipantRef[] | null;
 }
 
-const selectRequests = `
+/** Requests as clients see them, read from `source`: the table, or the rows a write statement returns. */
+const selectRequestsFrom = (source: string) => `
   SELECT r.*, d.name AS dep_name, d.routing AS dep_routing, to_jsonb(l.*) AS lead, rq.role AS requester_role,
          (SELECT COALESCE(jsonb_agg(jsonb_build_object('id', u.id, 'firstname', u.firstname, 'lastname', u.lastname) ORDER BY u.id), '[]'::jsonb)
             FROM users u WHERE u.id = ANY(r.participants_agents)) AS agents
-    FROM requests r
+    FROM ${source} r
     LEFT JOIN departments d ON d.id = r.department_id
     LEFT JOIN leads l ON l.id = r.lead_id
     LEFT JOIN project_users rq ON rq.id = r.requester_id`;
+const selectRequests = selectRequestsFrom('requests');
 
 function toRequest(row: RequestRow): Request {
   const department: DepartmentRef | null =
@@ -121,16 +123,21 @@ export interface NewRequest {
   attributes: Record<string, unknown>;
 }
 
-export async function insertRequest(q: Queryable, r: NewRequest): Promise<void> {
-  await q.query(
-    `INSERT INTO requests (id, project_id, request_id, ticket_id, status, subject, first_text, participants_agents,
+/** Inserts the request and returns it as clients see it, in the same statement. */
+export async function insertRequest(q: Queryable, r: NewRequest): Promise<Request> {
+  const [row] = await q.query<RequestRow>(
+    `WITH created AS (
+     INSERT INTO requests (id, project_id, request_id, ticket_id, status, subject, first_text, participants_agents,
                            department_id, lead_id, requester_id, requester_user_id, channel, preflight, draft, attributes,
                            assigned_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-             CASE WHEN cardinality($8::text[]) > 0 THEN now() END)`,
+             CASE WHEN cardinality($8::text[]) > 0 THEN now() END)
+     RETURNING *)
+     ${selectRequestsFrom('created')}`,
     [r.id, r.projectId, r.requestId, r.ticketId, r.status, r.subject, r.firstText, r.agents, r.departmentId, r.leadId,
       r.requesterId, r.requesterUserId, r.channel, r.preflight, r.draft, JSON.stringify(r.attributes)],
   );
+  return toRequest(row!);
 }
 
 export async function getRequest(q: Queryable, projectId: string, requestId: string): Promise<Request | null> {
@@ -209,7 +216,12 @@ export interface RequestPatch {
   attributes?: Record<string, unknown>;
 }
 
-export async function updateRequest(q: Queryable, projectId: string, requestId: string, patch: RequestPatch): Promise<void> {
+/**
+ * Applies the patch and returns the request as clients now see it, in the same statement (null when there is no
+ * such request). The joined rows (department, lead, requester, agents' names) are read as the statement began:
+ * the statement changes none of them.
+ */
+export async function updateRequest(q: Queryable, projectId: string, requestId: string, patch: RequestPatch): Promise<Request | null> {
   const sets: string[] = ['updated_at = clock_timestamp()'];
   const params: unknown[] = [projectId, requestId];
   const set = (column: string, value: unknown, cast = '') => {
@@ -234,7 +246,12 @@ export async function updateRequest(q: Queryable, projectId: string, requestId: 
     sets.push(`duration = (extract(epoch FROM clock_timestamp() - created_at) * 1000)::bigint`);
   }
   if (patch.reopen) sets.push('closed_at = NULL', 'closed_by = NULL', 'duration = NULL');
-  await q.query(`UPDATE requests SET ${sets.join(', ')} WHERE project_id = $1 AND request_id = $2`, params);
+  const [row] = await q.query<RequestRow>(
+    `WITH changed AS (UPDATE requests SET ${sets.join(', ')} WHERE project_id = $1 AND request_id = $2 RETURNING *)
+     ${selectRequestsFrom('changed')}`,
+    params,
+  );
+  return row ? toRequest(row) : null;
 }
 
 /**
