@@ -14,7 +14,7 @@ import {
 } from '../store/project-users.js';
 import { findUserByEmail } from '../store/users.js';
 import { requireMembership, type Actor, type ServiceDeps } from './context.js';
-import { emitProjectUser } from './emit.js';
+import { emitProjectUser, emitProjectUserAs } from './emit.js';
 import { writeProject } from './project-write.js';
 
 /** What a non-admin may read of another project user: no IP, no private attributes. */
@@ -103,7 +103,7 @@ export class ProjectUsersService {
     for (const [projectId, writes] of byProject) {
       try {
         await writeProject(this.deps, projectId, async ({ tx, outbox }) => {
-          for (const id of await updatePresence(tx, projectId, writes)) await emitProjectUser(tx, outbox, projectId, id, 'UPDATE');
+          for (const pu of await updatePresence(tx, projectId, writes)) emitProjectUserAs(outbox, pu, 'UPDATE');
         });
       } catch (error) {
         failure ??= { error };

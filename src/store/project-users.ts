@@ -27,13 +27,15 @@ interface ProjectUserRow {
   department_ids: string[] | null;
 }
 
-const selectProjectUsers = `
+/** Project users as clients see them, read from `source`: the table, or the rows a write statement returns. */
+const selectProjectUsersFrom = (source: string) => `
   SELECT pu.*, u.email, u.firstname, u.lastname, p.settings,
          ARRAY(SELECT dm.department_id FROM department_members dm JOIN departments d ON d.id = dm.department_id
                 WHERE dm.user_id = pu.user_id AND d.project_id = pu.project_id ORDER BY dm.department_id) AS department_ids
-    FROM project_users pu
+    FROM ${source} pu
     JOIN users u ON u.id = pu.user_id
     JOIN projects p ON p.id = pu.project_id`;
+const selectProjectUsers = selectProjectUsersFrom('project_users');
 
 function toProjectUser(row: ProjectUserRow): ProjectUser {
   const settings = { ...defaultProjectSettings, ...row.settings };
@@ -116,22 +118,25 @@ export async function listPresenceWrites(q: Queryable, changes: readonly { userI
 
 /**
  * Sets the presence of these project users of one project where it still differs and they are still active desk
- * members (run under the project lock, this is the check that counts); returns the ids it changed, sorted.
+ * members (run under the project lock, this is the check that counts); returns the project users it changed, as
+ * clients now see them, sorted by id: one statement for the whole batch.
  */
 export async function updatePresence(
   q: Queryable,
   projectId: string,
   writes: readonly { projectUserId: string; status: 'online' | 'offline' }[],
-): Promise<string[]> {
+): Promise<ProjectUser[]> {
   if (writes.length === 0) return [];
-  const rows = await q.query<{ id: string }>(
-    `UPDATE project_users pu SET presence = c.status, presence_changed_at = now(), updated_at = now()
-       FROM unnest($2::text[], $3::text[]) AS c(id, status)
-      WHERE pu.project_id = $1 AND pu.id = c.id AND pu.presence <> c.status AND pu.status = 'active' AND pu.role = ANY($4)
-      RETURNING pu.id`,
+  const rows = await q.query<ProjectUserRow>(
+    `WITH changed AS (
+       UPDATE project_users pu SET presence = c.status, presence_changed_at = now(), updated_at = now()
+         FROM unnest($2::text[], $3::text[]) AS c(id, status)
+        WHERE pu.project_id = $1 AND pu.id = c.id AND pu.presence <> c.status AND pu.status = 'active' AND pu.role = ANY($4)
+        RETURNING pu.*)
+     ${selectProjectUsersFrom('changed')}`,
     [projectId, writes.map((w) => w.projectUserId), writes.map((w) => w.status), memberRoles],
   );
-  return rows.map((r) => r.id).sort();
+  return rows.map(toProjectUser).sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
 }
 
 export interface ProjectUserPatch {
