@@ -72,8 +72,7 @@ export class PgliteDb implements Db {
         const result = await fn(tx);
         open = false;
         // COMMIT of a transaction that a failed statement aborted answers ROLLBACK: nothing was written.
-        const tag = await this.commandTag('COMMIT');
-        if (tag !== 'COMMIT') throw new Error('The transaction was rolled back: a statement in it failed.');
+        if ((await this.commit()) !== 'COMMIT') throw new Error('The transaction was rolled back: a statement in it failed.');
         return result;
       } catch (error) {
         if (open) {
@@ -107,9 +106,9 @@ export class PgliteDb implements Db {
     return this.rowsOf<T>(messages, statement.fields);
   }
 
-  /** Commits (or ends an aborted transaction) and says which it was; the data reaches the file system. */
-  private async commandTag(sql: 'COMMIT'): Promise<string | undefined> {
-    const { messages } = await this.pg.execProtocol(serialize.query(sql), { syncToFs: true });
+  /** Commits (or ends an aborted transaction): its command tag says which. The data reaches the file system. */
+  private async commit(): Promise<string | undefined> {
+    const { messages } = await this.pg.execProtocol(serialize.query('COMMIT'), { syncToFs: true });
     const done = messages.find((m) => m.name === 'commandComplete') as CommandComplete | undefined;
     return done?.text;
   }
