@@ -24,8 +24,4 @@ export class StatementNames {
     this.names.set(text, name);
     return name;
   }
-
-  get size(): number {
-    return this.names.size;
-  }
 }
