@@ -135,5 +135,39 @@ for (const kind of storeKinds()) {
         ['change own role', () => visitor.rest.put(`/${pid}/project_users/${me._id}`, { role: 'agent' })],
       ]);
     });
+
+    test('a visitor reads their own project user by id, but no other project user and no department (404)', async () => {
+      const visitor = await desk.visitor('Xena');
+      const me = expectStatus(await visitor.rest.get(`/${pid}/project_users/me`), 200);
+      assert.deepEqual(expectStatus(await visitor.rest.get(`/${pid}/project_users/${me._id}`), 200), me);
+      const other = await desk.visitor('Yuri');
+      for (const [name, path] of [
+        ['agent A', `/${pid}/project_users/${desk.agentA.projectUserId}`],
+        ['the owner', `/${pid}/project_users/${desk.owner.projectUserId}`],
+        ['another visitor', `/${pid}/project_users/${other.projectUserId}`],
+        ['Support', `/${pid}/departments/${desk.supportId}`],
+      ]) {
+        const r = await visitor.rest.get(path!);
+        assert.equal(r.status, 404, `${name}: ${JSON.stringify(r.body)}`);
+        assert.equal(r.body.error, 'NOT_FOUND', name);
+      }
+    });
+
+    test('nobody changes their own role or disables themself, not even an owner (409 CONFLICT, nothing written)', async () => {
+      const before = await footprint();
+      for (const [who, person, patch] of [
+        ['the owner demotes themself', desk.owner, { role: 'admin' }],
+        ['the owner disables themself', desk.owner, { status: 'disabled' }],
+        ['an admin demotes themself', desk.admin, { role: 'agent' }],
+        ['an admin disables themself', desk.admin, { status: 'disabled' }],
+      ] as const) {
+        const r = await person.rest.put(`/${pid}/project_users/${person.projectUserId}`, patch);
+        assert.equal(r.status, 409, `${who}: ${JSON.stringify(r.body)}`);
+        assert.equal(r.body.error, 'CONFLICT', who);
+      }
+      assert.deepEqual(await footprint(), before, 'nothing was written');
+      const own = expectStatus(await desk.admin.rest.put(`/${pid}/project_users/${desk.admin.projectUserId}`, { max_assigned_chat: 7 }), 200);
+      assert.deepEqual([own.role, own.status, own.max_assigned_chat], ['admin', 'active', 7], 'other own fields may change');
+    });
   });
 }
