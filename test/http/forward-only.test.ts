@@ -66,6 +66,22 @@ for (const kind of storeKinds()) {
       assert.equal(listed.find((m: { _id: string }) => m._id === messageId).status, 300);
     });
 
+    test('receipts racing each other: the status ends at the highest, and every event carries a higher status than the one before', async () => {
+      const { rid, visitor, messageId } = await joinedByA();
+      const path = `/${pid}/requests/${rid}/messages/${messageId}`;
+      const start = await seqOf();
+      // Sent at once from three callers, highest first, so that without the project lock a lower one could land last.
+      const sends = [300, 250, 200, 150].flatMap((status) => [desk.agentA.rest, visitor.rest, desk.owner.rest].map((rest) => rest.patch(path, { status })));
+      const answers = await Promise.all(sends);
+      for (const a of answers) assert.ok(a.status === 200 || (a.status === 409 && a.body.error === 'CONFLICT'), JSON.stringify(a.body));
+      const statuses = (await readEventsSince(app.db, pid, start)).filter((e) => e.entityId === messageId).map((e) => e.data.status as number);
+      assert.ok(statuses.length >= 1);
+      assert.deepEqual(statuses, [...new Set(statuses)].sort((x, y) => x - y), `strictly increasing: ${statuses}`);
+      assert.equal(statuses.at(-1), 300);
+      const [row] = await app.db.query<{ status: number }>('SELECT status FROM messages WHERE project_id = $1 AND id = $2', [pid, messageId]);
+      assert.equal(row!.status, 300);
+    });
+
     test('a receipt sent again (the same status) answers the message and writes nothing', async () => {
       const { rid, visitor, messageId } = await joinedByA();
       const path = `/${pid}/requests/${rid}/messages/${messageId}`;
