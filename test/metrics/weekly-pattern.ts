@@ -68,3 +68,10 @@ export function wape(actual: ArrayLike<number>, forecast: ArrayLike<number>): nu
   }
   return err / sum;
 }
+
+/** Weekdays with opposite shapes (mornings on Monday, Wednesday, Friday; evenings on Tuesday, Thursday). */
+export const alternatingWeek: RateCurve = (dow, hour) => {
+  if (dow === 0 || dow === 6) return 3 + 10 * bump(hour, 14, 3);
+  const centre = dow % 2 === 1 ? 9.5 : 17.5;
+  return 4 + 90 * bump(hour, centre, 1.5);
+};
