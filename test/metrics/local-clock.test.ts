@@ -27,6 +27,15 @@ test('Paris in autumn: local 02:00–03:00 happens twice and both map to the sam
   assert.equal(first.dow, 0);
 });
 
+test('a change in the middle of a UTC hour (Lord Howe Island moves by 30 minutes at 15:30 UTC)', () => {
+  const lordHowe = localClock('Australia/Lord_Howe');
+  // 2025-10-05 02:00 local (+10:30) becomes 02:30 (+11:00).
+  assert.equal(lordHowe.offsetMs(Date.parse('2025-10-04T15:15:00Z')), 10.5 * H);
+  assert.equal(lordHowe.offsetMs(Date.parse('2025-10-04T15:30:00Z')), 11 * H);
+  assert.equal(lordHowe.slotOf(Date.parse('2025-10-04T15:15:00Z'), 15).slot, 7); // 01:45
+  assert.equal(lordHowe.slotOf(Date.parse('2025-10-04T15:30:00Z'), 15).slot, 10); // 02:30
+});
+
 test('local dates and weekdays far from UTC, and half-hour offsets', () => {
   // 2025-01-06 is a Monday; at 23:30 UTC it is already Tuesday 12:30 in Auckland (+13).
   const auckland = localClock('Pacific/Auckland').slotOf(Date.parse('2025-01-06T23:30:00Z'), 30);
