@@ -1,7 +1,8 @@
 /**
  * Live staffing that sees the queue: the agents the steady-state load needs (Erlang C with the chat-concurrency
  * correction, as `estimateStaffing`), plus the agents it takes to answer the requests already waiting, and the
- * service level to expect with the agents who can take chats now, backlog included (docs/metrics.md, "Backlog").
+ * service level to expect with the agents who can take chats now, backlog included (docs/metrics.md, "Live
+ * staffing with a queue").
  *
  * Backlog agents. Every request waiting now must be answered within the clearing time τ (default: the service-level
  * threshold T). A newly added agent opens `concurrency` (c) chats at once and each of those slots takes another

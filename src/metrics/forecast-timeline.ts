@@ -134,12 +134,13 @@ export function trainingWindow(t: Timeline, trainEnd: number): { originDay: numb
   return { originDay, start };
 }
 
+const DECAY_POWERS = Array.from({ length: TRAINING_WEEKS + 1 }, (_, k) => WEEKLY_DECAY ** k);
+
 /** Weight of an observation on local day `day`: WEEKLY_DECAY to the number of whole weeks before the origin. */
 export function recencyWeight(day: number, originDay: number): number {
   const weeks = Math.floor((originDay - 1 - day) / 7);
   return weeks < DECAY_POWERS.length ? DECAY_POWERS[weeks]! : WEEKLY_DECAY ** weeks;
 }
-const DECAY_POWERS = Array.from({ length: TRAINING_WEEKS + 1 }, (_, k) => WEEKLY_DECAY ** k);
 
 /** Mean count per interval over the training window: the forecast that assumes nothing about the time of day. */
 export const flatMean: ForecastFn = (t, trainEnd, from, to) => {

@@ -9,7 +9,8 @@ const close = (actual: number, expected: number, tolerance: number, what: string
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: expected ${expected} ± ${tolerance}, got ${actual}`);
 
 test('as patience grows without bound Erlang A becomes Erlang C', () => {
-  // The standard example: 48 Erlangs, 240 s, 54 agents, 20 s threshold (Erlang C: P(wait) 0.3013, SL 0.8172, ASA 12.05 s).
+  // The standard example: 48 Erlangs, 240 s, 54 agents, 20 s threshold (Erlang C: P(wait) 0.3013, SL 0.8172,
+  // ASA 12.05 s).
   const c = { wait: erlangC(54, 48), sl: serviceLevel(54, 48, 20, 240), asa: averageSpeedOfAnswer(54, 48, 240) };
   const previousGap: number[] = [];
   for (const patience of [600, 1e4, 1e6, 1e9]) {
