@@ -13,14 +13,17 @@ import type { HeldSlot, RedisLimitStore } from './redis-limit-store.js';
  *
  * The node always keeps its own slot counts (`mine`): they are what it holds in Redis, and what it writes back
  * there when the link comes back (Redis may have restarted empty, or counts moved on here meanwhile), before the
- * link reports up. Counts read in the first `settleMs` after that may still miss nodes that have not written
- * theirs back yet: `countsComplete` says so, and presence waits.
+ * link reports up. In the first `settleMs` of a new or restarted Redis, counts may still miss nodes that have not
+ * written theirs back yet: `countsComplete` says so, and presence waits. A Redis that kept its data (this node
+ * alone was cut off, or is new) is complete at once.
  */
 export class FailoverLimitStore implements LimitStore {
   private readonly local = new MemoryLimitStore();
   /** counter\0key → slots this node holds (0: released while Redis was away, to remove there). */
   private readonly mine = new Map<string, number>();
   private completeAt = Number.POSITIVE_INFINITY;
+  /** What the last restore learnt: from when this Redis's counts are whole. */
+  private restoredCompleteAt = Number.POSITIVE_INFINITY;
   /** While a restore runs: the slots changed since their count was written (written again before "up"). */
   private touched: Set<string> | null = null;
 
@@ -31,7 +34,7 @@ export class FailoverLimitStore implements LimitStore {
   ) {
     link.onRestore(() => this.restore());
     link.onChange((state) => {
-      this.completeAt = state === 'up' ? Date.now() + settleMs : Number.POSITIVE_INFINITY;
+      this.completeAt = state === 'up' ? this.restoredCompleteAt : Number.POSITIVE_INFINITY;
       const late = this.touched;
       this.touched = null;
       // A count changed after the restore wrote it and before the link came up (another restorer ran between):
@@ -125,7 +128,8 @@ export class FailoverLimitStore implements LimitStore {
       });
       const touched = new Set<string>();
       this.touched = touched;
-      await this.shared.rejoin(slots);
+      const { epochAgeMs } = await this.shared.rejoin(slots);
+      this.restoredCompleteAt = Date.now() + Math.max(0, this.settleMs - epochAgeMs);
       // Released while Redis was away and now removed there too, unless taken again since.
       for (const { counter, key, count } of slots) {
         const slot = slotId(counter, key);

@@ -6,6 +6,8 @@ import type { LimitStore, RateDecision, RateRule } from './limit-store.js';
 const PREFIX = 'deskwire:limits:';
 /** The live nodes by the time their announcement expires. */
 const NODES = `${PREFIX}nodes`;
+/** When this Redis's counts began (it was new or restarted empty). */
+const EPOCH = `${PREFIX}epoch`;
 
 /**
  * Takes a slot only if the live holders hold fewer than `max`. Holders are nodes: each keeps its own count in the
@@ -44,6 +46,20 @@ redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 return redis.call('ZCARD', KEYS[2])`;
 
+/**
+ * How long ago (ms, on Redis's clock) this Redis's counts began: the first node to find the key missing (a new or
+ * restarted Redis) sets it. KEYS[1] the epoch key.
+ */
+const EPOCH_AGE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local began = redis.call('GET', KEYS[1])
+if not began then
+  redis.call('SET', KEYS[1], now)
+  return 0
+end
+return now - tonumber(began)`;
+
 /** KEYS[1] slot hash; ARGV: node id. */
 const RELEASE = `
 local left = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
@@ -79,6 +95,7 @@ export class RedisLimitStore implements LimitStore {
     this.redis.defineCommand('deskwireRelease', { numberOfKeys: 1, lua: RELEASE });
     this.redis.defineCommand('deskwireHeld', { numberOfKeys: 1, lua: HELD });
     this.redis.defineCommand('deskwireBeat', { numberOfKeys: 2, lua: BEAT });
+    this.redis.defineCommand('deskwireEpochAge', { numberOfKeys: 1, lua: EPOCH_AGE });
     this.heartbeat = setInterval(() => void this.beat().catch(onBeatError), Math.max(100, Math.floor(livenessMs / 3)));
     this.heartbeat.unref();
   }
@@ -120,11 +137,14 @@ export class RedisLimitStore implements LimitStore {
 
   /**
    * Announces this node and writes its slot counts as given (absolute, so writing them twice is harmless): after
-   * Redis lost its data in a restart, or after counts went on in memory while Redis was unreachable.
+   * Redis lost its data in a restart, or after counts went on in memory while Redis was unreachable. Resolves with
+   * how long ago this Redis's counts began (0 when this call found it empty): until every live node has rejoined,
+   * within its liveness period, counts read from it may miss theirs.
    */
-  async rejoin(slots: Iterable<HeldSlot>): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    (pipeline as unknown as PipelineCommands).deskwireBeat(`${PREFIX}node:${this.nodeId}`, NODES, this.nodeId, this.livenessMs);
+  async rejoin(slots: Iterable<HeldSlot>): Promise<{ epochAgeMs: number }> {
+    const pipeline = this.redis.pipeline() as unknown as PipelineCommands & ReturnType<Redis['pipeline']>;
+    pipeline.deskwireEpochAge(EPOCH);
+    pipeline.deskwireBeat(`${PREFIX}node:${this.nodeId}`, NODES, this.nodeId, this.livenessMs);
     for (const { counter, key, count } of slots) {
       if (count > 0) pipeline.hset(slotKey(counter, key), this.nodeId, count);
       else pipeline.hdel(slotKey(counter, key), this.nodeId);
@@ -132,7 +152,8 @@ export class RedisLimitStore implements LimitStore {
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([error]) => error !== null);
     if (failed) throw failed[0];
-    this.nodes = Number(results[0]?.[1] ?? this.nodes);
+    this.nodes = Number(results[1]?.[1] ?? this.nodes);
+    return { epochAgeMs: Number(results[0]?.[1] ?? 0) };
   }
 
   /** A graceful stop: this node's slots stop counting at once instead of after the liveness period. */
@@ -171,6 +192,7 @@ type Commands = {
 
 type PipelineCommands = {
   deskwireBeat: (nodeKey: string, nodesKey: string, nodeId: string, livenessMs: number) => unknown;
+  deskwireEpochAge: (epochKey: string) => unknown;
 };
 
 function slotKey(counter: string, key: string): string {

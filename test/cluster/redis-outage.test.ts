@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestClient, type Frame } from '../realtime/client.js';
 import { ProcessCluster } from '../support/cluster.js';
+import { until } from '../support/redis.js';
 import { createDesk, newRequestId, type Desk, type Person } from '../support/desk.js';
 import { expectStatus, Rest } from '../support/rest-client.js';
 import type { SpawnedServer } from '../support/spawn-server.js';
@@ -28,16 +29,6 @@ async function timed<T>(call: () => Promise<T>): Promise<[T, number]> {
 async function readyz(node: SpawnedServer): Promise<{ status: number; body: any }> {
   const response = await fetch(`${node.url}/readyz`);
   return { status: response.status, body: await response.json() };
-}
-
-/** Polls `check` until it holds, failing after the deadline with `what`. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) assert.fail(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // polling a condition, with a deadline
-  }
-  return Date.now() - started;
 }
 
 async function refusedWith(connecting: Promise<TestClient>, code: string): Promise<void> {
