@@ -97,19 +97,21 @@ export class RedisLink {
    * Redis is down starts degraded and joins when Redis comes up, it never waits for it.
    */
   async start(waitMs = REDIS_CONNECT_TIMEOUT_MS * 2): Promise<void> {
+    const clients = [this.commands, this.subscriber];
     const settled = new Promise<void>((resolve) => {
       const timer = setTimeout(done, waitMs);
       timer.unref();
       const stop = this.onChange(done);
-      const failedAttempt = () => done();
-      for (const c of [this.commands, this.subscriber]) c.once('reconnecting', failedAttempt);
+      // 'reconnecting' follows a failed attempt.
+      for (const c of clients) c.once('reconnecting', done);
       function done(): void {
         clearTimeout(timer);
         stop();
+        for (const c of clients) c.off('reconnecting', done);
         resolve();
       }
     });
-    for (const client of [this.commands, this.subscriber]) client.connect().catch(() => {});
+    for (const client of clients) client.connect().catch(() => {});
     await settled;
   }
 
