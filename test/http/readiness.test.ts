@@ -1,15 +1,18 @@
 /**
  * `/readyz` and `deskwire_dependency_up` tell the truth about the store and Redis: a node whose Redis is down is
- * ready but degraded (or not ready, by the operator's choice), and says so until Redis is back.
+ * ready but degraded (or not ready, by the operator's choice), and says so until Redis is back. (Without REDIS_URL:
+ * test/http/prometheus.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestClient } from '../realtime/client.js';
 import { freePort, OwnRedis } from '../support/cluster.js';
-import { createDesk } from '../support/desk.js';
+import { signUp } from '../support/desk.js';
 import { linkState } from '../support/redis.js';
 import { expectStatus } from '../support/rest-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startApp, type App } from '../../src/app.js';
+import type { Db } from '../../src/store/db.js';
+import { openTestDb, testConfig } from '../support/test-app.js';
 
 function redisSkipReason(): string | false {
   if (process.env.REDIS_URL) return false;
@@ -17,47 +20,34 @@ function redisSkipReason(): string | false {
   return 'REDIS_URL is not set (these tests start their own redis-server)';
 }
 
-async function readyz(app: TestApp): Promise<{ status: number; retryAfter: string | null; body: any }> {
+async function readyz(app: App): Promise<{ status: number; retryAfter: string | null; body: any }> {
   const response = await fetch(`${app.url}/readyz`);
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() };
 }
 
 /** `deskwire_dependency_up{dependency="…"}`: its value, or null when the line is absent. */
-async function dependencyUp(app: TestApp, dependency: string): Promise<number | null> {
+async function dependencyUp(app: App, dependency: string): Promise<number | null> {
   const text = await (await fetch(`${app.url}/metrics`)).text();
   const m = new RegExp(`^deskwire_dependency_up\\{dependency="${dependency}"\\} (\\d+)$`, 'm').exec(text);
   return m ? Number(m[1]) : null;
 }
 
-describe('readiness without Redis configured', () => {
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp('pglite');
-  });
-  after(() => app.closeAll());
-
-  test('ready, the store up, Redis unused', async () => {
-    const { status, body } = await readyz(app);
-    assert.equal(status, 200);
-    assert.deepEqual(body, { status: 'ready', store: { kind: 'pglite', state: 'up' }, redis: { state: 'unused' }, degraded: [] });
-    assert.equal(await dependencyUp(app, 'store'), 1);
-    assert.equal(await dependencyUp(app, 'redis'), null, 'no gauge for a dependency the node does not use');
-  });
-});
-
 describe('readiness with Redis down and back', { skip: redisSkipReason() }, () => {
   let redis: OwnRedis;
-  let app: TestApp;
-  let strict: TestApp;
+  let db: Db;
+  let app: App;
+  let strict: App;
   before(async () => {
     redis = new OwnRedis(await freePort());
-    // Both nodes start while their Redis is not running.
-    app = await startTestApp('pglite', { REDIS_URL: redis.url });
-    strict = await startTestApp('pglite', { REDIS_URL: redis.url, READY_REQUIRES_REDIS: 'true' });
+    db = await openTestDb('pglite');
+    // Two nodes on one store, with the two readiness policies; both start while their Redis is not running.
+    app = await startApp(testConfig({ REDIS_URL: redis.url }), { db });
+    strict = await startApp(testConfig({ REDIS_URL: redis.url, READY_REQUIRES_REDIS: 'true' }), { db });
   });
   after(async () => {
-    await app.closeAll();
-    await strict.closeAll();
+    await app.close();
+    await strict.close();
+    await db.close();
     await redis.stop();
   });
 
@@ -70,10 +60,11 @@ describe('readiness with Redis down and back', { skip: redisSkipReason() }, () =
     assert.deepEqual(down.body.store, { kind: 'pglite', state: 'up' });
     assert.equal(await dependencyUp(app, 'redis'), 0);
     assert.equal(await dependencyUp(app, 'store'), 1);
-    // It serves: sign-up, sign-in, reads, writes and a handshake, all on this node's own limits.
-    const desk = await createDesk(app.url);
-    expectStatus(await desk.owner.rest.get(`/${desk.projectId}/requests`), 200);
-    const client = await TestClient.connect(`${app.url.replace('http', 'ws')}/v2/ws/?token=${encodeURIComponent(desk.agentA.token)}`);
+    // It serves: sign-up, sign-in, a write, a read and a handshake, all on this node's own limits.
+    const owner = await signUp(app.url, 'owner');
+    expectStatus(await owner.rest.post('/projects', { name: 'Degraded' }), 201);
+    expectStatus(await owner.rest.get('/projects'), 200);
+    const client = await TestClient.connect(`${app.url.replace('http', 'ws')}/v2/ws/?token=${encodeURIComponent(owner.token)}`);
     await client.close();
 
     await redis.start();
