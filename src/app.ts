@@ -14,11 +14,14 @@ import { MemoryBus } from './events/memory-bus.js';
 import type { LimitStore } from './limits/limit-store.js';
 import { MemoryLimitStore } from './limits/memory-limit-store.js';
 import { RedisLimitStore } from './limits/redis-limit-store.js';
+import { FailoverLimitStore } from './limits/failover-limit-store.js';
 import { Budgets } from './limits/budgets.js';
 import { createTlsServer, type TlsServer } from './net/tls-server.js';
 import { RedisBus } from './events/redis-bus.js';
 import { buildHttpApp } from './http/http-app.js';
+import { Dependencies } from './observability/dependencies.js';
 import { createNodeMetrics } from './observability/prometheus.js';
+import { RedisLink, redisClientOptions } from './redis/redis-link.js';
 import { attachRealtimeGateway, type RealtimeGateway } from './realtime/gateway.js';
 import { PresenceTracker } from './realtime/presence.js';
 import type { ServiceDeps } from './services/context.js';
@@ -45,6 +48,8 @@ export interface App {
   tls: TlsServer | null;
   /** Connection and rate limit counters. */
   limits: LimitStore;
+  /** The Redis link (null without REDIS_URL): what `/readyz` reports and every Redis-backed part follows. */
+  redis: RedisLink | null;
   /** The Realtime API on the same server; null when started with `realtime: false`. */
   gateway: RealtimeGateway | null;
   /** Set when this start created the demo project. */
@@ -76,26 +81,32 @@ export async function openStore(config: Config): Promise<Db> {
 
 /**
  * What nodes share: the in-process bus and limit counters by default; with REDIS_URL, the Redis bus (so every node's
- * hub gets every node's events) and Redis limit counters (so limits hold across nodes).
+ * hub gets every node's events) and Redis limit counters (so limits hold across nodes), both following one link
+ * that says whether Redis is usable: while it is not, they fall back at once (per-node limits, own events only).
  */
-async function openShared(config: Config, logger: Logger): Promise<{ bus: Bus; limits: LimitStore; closeShared: () => Promise<void> }> {
+async function openShared(config: Config, logger: Logger): Promise<{ bus: Bus; limits: LimitStore; redis: RedisLink | null; closeShared: () => Promise<void> }> {
   if (!config.redisUrl) {
     const bus = new MemoryBus();
-    return { bus, limits: new MemoryLimitStore(), closeShared: () => bus.close() };
+    return { bus, limits: new MemoryLimitStore(), redis: null, closeShared: () => bus.close() };
   }
+  const options = redisClientOptions(config.redisCommandTimeoutMs);
   // A subscribed Redis connection can do nothing else: one for commands and publishing, one for the subscription.
-  const clients = [new Redis(config.redisUrl), new Redis(config.redisUrl)] as const;
-  for (const client of clients) client.on('error', (error: unknown) => logger.warn({ err: error }, 'redis connection error; retrying'));
-  const bus = new RedisBus(clients[0], clients[1], (error) => logger.error({ err: error }, 'unreadable event on the bus'));
-  const limits = new RedisLimitStore(clients[0], config.nodeLivenessMs);
-  await Promise.all([bus.ready(), limits.start()]);
+  const link = new RedisLink(new Redis(config.redisUrl, options), new Redis(config.redisUrl, options), logger);
+  // Restorers run in this order when Redis (re)connects: the subscription, then this node's counts, last, so that
+  // nothing runs between writing them and the link reporting up.
+  const bus = new RedisBus(link, (error) => logger.error({ err: error }, 'unreadable event on the bus'));
+  const shared = new RedisLimitStore(link.commands, config.nodeLivenessMs, (error) => link.failed(error));
+  const limits = new FailoverLimitStore(shared, link, config.nodeLivenessMs);
+  // Never waits for Redis beyond a first attempt: a node whose Redis is down starts degraded and joins it later.
+  await link.start();
   return {
     bus,
     limits,
+    redis: link,
     async closeShared() {
       await bus.close();
       await limits.close();
-      await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+      await link.close();
     },
   };
 }
@@ -108,7 +119,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const db = options.db ?? (await openStore(config));
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied, store: db.kind }, 'migrations applied');
-  const { bus, limits, closeShared } = await openShared(config, logger);
+  const { bus, limits, redis, closeShared } = await openShared(config, logger);
   const tokens = await TokenService.fromConfig(config);
   const deps: ServiceDeps = {
     db,
@@ -120,7 +131,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let closed = false;
   // The gateway is attached after the HTTP app; the gauges read it when scraped.
   let gateway: RealtimeGateway | null = null;
-  const metrics = createNodeMetrics(() => gateway);
+  const dependencies = new Dependencies(db, redis);
+  const metrics = createNodeMetrics(() => gateway, dependencies);
   bus.subscribe((event) => metrics.busEvents.inc({ kind: event.kind }));
   const tls = config.tlsCertFile && config.tlsKeyFile ? createTlsServer({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile }, logger) : null;
   const server: Server | HttpsServer = tls?.server ?? createServer();
@@ -130,7 +142,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // Overrides are read per request so an owner's change applies at once on every node (at a handshake, with the user).
   const budgets = new Budgets(limits, config, { of: (projectId) => services.projects.limitOverrides(projectId) });
   const http = buildHttpApp(
-    { services, tokens, db, metrics, budgets, trustProxy: config.trustProxy, isDraining: () => closed },
+    {
+      services,
+      tokens,
+      db,
+      metrics,
+      budgets,
+      trustProxy: config.trustProxy,
+      readiness: { dependencies, requireRedis: config.readyRequiresRedis },
+      isDraining: () => closed,
+    },
     {
       bodyLimit: config.httpBodyMaxBytes,
       logger,
@@ -145,6 +166,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const presence = new PresenceTracker(services.projectUsers, limits, config.presenceGraceMs, (error, userId) =>
     logger.warn({ err: error, userId }, 'presence change not written'),
   );
+  // Back from an outage longer than NODE_LIVENESS, other nodes may have turned this node's users offline.
+  const stopReassert = redis?.onChange((state) => state === 'up' && presence.reassert());
   gateway = options.realtime === false ? null : attachRealtimeGateway(server, { config, db, bus, tokens, logger, limits, budgets, presence, observer: metrics.realtime });
   const demo = config.demoData ? await seedDemoData(db, services) : null;
 
@@ -171,6 +194,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     server,
     tls,
     limits,
+    redis,
     gateway,
     demo,
     url: `${tls ? 'https' : 'http'}://${host}:${address.port}`,
@@ -186,6 +210,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       // The closed connections' presence work (giving back shared counts, in Redis in a cluster) must land before
       // the shared clients close; bounded, so an unreachable store cannot hold the shutdown.
       await Promise.race([presence.settled(), new Promise((resolve) => setTimeout(resolve, PRESENCE_SETTLE_MS).unref())]);
+      stopReassert?.();
       presence.close();
       await http.close();
       await closeShared();

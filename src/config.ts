@@ -54,6 +54,10 @@ export interface Config {
   presenceGraceMs: number;
   drainSeconds: number;
   nodeLivenessMs: number;
+  /** With REDIS_URL: the longest any call waits on Redis before the node falls back to per-node limits. */
+  redisCommandTimeoutMs: number;
+  /** With REDIS_URL: whether /readyz answers 503 while Redis is unreachable (default: 200, degraded). */
+  readyRequiresRedis: boolean;
   userRequestsPerMinute: number;
   restReadsPerMinute: number;
   restWritesPerMinute: number;
@@ -119,6 +123,8 @@ export const variables: readonly VariableSpec[] = [
   { name: 'REST_AUTH_PER_IP_PER_MINUTE', default: '20', description: 'Sign-up and sign-in calls per client IP per minute (against credential stuffing).' },
   { name: 'LIMIT_OVERRIDE_MAX_FACTOR', default: '10', description: 'Ceiling of per-project limit overrides, as a multiple of the configured default.' },
   { name: 'NODE_LIVENESS', default: '15s', description: 'With REDIS_URL: how long after a node stops announcing itself its connections stop counting toward shared limits and presence.' },
+  { name: 'REDIS_COMMAND_TIMEOUT_MS', default: '250', description: 'With REDIS_URL: the longest a request waits on Redis; past it (or at once while Redis is known to be down) the node uses its per-node limits.' },
+  { name: 'READY_REQUIRES_REDIS', default: 'false', description: 'With REDIS_URL: /readyz answers 503 REDIS_UNAVAILABLE while Redis is unreachable. Default: 200 with degraded: ["redis"], so the node keeps its traffic.' },
   { name: 'DRAIN_SECONDS', default: '10', description: 'On SIGTERM, Realtime connections are closed with 1001 spread over this many seconds.' },
   { name: 'PRESENCE_GRACE', default: '30s', description: 'How long after their last Realtime connection closes an agent goes offline; a reconnect within it changes nothing.' },
   { name: 'EVENT_GAP_CHECK_INTERVAL', default: '5s', description: 'How often the Realtime hub compares followed projects with the store, bounding how late an event lost on the bus arrives.' },
@@ -258,6 +264,8 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonl
     presenceGraceMs: duration('PRESENCE_GRACE'),
     drainSeconds: int('DRAIN_SECONDS', 0, 600),
     nodeLivenessMs: duration('NODE_LIVENESS'),
+    redisCommandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 10, 60_000),
+    readyRequiresRedis: bool('READY_REQUIRES_REDIS'),
     userRequestsPerMinute: int('USER_REQUESTS_PER_MINUTE', 1),
     restReadsPerMinute: int('REST_READS_PER_MINUTE', 1),
     restWritesPerMinute: int('REST_WRITES_PER_MINUTE', 1),

@@ -43,6 +43,7 @@ export const errors = {
   EMAIL_TAKEN: { http: 409, close: null, retryable: false, message: 'A user with this email already exists.' },
   CONFLICT: { http: 409, close: null, retryable: false, message: 'The change conflicts with the current state.' },
   STORE_UNAVAILABLE: { http: 503, close: null, retryable: true, message: 'The store is unreachable; try again shortly.' },
+  REDIS_UNAVAILABLE: { http: 503, close: null, retryable: true, message: 'Redis (the cluster bus and shared limits) is unreachable; try again shortly.' },
   DASHBOARD_NOT_BUILT: { http: 503, close: null, retryable: false, message: 'The dashboard is not built: run `npm run build:dashboard`.' },
   INTERNAL: { http: 500, close: 1011, retryable: true, message: 'Internal error.' },
 } as const satisfies Record<string, ErrorSpec>;

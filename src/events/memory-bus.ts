@@ -14,6 +14,11 @@ export class MemoryBus implements Bus {
     return () => this.handlers.delete(handler);
   }
 
+  /** An in-process bus never loses its connection. */
+  onReconnect(_listener: () => void): () => void {
+    return () => {};
+  }
+
   async close(): Promise<void> {
     this.handlers.clear();
   }

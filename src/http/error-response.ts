@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { DeskwireError, errors, type ErrorCode } from '../domain/errors.js';
+import { isRedisUnavailable } from '../redis/redis-errors.js';
 import { isStoreUnavailable } from '../store/store-errors.js';
 
 export interface ErrorBody {
@@ -24,6 +25,7 @@ function classify(error: unknown): { code: ErrorCode; message: string; details: 
     return { code: 'BODY_INVALID', message: first ? `${first.path || 'body'}: ${first.message}` : errors.BODY_INVALID.message, details: { issues } };
   }
   if (isStoreUnavailable(error)) return { code: 'STORE_UNAVAILABLE', message: errors.STORE_UNAVAILABLE.message, details: {} };
+  if (isRedisUnavailable(error)) return { code: 'REDIS_UNAVAILABLE', message: errors.REDIS_UNAVAILABLE.message, details: { retry_after_seconds: 1 } };
   const fastifyError = error as FastifyError;
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { code: 'BODY_TOO_LARGE', message: errors.BODY_TOO_LARGE.message, details: {} };
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {

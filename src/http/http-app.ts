@@ -6,7 +6,7 @@ import { authRoutes } from './auth-routes.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { departmentRoutes } from './department-routes.js';
 import { sendError } from './error-response.js';
-import { healthRoutes } from './health-routes.js';
+import { healthRoutes, type ReadinessPolicy } from './health-routes.js';
 import { prometheusRoutes } from './prometheus-routes.js';
 import type { NodeMetrics } from '../observability/prometheus.js';
 import { messageRoutes } from './message-routes.js';
@@ -33,7 +33,10 @@ const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 const HSTS = 'max-age=31536000; includeSubDomains';
 
 /** The REST API: Tiledesk-compatible paths and shapes, one error shape for every failure. */
-export function buildHttpApp(deps: RouteDeps & { db: Db; metrics: NodeMetrics; isDraining?: () => boolean }, options: HttpOptions): FastifyInstance {
+export function buildHttpApp(
+  deps: RouteDeps & { db: Db; metrics: NodeMetrics; readiness: ReadinessPolicy; isDraining?: () => boolean },
+  options: HttpOptions,
+): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
@@ -60,7 +63,7 @@ export function buildHttpApp(deps: RouteDeps & { db: Db; metrics: NodeMetrics; i
   app.setErrorHandler((error, _request, reply) => sendError(reply, error));
   app.setNotFoundHandler((request, reply) => sendError(reply, new DeskwireError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`)));
   prometheusRoutes(app, deps.metrics);
-  healthRoutes(app, deps.db, deps.isDraining);
+  healthRoutes(app, deps.readiness, deps.isDraining);
   authRoutes(app, deps);
   projectRoutes(app, deps);
   projectUserRoutes(app, deps);

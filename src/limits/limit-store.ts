@@ -25,4 +25,10 @@ export interface LimitStore {
   release(counter: string, key: string): Promise<void>;
   /** How many slots of `counter` are held for `key` right now, on every node. */
   held(counter: string, key: string): Promise<number>;
+  /**
+   * False while `held` may miss other nodes' slots: the shared store is unreachable, or came back and the other
+   * nodes may not have written their counts back yet. A decision that needs every node's count (turning a user
+   * offline) waits while it is false. Absent: counts are always complete (one process).
+   */
+  countsComplete?(): boolean;
 }

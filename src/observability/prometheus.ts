@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RealtimeGatewayStats } from '../realtime/gateway.js';
 import type { RealtimeObserver } from '../realtime/observer.js';
+import type { Dependencies } from './dependencies.js';
 
 /** What a node exposes on `/metrics`. One registry per app, so several apps can live in one test process. */
 export interface NodeMetrics {
@@ -21,10 +22,23 @@ export interface RealtimeStatsSource {
 /** Seconds buckets for latencies from sub-millisecond to a few seconds. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-export function createNodeMetrics(realtime: () => RealtimeStatsSource | null): NodeMetrics {
+export function createNodeMetrics(realtime: () => RealtimeStatsSource | null, dependencies: Dependencies | null = null): NodeMetrics {
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry, prefix: 'deskwire_' });
+  if (dependencies) {
+    new Gauge({
+      name: 'deskwire_dependency_up',
+      help: '1 while a dependency is usable, 0 while not: store (asked at scrape), redis (the link, only with REDIS_URL).',
+      labelNames: ['dependency'],
+      registers,
+      async collect() {
+        const { report } = await dependencies.check();
+        this.set({ dependency: 'store' }, report.store.state === 'up' ? 1 : 0);
+        if (report.redis.state !== 'unused') this.set({ dependency: 'redis' }, report.redis.state === 'up' ? 1 : 0);
+      },
+    });
+  }
   const gauge = (name: string, help: string, read: (s: RealtimeGatewayStats) => number) =>
     new Gauge({
       name,

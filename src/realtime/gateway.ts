@@ -14,6 +14,7 @@ import type { LimitStore } from '../limits/limit-store.js';
 import { clientIp, transportAllowed } from '../net/forwarded.js';
 import { ConnectionAdmission } from './admission.js';
 import { isWebSocketUpgrade, pathOf, refuse, tokenOf } from './handshake.js';
+import { isRedisUnavailable } from '../redis/redis-errors.js';
 import { Hub } from './hub.js';
 import type { Logger } from './logger.js';
 import { MetricsPublisher } from './metrics-publisher.js';
@@ -138,6 +139,8 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
       admitted?.release();
       if (error instanceof DeskwireError) {
         refuseWith(error, error.code === 'DRAINING' ? { 'Retry-After': String(DRAIN_RETRY_AFTER_SECONDS) } : undefined);
+      } else if (isRedisUnavailable(error)) {
+        refuseWith(new DeskwireError('REDIS_UNAVAILABLE', undefined, { retry_after_seconds: 1 }));
       } else {
         logger.error({ ...fields, err: error instanceof Error ? error.stack : String(error) }, 'realtime: handshake failed');
         observer.handshakeRefused('INTERNAL');

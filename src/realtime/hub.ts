@@ -22,6 +22,7 @@ export class Hub {
     (error) => this.logger.error({ err: String(error) }, 'realtime: dispatching events failed'),
   );
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeReconnect: () => void;
   private readonly headCheck: NodeJS.Timeout | null;
 
   /** `headCheckIntervalMs`: how often followed projects' seq is compared with what was dispatched (0: never). */
@@ -38,6 +39,9 @@ export class Hub {
       this.observer.busReceived(Date.now() - Date.parse(event.createdAt));
       this.queue.push(event);
     });
+    // The bus was down (a Redis outage): other nodes' events of that time never came; read them now, not at the
+    // next check or the project's next event.
+    this.unsubscribeReconnect = bus.onReconnect(() => void this.checkHeads());
     this.headCheck = headCheckIntervalMs > 0 ? setInterval(() => void this.checkHeads(), headCheckIntervalMs) : null;
     this.headCheck?.unref();
   }
@@ -99,6 +103,7 @@ export class Hub {
   close(): void {
     if (this.headCheck) clearInterval(this.headCheck);
     this.unsubscribe();
+    this.unsubscribeReconnect();
     this.queue.close();
     for (const channel of this.channels.values()) channel.close();
     this.channels.clear();

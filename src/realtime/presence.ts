@@ -20,6 +20,10 @@ const COUNTER = 'PRESENCE';
  * are counted in the shared limit store, so several nodes aggregate, and the connections of a node that died stop
  * counting after its liveness period; a periodic sweep then turns such users offline (and, on one node, whoever a
  * crash left online).
+ *
+ * Nobody is turned offline while the counts may be incomplete (`countsComplete`: Redis unreachable, or just back and
+ * not every node has written its counts again): a count lost with Redis is not a user gone. Those decisions wait
+ * for the first sweep once the counts are whole again.
  */
 export class PresenceTracker {
   private readonly local = new Map<string, number>();
@@ -84,12 +88,26 @@ export class PresenceTracker {
 
   /** Turns offline the users marked online who hold no connection on any live node. */
   async sweep(): Promise<void> {
+    if (!this.countsComplete()) return;
     try {
       for (const userId of await this.sink.onlineUsers()) {
         if (!this.local.has(userId) && !this.leaving.has(userId)) this.run(userId, () => this.offlineIfGone(userId));
       }
     } catch (error) {
       this.onError(error, null);
+    }
+  }
+
+  /**
+   * Writes online again for every user connected here (nothing is written where it already is): after this node
+   * was cut off from the shared counts for longer than its liveness period, other nodes may have turned them offline.
+   */
+  reassert(): void {
+    for (const userId of this.local.keys()) {
+      this.run(userId, async () => {
+        await this.batch.set(userId, 'online');
+        if (this.local.has(userId)) this.writtenOnline.add(userId);
+      });
     }
   }
 
@@ -107,8 +125,16 @@ export class PresenceTracker {
     this.writtenOnline.clear();
   }
 
+  private countsComplete(): boolean {
+    return this.counts.countsComplete?.() ?? true;
+  }
+
   private async offlineIfGone(userId: string): Promise<void> {
-    if ((await this.counts.held(COUNTER, userId)) > 0) return;
+    // Decided later by a sweep, once every node's connections are counted again.
+    if (!this.countsComplete()) return;
+    const held = await this.counts.held(COUNTER, userId);
+    // A count read as Redis failed is this node's alone.
+    if (held > 0 || !this.countsComplete()) return;
     await this.batch.set(userId, 'offline');
     // A connection opened on another node meanwhile: it wrote online before our offline landed, so write it back.
     if ((await this.counts.held(COUNTER, userId)) > 0) await this.batch.set(userId, 'online');

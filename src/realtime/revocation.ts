@@ -2,7 +2,7 @@ import { DeskwireError } from '../domain/errors.js';
 import type { Bus } from '../events/bus.js';
 import type { ProjectEvent } from '../events/event.js';
 import type { Queryable } from '../store/db.js';
-import { findUserById } from '../store/users.js';
+import { findUserById, inactiveUserIds } from '../store/users.js';
 import type { Logger } from './logger.js';
 import { eventUserId } from './topic-rules.js';
 
@@ -16,12 +16,15 @@ export interface Revocable {
  * Closes every connection of a user who is disabled or deleted (4003), whether or not it holds subscriptions.
  * Disabling a user emits a project_user event per membership; any project_user event about a user with connections
  * on this node re-reads that user (one primary-key read per event, at most one in flight per user: such events are
- * rare next to messages, and a stale "still active" is never trusted).
+ * rare next to messages, and a stale "still active" is never trusted). When the bus comes back after an outage, the
+ * events it missed never arrive here (hubs read them from the outbox for subscribers only), so every user with
+ * connections on this node is re-read then, in one statement.
  */
 export class UserRevocation {
   private readonly byUser = new Map<string, Set<Revocable>>();
   private readonly checking = new Map<string, boolean>();
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeReconnect: () => void;
 
   constructor(
     bus: Bus,
@@ -29,6 +32,7 @@ export class UserRevocation {
     private readonly logger: Logger,
   ) {
     this.unsubscribe = bus.subscribe((event) => this.onEvent(event));
+    this.unsubscribeReconnect = bus.onReconnect(() => void this.checkAll());
   }
 
   track(conn: Revocable): void {
@@ -44,6 +48,17 @@ export class UserRevocation {
 
   close(): void {
     this.unsubscribe();
+    this.unsubscribeReconnect();
+  }
+
+  private async checkAll(): Promise<void> {
+    try {
+      for (const userId of await inactiveUserIds(this.db, [...this.byUser.keys()])) {
+        for (const conn of [...(this.byUser.get(userId) ?? [])]) conn.revoke(new DeskwireError('USER_DISABLED'));
+      }
+    } catch (error) {
+      this.logger.warn({ err: String(error) }, 'realtime: could not re-check connected users after the bus came back; their next event or refresh will');
+    }
   }
 
   private onEvent(e: ProjectEvent): void {

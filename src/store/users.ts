@@ -78,6 +78,16 @@ export async function findConnectingUsers(q: Queryable, ids: readonly string[]):
   );
 }
 
+/** Of these users, those disabled or gone (one read, for re-checking every connected user at once). */
+export async function inactiveUserIds(q: Queryable, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await q.query<{ id: string }>(
+    'SELECT ids.id FROM unnest($1::text[]) AS ids(id) WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = ids.id AND u.active)',
+    [ids],
+  );
+  return rows.map((r) => r.id);
+}
+
 export async function findUserByEmail(q: Queryable, email: string): Promise<UserRow | null> {
   const [row] = await q.query<UserRow>('SELECT * FROM users WHERE lower(email) = lower($1)', [email]);
   return row ?? null;

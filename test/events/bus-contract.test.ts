@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
 import type { Bus } from '../../src/events/bus.js';
 import type { ProjectEvent } from '../../src/events/event.js';
 import { MemoryBus } from '../../src/events/memory-bus.js';
 import { RedisBus } from '../../src/events/redis-bus.js';
+import { redisLink } from '../support/redis.js';
 
 /** Two nodes' buses on one transport: what one publishes, both receive. */
 interface BusPair {
@@ -33,18 +33,17 @@ const implementations: { name: string; skip: string | false; make: () => Promise
     name: 'redis',
     skip: redisSkipReason(),
     async make() {
-      const url = process.env.REDIS_URL!;
-      const clients = Array.from({ length: 4 }, () => new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 }));
-      const [pa, sa, pb, sb] = clients as [Redis, Redis, Redis, Redis];
-      const a = new RedisBus(pa, sa);
-      const b = new RedisBus(pb, sb);
-      await Promise.all([a.ready(), b.ready()]);
+      const links = [redisLink(process.env.REDIS_URL!), redisLink(process.env.REDIS_URL!)] as const;
+      const a = new RedisBus(links[0]);
+      const b = new RedisBus(links[1]);
+      await Promise.all(links.map((l) => l.start()));
+      assert.deepEqual(links.map((l) => l.state), ['up', 'up'], 'both links subscribed');
       return {
         a,
         b,
         async close() {
           await Promise.all([a.close(), b.close()]);
-          for (const c of clients) c.disconnect();
+          await Promise.all(links.map((l) => l.close()));
         },
       };
     },

@@ -69,4 +69,13 @@ describe('Prometheus /metrics', () => {
     assert.ok(!during.includes(desk.projectId), 'labels hold route patterns, never ids');
     assert.ok(!during.includes(desk.owner.token.slice(4, 40)), 'no token');
   });
+
+  test('without REDIS_URL: /readyz is ready with the store up and Redis unused, and only the store has a gauge', async () => {
+    const response = await fetch(`${app.url}/readyz`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { status: 'ready', store: { kind: 'pglite', state: 'up' }, redis: { state: 'unused' }, degraded: [] });
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    assert.equal(sample(text, 'deskwire_dependency_up', { dependency: 'store' }), 1);
+    assert.doesNotMatch(text, /deskwire_dependency_up\{dependency="redis"\}/, 'no gauge for a dependency the node does not use');
+  });
 });

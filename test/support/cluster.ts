@@ -40,6 +40,16 @@ export class OwnRedis {
     });
   }
 
+  /** SIGSTOP: the server keeps its connections open but answers nothing, as a hung host or a silent partition. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after `pause`. */
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
     this.child = null;

@@ -1,0 +1,37 @@
+import { Redis } from 'ioredis';
+import { RedisLink, redisClientOptions } from '../../src/redis/redis-link.js';
+
+const quiet = { warn: () => {}, info: () => {}, debug: () => {} };
+
+/** A link to `url` with the node's own client options; call `start()`, and `close()` when done. */
+export function redisLink(url: string, commandTimeoutMs = 1000): RedisLink {
+  const options = redisClientOptions(commandTimeoutMs);
+  return new RedisLink(new Redis(url, options), new Redis(url, options), quiet);
+}
+
+/** Resolves when `link` reaches `state`; fails after the deadline saying where it stayed. */
+export function linkState(link: RedisLink, state: 'up' | 'down', timeoutMs = 10_000): Promise<void> {
+  if (link.state === state) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`the Redis link stayed ${link.state} for ${timeoutMs} ms (waiting for ${state})`));
+    }, timeoutMs);
+    const stop = link.onChange((now) => {
+      if (now !== state) return;
+      clearTimeout(timer);
+      stop();
+      resolve();
+    });
+  });
+}
+
+/** Polls `check` until it holds and returns how long that took; fails after the deadline naming `what`. */
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<number> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // polling a condition, with a deadline
+  }
+  return Date.now() - started;
+}
