@@ -133,6 +133,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     { services, tokens, db, metrics, budgets, trustProxy: config.trustProxy, isDraining: () => closed },
     {
       bodyLimit: config.httpBodyMaxBytes,
+      bodyMaxDepth: config.httpBodyMaxDepth,
       logger,
       hsts: tls !== null,
       trustProxy: config.trustProxy,
