@@ -10,6 +10,12 @@
 /** Stored JSON (attributes, metadata, settings, an event's entity) is served at most this deep, counted from the column's value. */
 export const STORED_JSON_MAX_DEPTH = 64;
 
+/**
+ * An outbox event's entity, read back, is served at most this deep: its JSON values sit up to 3 levels inside it (a
+ * request's `snapshot.lead.attributes`), so nothing the mappers already capped is cut again.
+ */
+export const STORED_EVENT_MAX_DEPTH = STORED_JSON_MAX_DEPTH + 3;
+
 /** What replaces an array or object nested deeper than a cap allows. */
 export const TOO_DEEP_MARKER = '[deskwire: nested too deep, not shown]';
 

@@ -2,7 +2,7 @@ import type { RequestScope } from '../domain/visibility.js';
 import type { DepartmentRef, ParticipantRef, Request } from '../domain/request.js';
 import type { Queryable } from './db.js';
 import { toLead, type LeadRow } from './leads.js';
-import { iso, isoOrNull, numOrNull } from './sql-values.js';
+import { iso, isoOrNull, numOrNull, servedJson } from './sql-values.js';
 
 interface RequestRow {
   id: string;
@@ -87,13 +87,13 @@ function toRequest(row: RequestRow): Request {
     closed_at: isoOrNull(row.closed_at),
     closed_by: row.closed_by,
     duration: numOrNull(row.duration),
-    tags: row.tags,
-    notes: row.notes,
+    tags: servedJson(row.tags),
+    notes: servedJson(row.notes),
     priority: row.priority,
     channel: { name: row.channel },
     preflight: row.preflight,
     draft: row.draft,
-    attributes: row.attributes,
+    attributes: servedJson(row.attributes),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
