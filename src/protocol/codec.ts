@@ -41,8 +41,10 @@ export function decodeClientFrame(text: string, limits: DecodeLimits = defaultDe
     return invalid('The frame is not valid JSON.');
   }
   if (!isObject(parsed)) return invalid('The frame must be a JSON object.');
-  // No frame field may carry what the store cannot hold, wherever it would end up (a topic, an epoch, a token).
-  const unstorable = findUnstorable(parsed);
+  // No frame field may carry what the store cannot hold, wherever it would end up. A topic is the exception: its own
+  // rule refuses every character outside its charset, NUL included, with TOPIC_INVALID (PROTOCOL §3).
+  const { payload: rawPayload } = parsed;
+  const unstorable = findUnstorable(isObject(rawPayload) && 'topic' in rawPayload ? { ...parsed, payload: { ...rawPayload, topic: null } } : parsed);
   if (unstorable !== null) return invalid(`${unstorable.path}: ${unstorable.reason}.`);
   const { action, payload } = parsed;
   if (typeof action !== 'string') return invalid('The frame has no "action" string.');
