@@ -16,7 +16,7 @@ import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
 
 const SEED = fuzzSeed(20261207);
 /** PGlite always; PostgreSQL (in CI) gets a shorter run of the same generator. */
-const CASES = { pglite: 4000, postgres: 2000 } as const;
+const CASES = { pglite: 4000, postgres: 1000 } as const;
 const PARALLEL = 8;
 
 interface Case {
