@@ -1,4 +1,4 @@
-import { isSupervising, type Role } from './roles.js';
+import { isAdmin, isSupervising, type Role } from './roles.js';
 
 /** What the visibility rule needs to know about a request: small enough to travel inside every event. */
 export interface RequestScope {
@@ -32,4 +32,12 @@ export function canSeeRequest(viewer: Viewer, scope: RequestScope): boolean {
     return scope.agents.length === 0 && scope.departmentId !== null && viewer.departmentIds.includes(scope.departmentId);
   }
   return scope.requesterUserId !== null && scope.requesterUserId === viewer.userId;
+}
+
+/**
+ * Who reads a project user's private fields (`last_ip`, `attributes`): owners, admins and the person themself.
+ * REST and the Realtime API both ask this one rule, so the two transports cannot drift apart.
+ */
+export function canSeePrivateFields(viewer: Pick<Viewer, 'userId' | 'role'>, userId: unknown): boolean {
+  return isAdmin(viewer.role) || userId === viewer.userId;
 }

@@ -5,9 +5,9 @@
  */
 import type { ProjectUser } from '../domain/project.js';
 import type { Request } from '../domain/request.js';
-import { isAdmin, isMember, isRole, isSupervising } from '../domain/roles.js';
+import { isMember, isRole, isSupervising } from '../domain/roles.js';
 import type { Topic } from '../domain/topics.js';
-import { canSeeRequest, type RequestScope, type Viewer } from '../domain/visibility.js';
+import { canSeePrivateFields, canSeeRequest, type RequestScope, type Viewer } from '../domain/visibility.js';
 import type { ProjectEvent } from '../events/event.js';
 import type { PublishMethod } from '../protocol/frames.js';
 import { viewerOf } from '../services/context.js';
@@ -128,7 +128,7 @@ function byVisibility(viewer: Viewer, e: ProjectEvent): Delivery | null {
 }
 
 function projectUserBody(viewer: Viewer, userId: unknown): Body {
-  return isAdmin(viewer.role) || userId === viewer.userId ? 'full' : 'public';
+  return canSeePrivateFields(viewer, userId) ? 'full' : 'public';
 }
 
 /** What `sub` receives of `e`, or null for nothing. Keeps `sub.scope` current. */

@@ -84,6 +84,8 @@ export class MessagesService {
       const current = await getMessage(tx, projectId, messageId);
       if (!current || current.request_id !== requestId) throw new DeskwireError('NOT_FOUND', 'No such message.');
       if (status < current.status) throw new DeskwireError('CONFLICT', `A message's status only moves forward (it is ${current.status}).`);
+      // Clients resend receipts: the same status again changes nothing, so nothing is written and no event goes out.
+      if (status === current.status) return current;
       const message = (await updateMessageStatus(tx, projectId, messageId, status))!;
       emitMessage(outbox, request, message, 'UPDATE');
       return message;

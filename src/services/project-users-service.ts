@@ -1,7 +1,8 @@
 import { DeskwireError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { ProjectUser } from '../domain/project.js';
-import { isAdmin, isMember, type Role } from '../domain/roles.js';
+import { isAdmin, isMember, memberRoles, type Role } from '../domain/roles.js';
+import { canSeePrivateFields, type Viewer } from '../domain/visibility.js';
 import {
   getProjectUser,
   getProjectUserByUser,
@@ -22,14 +23,20 @@ export function publicView(pu: ProjectUser): ProjectUser {
   return { ...pu, last_ip: null, attributes: {} };
 }
 
+/** A project user as `viewer` may read it: the same view over REST as over the Realtime API. */
+export function projectUserFor(viewer: Viewer, pu: ProjectUser): ProjectUser {
+  return canSeePrivateFields(viewer, pu.uuid_user) ? pu : publicView(pu);
+}
+
 export class ProjectUsersService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async list(actor: Actor, projectId: string, roles?: Role[]): Promise<ProjectUser[]> {
-    const { projectUser: me } = await requireMembership(this.deps.db, projectId, actor);
+  /** The desk (as the Realtime `/P/project_users` topic lists it); `roles` narrows it to some of the desk roles. */
+  async list(actor: Actor, projectId: string, roles: readonly Role[] = memberRoles): Promise<ProjectUser[]> {
+    const { projectUser: me, viewer } = await requireMembership(this.deps.db, projectId, actor);
     if (!isMember(me.role)) throw new DeskwireError('FORBIDDEN');
-    const all = await listProjectUsers(this.deps.db, projectId, roles ?? ['owner', 'admin', 'supervisor', 'agent']);
-    return isAdmin(me.role) ? all : all.map(publicView);
+    if (!roles.every(isMember)) throw new DeskwireError('BODY_INVALID', 'The list holds desk members only: role may be owner, admin, supervisor or agent.');
+    return (await listProjectUsers(this.deps.db, projectId, roles)).map((pu) => projectUserFor(viewer, pu));
   }
 
   async me(actor: Actor, projectId: string): Promise<ProjectUser> {
@@ -37,10 +44,10 @@ export class ProjectUsersService {
   }
 
   async get(actor: Actor, projectId: string, projectUserId: string): Promise<ProjectUser> {
-    const { projectUser: me } = await requireMembership(this.deps.db, projectId, actor);
+    const { projectUser: me, viewer } = await requireMembership(this.deps.db, projectId, actor);
     const pu = await getProjectUser(this.deps.db, projectId, projectUserId);
     if (!pu || (!isMember(me.role) && pu._id !== me._id)) throw new DeskwireError('NOT_FOUND');
-    return isAdmin(me.role) || pu._id === me._id ? pu : publicView(pu);
+    return projectUserFor(viewer, pu);
   }
 
   /** The caller's own availability and status text. */

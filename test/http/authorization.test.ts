@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createDesk, newRequestId, signUp, type Desk, type Person } from '../support/desk.js';
+import { projectFootprint as footprint } from '../support/footprint.js';
 import { expectStatus, type Rest, type RestResponse } from '../support/rest-client.js';
 import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
-
-/** Everything a forbidden call could have written in a project: if it is unchanged, nothing was written. */
-async function footprint(app: TestApp, projectId: string) {
-  const [row] = await app.db.query<{ events: number; requests: number; messages: number; requests_changed: string | null; users_changed: string | null }>(
-    `SELECT (SELECT count(*)::int FROM events WHERE project_id = $1) AS events,
-            (SELECT count(*)::int FROM requests WHERE project_id = $1) AS requests,
-            (SELECT count(*)::int FROM messages WHERE project_id = $1) AS messages,
-            (SELECT max(updated_at)::text FROM requests WHERE project_id = $1) AS requests_changed,
-            (SELECT max(updated_at)::text FROM project_users WHERE project_id = $1) AS users_changed`,
-    [projectId],
-  );
-  return row!;
-}
 
 type Call = (rest: Rest) => Promise<RestResponse>;
 
@@ -79,7 +67,7 @@ for (const kind of storeKinds()) {
 
     /** The caller cannot tell the request exists, cannot read it, and changes nothing through any route. */
     async function assertInvisible(caller: Person, requestId: string, participant: string | null, messageId: string) {
-      const before = await footprint(app, pid);
+      const before = await footprint(app.db, pid);
       const routes = requestRoutes(pid, requestId, caller.userId, participant, messageId);
       const absentRoutes = requestRoutes(pid, newRequestId(pid), caller.userId, participant, messageId);
       for (const [i, [name, call]] of routes.entries()) {
@@ -95,7 +83,7 @@ for (const kind of storeKinds()) {
       const ids: string[] = list.requests.map((r: { request_id: string }) => r.request_id);
       assert.ok(!ids.includes(requestId), 'not in the list');
       assert.equal(list.count, ids.length, 'the count covers only what the caller may see');
-      assert.deepEqual(await footprint(app, pid), before, 'nothing was written');
+      assert.deepEqual(await footprint(app.db, pid), before, 'nothing was written');
     }
 
     test('agent D (no department) cannot reach an unassigned Support pool request', async () => {
@@ -189,15 +177,15 @@ for (const kind of storeKinds()) {
         ...requestRoutes(pid, pooled, stranger.userId, null, pooledMessage),
         ...requestRoutes(pid, assignedToA, stranger.userId, desk.agentA.userId, assignedMessage),
       ];
-      const before = await footprint(app, pid);
-      const beforeOther = await footprint(app, otherId);
+      const before = await footprint(app.db, pid);
+      const beforeOther = await footprint(app.db, otherId);
       for (const [name, call] of routes) {
         const response = await call(stranger.rest);
         assert.equal(response.status, 404, `${name}: ${JSON.stringify(response.body)}`);
         assert.equal(response.body.error, 'NOT_FOUND', name);
       }
-      assert.deepEqual(await footprint(app, pid), before, 'nothing written in the other project');
-      assert.deepEqual(await footprint(app, otherId), beforeOther, 'nothing written in their own project either');
+      assert.deepEqual(await footprint(app.db, pid), before, 'nothing written in the other project');
+      assert.deepEqual(await footprint(app.db, otherId), beforeOther, 'nothing written in their own project either');
       const supportAfter = expectStatus(await desk.owner.rest.get(`/${pid}/departments/${desk.supportId}`), 200);
       assert.equal(supportAfter.name, 'Support');
     });
@@ -216,13 +204,13 @@ for (const kind of storeKinds()) {
         ['PUT close', (r) => r.put(`/${otherId}/requests/${pooled}/close`)],
         ['PATCH message status', (r) => r.patch(`/${otherId}/requests/${pooled}/messages/${pooledMessage}`, { status: 300 })],
       ];
-      const before = await footprint(app, pid);
+      const before = await footprint(app.db, pid);
       for (const [name, call] of routes) {
         const response = await call(stranger.rest);
         assert.equal(response.status, 404, `${name}: ${JSON.stringify(response.body)}`);
         assert.equal(response.body.error, 'NOT_FOUND', name);
       }
-      assert.deepEqual(await footprint(app, pid), before);
+      assert.deepEqual(await footprint(app.db, pid), before);
       const agentA = expectStatus(await desk.agentA.rest.get(`/${pid}/project_users/me`), 200);
       assert.equal(agentA.status, 'active');
     });
@@ -274,14 +262,14 @@ for (const kind of storeKinds()) {
         ['delete department', () => agent.delete(`/${pid}/departments/${desk.salesId}`)],
         ['PUT project settings', () => agent.put(`/projects/${pid}`, { name: 'Mine now' })],
       ];
-      const before = await footprint(app, pid);
+      const before = await footprint(app.db, pid);
       const departmentsBefore = expectStatus(await desk.owner.rest.get(`/${pid}/departments`), 200);
       for (const [name, call] of attempts) {
         const response = await call(agent);
         assert.equal(response.status, 403, `${name}: ${JSON.stringify(response.body)}`);
         assert.equal(response.body.error, 'FORBIDDEN', name);
       }
-      assert.deepEqual(await footprint(app, pid), before);
+      assert.deepEqual(await footprint(app.db, pid), before);
       assert.deepEqual(expectStatus(await desk.owner.rest.get(`/${pid}/departments`), 200), departmentsBefore);
       assert.equal(expectStatus(await desk.agentA.rest.get(`/${pid}/project_users/me`), 200).role, 'agent');
       // newcomer was not added: they still see no project
@@ -291,7 +279,7 @@ for (const kind of storeKinds()) {
     test('an admin cannot change an owner, make anyone owner, or invite an owner (403)', async () => {
       const newcomer = await signUp(app.url, 'newcomer');
       const admin = desk.admin.rest;
-      const before = await footprint(app, pid);
+      const before = await footprint(app.db, pid);
       for (const [name, call] of [
         ['demote the owner', () => admin.put(`/${pid}/project_users/${desk.owner.projectUserId}`, { role: 'agent' })],
         ['disable the owner', () => admin.put(`/${pid}/project_users/${desk.owner.projectUserId}`, { status: 'disabled' })],
@@ -302,7 +290,7 @@ for (const kind of storeKinds()) {
         assert.equal(response.status, 403, `${name}: ${JSON.stringify(response.body)}`);
         assert.equal(response.body.error, 'FORBIDDEN', name);
       }
-      assert.deepEqual(await footprint(app, pid), before);
+      assert.deepEqual(await footprint(app.db, pid), before);
       const owner = expectStatus(await desk.owner.rest.get(`/${pid}/project_users/me`), 200);
       assert.deepEqual([owner.role, owner.status], ['owner', 'active']);
     });
@@ -313,14 +301,14 @@ for (const kind of storeKinds()) {
       expectStatus(await visitor.rest.post(`/${pid}/requests/${rid}/messages`, { text: 'anyone?' }), 201);
       const base = `/${pid}/requests/${rid}`;
 
-      const before = await footprint(app, pid);
+      const before = await footprint(app.db, pid);
       const forbidden = await desk.agentA.rest.post(`${base}/participants`, { member: desk.agentB.userId });
       assert.equal(forbidden.status, 403, JSON.stringify(forbidden.body));
       assert.equal(forbidden.body.error, 'FORBIDDEN');
       const byVisitor = await visitor.rest.post(`${base}/participants`, { member: visitor.userId });
       assert.equal(byVisitor.status, 403, JSON.stringify(byVisitor.body));
       assert.equal(byVisitor.body.error, 'FORBIDDEN');
-      assert.deepEqual(await footprint(app, pid), before);
+      assert.deepEqual(await footprint(app.db, pid), before);
 
       const assigned = expectStatus(await desk.supervisor.rest.post(`${base}/participants`, { member: desk.agentB.userId }), 200);
       assert.deepEqual(assigned.participantsAgents, [desk.agentB.userId]);
@@ -364,13 +352,13 @@ for (const kind of storeKinds()) {
         ['POST participants', (r) => r.post(`/${pid}/requests/${pooled}/participants`, { member: agentE.userId })],
         ['PUT close', (r) => r.put(`/${pid}/requests/${pooled}/close`)],
       ];
-      const before = await footprint(app, pid);
+      const before = await footprint(app.db, pid);
       for (const [name, call] of [...probes, ...writes]) {
         const response = await call(agentE.rest);
         assert.equal(response.status, 404, `${name}: ${JSON.stringify(response.body)}`);
         assert.equal(response.body.error, 'NOT_FOUND', name);
       }
-      assert.deepEqual(await footprint(app, pid), before);
+      assert.deepEqual(await footprint(app.db, pid), before);
       assert.deepEqual(expectStatus(await agentE.rest.get('/projects'), 200), [], 'the project is no longer listed');
     });
   });

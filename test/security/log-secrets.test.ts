@@ -42,8 +42,7 @@ test('no token, whole or in part, appears in any log line', async () => {
   const token = (signin.token as string).replace(/^JWT /, '');
   const user = signin.user._id as string;
   const second = (await app.tokens.issue({ id: user, email, firstname: 'Log', lastname: 'T' })).token;
-  const short = (await app.tokens.issue({ id: user, email, firstname: 'Log', lastname: 'T' }, 1)).token;
-  const tokens = [token, second, short];
+  const tokens = [token, second];
 
   // REST: header, both schemes, the query string, a bad route, a forbidden route.
   const rest = anonymous.as(`JWT ${token}`);
@@ -63,8 +62,12 @@ test('no token, whole or in part, appears in any log line', async () => {
   await TestClient.connect(`${ws}/not-a-ws-path?token=${token}`).catch(() => undefined);
   await TestClient.connect(`${ws}${app.config.wsPaths[0]}?token=${token}x`).catch(() => undefined);
   await TestClient.connect(`${ws}${app.config.wsPaths[0]}`, { headers: { authorization: `Bearer ${token}x` } }).catch(() => undefined);
+  // Issued just before use, with room for a slow handshake: a token that expired before the upgrade would be refused
+  // with 401 instead of reaching the 4001 close this step logs.
+  const short = (await app.tokens.issue({ id: user, email, firstname: 'Log', lastname: 'T' }, 3)).token;
+  tokens.push(short);
   const expiring = await TestClient.connect(`${ws}${app.config.wsPaths[0]}?token=${short}`);
-  assert.equal((await expiring.waitForClose(5000)).code, 4001);
+  assert.equal((await expiring.waitForClose(10_000)).code, 4001);
 
   assert.ok(lines.some((l) => l.includes('connection opened')), `the app logged at trace (${lines.length} lines)`);
   assert.ok(lines.some((l) => l.includes('handshake refused')), 'the refused handshakes were logged');
