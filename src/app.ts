@@ -154,6 +154,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
     {
       bodyLimit: config.httpBodyMaxBytes,
+      bodyMaxDepth: config.httpBodyMaxDepth,
       logger,
       hsts: tls !== null,
       trustProxy: config.trustProxy,

@@ -26,11 +26,13 @@ export interface Config {
   tokenTtlSeconds: number;
   demoData: boolean;
   httpBodyMaxBytes: number;
+  httpBodyMaxDepth: number;
   wsPaths: string[];
   wsHistoryRequestsLimit: number;
   wsHistoryMessagesLimit: number;
   wsHeartbeatIntervalMs: number;
   wsInboundFrameMaxBytes: number;
+  wsInboundFrameMaxDepth: number;
   wsOutboundBufferMaxBytes: number;
   wsSubscriptionsMax: number;
   wsConnRateUserPerMinute: number;
@@ -97,11 +99,13 @@ export const variables: readonly VariableSpec[] = [
   { name: 'TOKEN_TTL_SECONDS', default: '86400', description: 'Lifetime of tokens this server issues.' },
   { name: 'DEMO_DATA', default: 'true', description: 'Create a demo project on the first start with an empty store (never in production).' },
   { name: 'HTTP_BODY_MAX_BYTES', default: '65536', description: 'Largest accepted REST request body.' },
+  { name: 'HTTP_BODY_MAX_DEPTH', default: '32', description: 'Deepest nesting of arrays and objects in a REST request body; deeper gets 400 `BODY_TOO_DEEP`.' },
   { name: 'WS_PATHS', default: '/v2/ws/,/', description: 'Comma-separated Realtime API paths.' },
   { name: 'WS_HISTORY_REQUESTS_LIMIT', default: '100', description: 'Most requests in a `/P/requests` snapshot.' },
   { name: 'WS_HISTORY_MESSAGES_LIMIT', default: '300', description: 'Most messages in a `/P/requests/R/messages` snapshot (the newest).' },
   { name: 'WS_HEARTBEAT_INTERVAL_MS', default: '30000', description: 'Server ping interval; a connection silent for two intervals is terminated.' },
   { name: 'WS_INBOUND_FRAME_MAX_BYTES', default: '16384', description: 'Largest inbound frame; larger closes with 1009.' },
+  { name: 'WS_INBOUND_FRAME_MAX_DEPTH', default: '16', description: 'Deepest nesting of arrays and objects in an inbound frame; deeper gets `error` `FRAME_TOO_DEEP`.' },
   { name: 'WS_OUTBOUND_BUFFER_MAX_BYTES', default: '4194304', description: 'Bytes buffered for one connection before it is closed with 4008.' },
   { name: 'WS_SUBSCRIPTIONS_MAX', default: '100', description: 'Subscriptions per connection.' },
   { name: 'WS_CONN_RATE_USER_PER_MINUTE', default: '30', description: 'New Realtime connections per user per minute; more are refused with 429 `CONN_RATE_USER`.' },
@@ -238,11 +242,15 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonl
     tokenTtlSeconds: int('TOKEN_TTL_SECONDS', 60),
     demoData: bool('DEMO_DATA') && nodeEnv !== 'production',
     httpBodyMaxBytes: int('HTTP_BODY_MAX_BYTES', 1024, 16 * 1024 * 1024),
+    // Stored JSON is served capped at STORED_JSON_MAX_DEPTH (64): an accepted body must never reach that cap.
+    httpBodyMaxDepth: int('HTTP_BODY_MAX_DEPTH', 4, 64),
     wsPaths,
     wsHistoryRequestsLimit: int('WS_HISTORY_REQUESTS_LIMIT', 1, 10_000),
     wsHistoryMessagesLimit: int('WS_HISTORY_MESSAGES_LIMIT', 1, 10_000),
     wsHeartbeatIntervalMs: int('WS_HEARTBEAT_INTERVAL_MS', 100),
     wsInboundFrameMaxBytes: int('WS_INBOUND_FRAME_MAX_BYTES', 256, 16 * 1024 * 1024),
+    // A valid frame needs 3 levels (`{"payload":{"message":{"text"}}}`).
+    wsInboundFrameMaxDepth: int('WS_INBOUND_FRAME_MAX_DEPTH', 3, 64),
     wsOutboundBufferMaxBytes: int('WS_OUTBOUND_BUFFER_MAX_BYTES', 1024),
     wsSubscriptionsMax: int('WS_SUBSCRIPTIONS_MAX', 1, 100_000),
     wsConnRateUserPerMinute: int('WS_CONN_RATE_USER_PER_MINUTE', 1),

@@ -65,6 +65,8 @@ export const sampleMessage: Record<string, unknown> = {
   "closed_at": null,
   "closed_by": null,
   "duration": null,
+  "reopened_at": null,
+  "reopened_by": null,
   "tags": [],
   "notes": [],
   "priority": "medium",

@@ -77,6 +77,10 @@ export interface Request {
   closed_by: string | null;
   /** Milliseconds from creation to close. */
   duration: number | null;
+  /** When a closed request last came back (a visitor wrote again, or a desk member reopened it); null if never. */
+  reopened_at: string | null;
+  /** Who reopened it: the visitor who wrote, or the desk member. */
+  reopened_by: string | null;
   tags: string[];
   notes: { text: string; createdBy: string; createdAt: string }[];
   priority: 'low' | 'medium' | 'high' | 'urgent';

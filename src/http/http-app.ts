@@ -7,6 +7,7 @@ import { dashboardRoutes } from './dashboard-routes.js';
 import { departmentRoutes } from './department-routes.js';
 import { sendError } from './error-response.js';
 import { healthRoutes, type ReadinessPolicy } from './health-routes.js';
+import { guardInput } from './input-guard.js';
 import { prometheusRoutes } from './prometheus-routes.js';
 import type { NodeMetrics } from '../observability/prometheus.js';
 import { messageRoutes } from './message-routes.js';
@@ -18,6 +19,8 @@ import type { RouteDeps } from './route-kit.js';
 
 export interface HttpOptions {
   bodyLimit: number;
+  /** Deepest nesting a JSON body may have (`HTTP_BODY_MAX_DEPTH`). */
+  bodyMaxDepth: number;
   logger: FastifyServerOptions['loggerInstance'];
   /** Supplies the Node server so the Realtime gateway can share the port. */
   serverFactory: FastifyServerOptions['serverFactory'];
@@ -60,6 +63,7 @@ export function buildHttpApp(
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
   });
+  guardInput(app, options.bodyMaxDepth);
   app.setErrorHandler((error, _request, reply) => sendError(reply, error));
   app.setNotFoundHandler((request, reply) => sendError(reply, new DeskwireError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`)));
   prometheusRoutes(app, deps.metrics);

@@ -14,7 +14,17 @@ const postBody = z
     channel: z.string().max(50).optional(),
   })
   // Tiledesk clients send sender/senderFullname/recipient too: accepted and ignored, the sender is the caller.
-  .passthrough();
+  .passthrough()
+  // A blank message would open or reopen a conversation with nothing in it; an attachment may come without words.
+  .refine((m) => m.text.trim() !== '' || hasAttachment(m), {
+    path: ['text'],
+    message: 'must not be empty or only whitespace, unless the message is an image or file with metadata.src',
+  });
+/** Tiledesk's attachments: an image or file message whose `metadata.src` says where the content is. */
+function hasAttachment(m: { type?: string | undefined; metadata?: Record<string, unknown> | null | undefined }): boolean {
+  const src = m.metadata?.src;
+  return (m.type === 'image' || m.type === 'file') && typeof src === 'string' && src.trim() !== '';
+}
 const statusBody = z.object({ status: z.union(Object.values(MessageStatus).map((s) => z.literal(s))) });
 const messageParams = z.object({ pid: id, rid: id, mid: id });
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { priorities } from '../domain/request.js';
-import { authed, id, paging, projectParams, requestParams, type RouteDeps } from './route-kit.js';
+import { authed, id, INT32_MAX, INT32_MIN, paging, projectParams, requestParams, type RouteDeps } from './route-kit.js';
 
 /** Tiledesk's default list: open and served requests, not temp or abandoned. `status=all` lists everything. */
 const defaultStatuses = [100, 200, 300];
@@ -9,6 +9,7 @@ const listQuery = paging(40, 100).extend({
   status: z
     .string()
     .regex(/^(all|-?\d+(,-?\d+)*)$/, 'must be "all" or a comma-separated list of status codes')
+    .refine((s) => s === 'all' || s.split(',').every((code) => Number(code) >= INT32_MIN && Number(code) <= INT32_MAX), 'status codes are 32-bit integers')
     .optional(),
 });
 const patchBody = z

@@ -33,10 +33,16 @@ export const id = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1–128 le
 export const projectParams = z.object({ pid: id });
 export const requestParams = z.object({ pid: id, rid: id });
 
+/** The range of a PostgreSQL `integer`: a number outside it is refused here, never handed to the store. */
+export const INT32_MIN = -2_147_483_648;
+export const INT32_MAX = 2_147_483_647;
+/** Pages beyond this are refused: the offset they stand for (page × limit) stays far inside the store's range. */
+export const PAGE_MAX = 1_000_000;
+
 /** A non-negative page number and a page size within bounds, from the query string. */
 export function paging(defaultLimit: number, maxLimit: number) {
   return z.object({
-    page: z.coerce.number().int().min(0).default(0),
+    page: z.coerce.number().int().min(0).max(PAGE_MAX).default(0),
     limit: z.coerce.number().int().min(1).max(maxLimit).default(defaultLimit),
   });
 }

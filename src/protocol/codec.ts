@@ -3,12 +3,14 @@
  * frame into a `ClientFrame`, or says why not with a `DeskwireError`. Shared with the SDK: no Node-only imports.
  */
 import { DeskwireError, errors } from '../domain/errors.js';
+import { jsonTextNestsDeeper } from '../domain/json-depth.js';
+import { findUnstorable } from '../domain/storable-text.js';
 import type { ClientFrame, ErrorPayload, ServerFrame } from './frames.js';
 
 export interface DecodeLimits {
   /** Largest accepted frame in UTF-8 bytes (the transport normally enforces this first). */
   maxBytes: number;
-  /** Deepest accepted nesting of arrays and objects; a valid frame needs 3. */
+  /** Deepest accepted nesting of arrays and objects (`WS_INBOUND_FRAME_MAX_DEPTH`); a valid frame needs 3. */
   maxDepth: number;
 }
 
@@ -29,7 +31,9 @@ function invalid(message: string, topic?: string): DeskwireError {
 export function decodeClientFrame(text: string, limits: DecodeLimits = defaultDecodeLimits): ClientFrame | DeskwireError {
   if (exceedsUtf8Bytes(text, limits.maxBytes)) return new DeskwireError('FRAME_TOO_LARGE');
   // JSON.parse has no depth limit of its own; refuse deep nesting before building anything.
-  if (nestingExceeds(text, limits.maxDepth)) return invalid(`The frame nests deeper than ${limits.maxDepth} levels.`);
+  if (jsonTextNestsDeeper(text, limits.maxDepth)) {
+    return new DeskwireError('FRAME_TOO_DEEP', `The frame nests arrays and objects deeper than ${limits.maxDepth} levels.`);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -37,6 +41,11 @@ export function decodeClientFrame(text: string, limits: DecodeLimits = defaultDe
     return invalid('The frame is not valid JSON.');
   }
   if (!isObject(parsed)) return invalid('The frame must be a JSON object.');
+  // No frame field may carry what the store cannot hold, wherever it would end up. A topic is the exception: its own
+  // rule refuses every character outside its charset, NUL included, with TOPIC_INVALID (PROTOCOL §3).
+  const { payload: rawPayload } = parsed;
+  const unstorable = findUnstorable(isObject(rawPayload) && 'topic' in rawPayload ? { ...parsed, payload: { ...rawPayload, topic: null } } : parsed);
+  if (unstorable !== null) return invalid(`${unstorable.path}: ${unstorable.reason}.`);
   const { action, payload } = parsed;
   if (typeof action !== 'string') return invalid('The frame has no "action" string.');
   if (payload !== undefined && payload !== null && !isObject(payload)) return invalid('"payload" must be an object.');
@@ -103,23 +112,6 @@ export function exceedsUtf8Bytes(text: string, maxBytes: number): boolean {
       i++;
     } else bytes += 3;
     if (bytes > maxBytes) return true;
-  }
-  return false;
-}
-
-/** True when arrays/objects nest deeper than `maxDepth`, brackets inside strings not counted. */
-function nestingExceeds(text: string, maxDepth: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > maxDepth) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return false;
 }

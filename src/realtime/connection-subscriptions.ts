@@ -75,6 +75,15 @@ export class ConnectionSubscriptions implements Subscriber {
     this.conn.sendError(error, sub.topic);
   }
 
+  resync(sub: Subscription, failed: ProjectEvent): void {
+    if (this.subs.get(sub.topic) !== sub || sub.state !== 'live') return;
+    // Still in the hub, so nothing after `failed` is missed: it is buffered while the replay is read.
+    sub.state = 'loading';
+    sub.since = failed.seq - 1;
+    sub.epoch = failed.epoch;
+    void this.load(sub);
+  }
+
   subscribe(topic: string, since: number | undefined, epoch: string | undefined): void {
     const parsed = parseTopic(topic);
     if (parsed === null) return this.conn.sendError(new DeskwireError('TOPIC_INVALID'), topic.length <= TOPIC_MAX_BYTES ? topic : undefined);
@@ -130,6 +139,11 @@ export class ConnectionSubscriptions implements Subscriber {
    */
   private async setUp(sub: Subscription): Promise<void> {
     this.attach(sub);
+    await this.load(sub);
+  }
+
+  /** Reads the snapshot (or the replay from `since`) of a subscription in the hub, and makes it live. */
+  private async load(sub: Subscription): Promise<void> {
     try {
       const { config, db } = this.deps;
       const snapshots = this.deps.snapshots ?? snapshotBatcherFor(db);

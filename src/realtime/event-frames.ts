@@ -11,7 +11,8 @@ import { tombstone, type Delivery } from './topic-rules.js';
  * after another, so the last frame is checked first and a fan-out of one topic does no lookup at all.
  */
 export class EventFrames {
-  private readonly frames = new Map<string, Map<Delivery, Buffer>>();
+  /** A frame, or what encoding it threw: every subscriber of that (topic, delivery) fails alike, without retrying. */
+  private readonly frames = new Map<string, Map<Delivery, Buffer | Error>>();
   private lastTopic: string | null = null;
   private lastDelivery: Delivery | null = null;
   private lastFrame: Buffer | null = null;
@@ -24,14 +25,24 @@ export class EventFrames {
     if (byDelivery === undefined) this.frames.set(topic, (byDelivery = new Map()));
     let frame = byDelivery.get(d);
     if (frame === undefined) {
-      const e = this.event;
-      const message = d.body === 'full' ? e.data : d.body === 'public' ? publicView(e.data as unknown as ProjectUser) : tombstone(e);
-      frame = Buffer.from(encodeServerFrame({ action: 'publish', payload: { topic, method: d.method, message, seq: e.seq, epoch: e.epoch } }));
+      frame = this.encode(topic, d);
       byDelivery.set(d, frame);
     }
+    if (frame instanceof Error) throw frame;
     this.lastTopic = topic;
     this.lastDelivery = d;
     this.lastFrame = frame;
     return frame;
+  }
+
+  private encode(topic: string, d: Delivery): Buffer | Error {
+    const e = this.event;
+    const message = d.body === 'full' ? e.data : d.body === 'public' ? publicView(e.data as unknown as ProjectUser) : tombstone(e);
+    try {
+      return Buffer.from(encodeServerFrame({ action: 'publish', payload: { topic, method: d.method, message, seq: e.seq, epoch: e.epoch } }));
+    } catch (error) {
+      // JSON.stringify throws on data nested too deep for the stack (RangeError), a BigInt, a cycle.
+      return error instanceof Error ? error : new Error(String(error));
+    }
   }
 }

@@ -163,14 +163,39 @@ export class ProjectChannel {
       }
       const frames = new EventFrames(e);
       let deliveries = 0;
+      let failed: Subscription[] | null = null;
+      let failure: unknown = null;
       for (const key of topicKeys(e)) {
         const subs = this.topics.get(key);
-        if (subs !== undefined) for (const sub of subs) if (sub.receive(e, frames)) deliveries++;
+        if (subs === undefined) continue;
+        for (const sub of subs) {
+          // One subscriber's failure must not cost the others this event, nor the project its later events.
+          try {
+            if (sub.receive(e, frames)) deliveries++;
+          } catch (error) {
+            (failed ??= []).push(sub);
+            failure ??= error;
+          }
+        }
       }
+      if (failed !== null) this.relevel(e, failed, failure);
       this.observer.eventDispatched(Date.now() - Date.parse(e.createdAt), deliveries);
     } catch (error) {
       this.logger.error({ projectId: this.projectId, seq: e.seq, err: String(error) }, 'realtime: dispatching an event failed');
     }
+  }
+
+  /**
+   * An event some subscribers could not be sent (an older node's event nested too deep to encode, say): logged once
+   * with its seq, and each of those subscriptions reads its stream again from the outbox — where stored JSON is
+   * served capped — from just before the event. Nobody is silently left behind, and dispatch goes on.
+   */
+  private relevel(e: ProjectEvent, subs: readonly Subscription[], error: unknown): void {
+    this.logger.error(
+      { projectId: this.projectId, seq: e.seq, subscriptions: subs.length, err: String(error) },
+      'realtime: an event could not be sent as it came; its subscribers are brought level from the outbox',
+    );
+    for (const sub of subs) sub.subscriber.resync(sub, e);
   }
 
   private dropAll(error: DeskwireError): void {

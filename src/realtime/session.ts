@@ -27,8 +27,6 @@ export interface SessionDeps {
 
 const PING = Buffer.from(encodeServerFrame({ action: 'heartbeat', payload: { message: { text: 'ping' } } }));
 const PONG = Buffer.from(encodeServerFrame({ action: 'heartbeat', payload: { message: { text: 'pong' } } }));
-/** Deepest nesting a client frame needs is 3 (`{payload:{message:{}}}`); anything far deeper is abuse. */
-const MAX_FRAME_DEPTH = 16;
 /** A closing connection that does not finish the close handshake in this time is cut. */
 const CLOSE_TIMEOUT_MS = 5000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -187,7 +185,7 @@ export class Session implements Connection {
     }
     if (isBinary) return this.closeWith(CloseCode.POLICY_VIOLATION, 'binary frames are not accepted');
     const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
-    const frame = decodeClientFrame(text, { maxBytes: this.deps.config.wsInboundFrameMaxBytes, maxDepth: MAX_FRAME_DEPTH });
+    const frame = decodeClientFrame(text, { maxBytes: this.deps.config.wsInboundFrameMaxBytes, maxDepth: this.deps.config.wsInboundFrameMaxDepth });
     if (frame instanceof DeskwireError) {
       if (frame.code === 'FRAME_TOO_LARGE') return this.closeWith(CloseCode.MESSAGE_TOO_BIG, 'frame too large');
       return this.sendError(frame, typeof frame.details.topic === 'string' ? frame.details.topic : undefined);

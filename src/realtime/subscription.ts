@@ -12,6 +12,11 @@ export interface Subscriber {
   accessChanged(member: Member): void;
   /** The hub can no longer guarantee this subscription's stream: end it with `error` so the client resubscribes. */
   drop(sub: Subscription, error: DeskwireError): void;
+  /**
+   * The hub could not send `sub` the event `failed` (it could not be encoded as it came): read the stream again
+   * from the outbox, from just before that event, as a resume does, holding back what arrives meanwhile.
+   */
+  resync(sub: Subscription, failed: ProjectEvent): void;
 }
 
 /** One connection's standing in one project, shared by its subscriptions there and kept current by events. */

@@ -1,6 +1,7 @@
 import { DeskwireError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Message } from '../domain/message.js';
+import type { Request } from '../domain/request.js';
 import { MessageStatus } from '../domain/message.js';
 import { RequestStatus } from '../domain/request.js';
 import { isMember } from '../domain/roles.js';
@@ -40,13 +41,15 @@ export class MessagesService {
   /**
    * Posts a message as the caller (the sender is never taken from the body). The first message of an unknown
    * request id creates the request, as Tiledesk does, and routes it; the first agent reply sets the waiting time.
+   * A visitor writing to their closed request needs help again: it is reopened and routed before the message lands.
    */
   async post(actor: Actor, projectId: string, requestId: string, input: NewMessageInput): Promise<Message & { request: unknown }> {
     return writeProject(this.deps, projectId, async (w) => {
       const m = await lockForWrite(w.tx, projectId, requestId, actor);
-      const request = m.requestExists
+      let request = m.requestExists
         ? seenBy(await getRequest(w.tx, projectId, requestId), m.viewer)
         : await this.createRequest(w, m, requestId, input);
+      if (request.status === RequestStatus.CLOSED && !isMember(m.viewer.role)) request = await this.reopenFor(w, request, actor.userId);
       const sender = m.user;
       const senderIsAgent = isMember(m.viewer.role) && request.lead?.lead_id !== actor.userId;
       const message = await insertMessage(w.tx, {
@@ -87,6 +90,30 @@ export class MessagesService {
       emitMessage(outbox, request, message, 'UPDATE');
       return message;
     });
+  }
+
+  /**
+   * Back to open and routed as a new request of its department would be (the agents it had are no longer on it),
+   * marked with `reopened_at`/`reopened_by`. Its event comes before the message's, so subscribers see the request
+   * return, then the message.
+   */
+  private async reopenFor(w: ProjectWrite, closed: Request, userId: string): Promise<Request> {
+    const { tx, outbox } = w;
+    const projectId = w.project.id;
+    const department = (closed.department && (await getDepartment(tx, projectId, closed.department.id))) ?? (await getDefaultDepartment(tx, projectId));
+    const routing = await routeNewRequest(tx, projectId, department);
+    const reopened = (await updateRequest(tx, projectId, closed.request_id, {
+      status: routing.status,
+      agents: routing.agents,
+      // Its department may have been deleted meanwhile: it then goes to the default one, as a new request would.
+      ...(department ? { departmentId: department.id } : {}),
+      assignedAtNow: routing.agents.length > 0,
+      reopen: { by: userId },
+    }))!;
+    await adjustAssignedCount(tx, projectId, routing.agents, +1);
+    emitRequest(outbox, reopened, 'UPDATE', scopeOf(closed));
+    await emitProjectUsersOf(tx, outbox, projectId, routing.agents);
+    return reopened;
   }
 
   private async createRequest(w: ProjectWrite, m: RequestWriter, requestId: string, input: NewMessageInput) {

@@ -89,7 +89,7 @@ export class RequestsService {
     return this.change(actor, projectId, requestId, { members: true }, async (tx, r) => {
       if (r.status !== RequestStatus.CLOSED) return null;
       const status = r.participantsAgents.length > 0 ? RequestStatus.ASSIGNED : RequestStatus.UNSERVED;
-      const after = await updateRequest(tx, projectId, r.request_id, { status, reopen: true });
+      const after = await updateRequest(tx, projectId, r.request_id, { status, reopen: { by: actor.userId } });
       await adjustAssignedCount(tx, projectId, r.participantsAgents, +1);
       return { after: after!, loadChanged: r.participantsAgents };
     });

@@ -2,7 +2,8 @@ import type { NewEvent, ProjectEvent } from '../events/event.js';
 import type { RequestScope } from '../domain/visibility.js';
 import type { Queryable } from './db.js';
 import type { ProjectRow } from './projects.js';
-import { iso } from './sql-values.js';
+import { STORED_EVENT_MAX_DEPTH } from '../domain/json-depth.js';
+import { iso, servedJson } from './sql-values.js';
 
 interface EventRow {
   project_id: string;
@@ -29,7 +30,7 @@ function toEvent(row: EventRow): ProjectEvent {
     requestId: row.request_id,
     scope: row.scope,
     prevScope: row.prev_scope,
-    data: row.data,
+    data: servedJson(row.data, STORED_EVENT_MAX_DEPTH),
     createdAt: iso(row.created_at),
   };
 }

@@ -1,6 +1,6 @@
 import type { Lead } from '../domain/request.js';
 import type { Queryable } from './db.js';
-import { iso } from './sql-values.js';
+import { iso, servedJson } from './sql-values.js';
 
 export interface LeadRow {
   id: string;
@@ -21,7 +21,7 @@ export function toLead(row: LeadRow): Lead {
     lead_id: row.lead_user_id,
     fullname: row.fullname,
     email: row.email,
-    attributes: row.attributes,
+    attributes: servedJson(row.attributes),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };

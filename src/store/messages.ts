@@ -1,6 +1,6 @@
 import type { Message } from '../domain/message.js';
 import type { Queryable } from './db.js';
-import { iso } from './sql-values.js';
+import { iso, servedJson } from './sql-values.js';
 
 interface MessageRow {
   id: string;
@@ -32,8 +32,8 @@ function toMessage(row: MessageRow): Message {
     type: row.type,
     status: row.status,
     sender_role: row.sender_role,
-    attributes: row.attributes,
-    metadata: row.metadata,
+    attributes: servedJson(row.attributes),
+    metadata: servedJson(row.metadata),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };

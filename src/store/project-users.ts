@@ -2,7 +2,7 @@ import { isBusy } from '../domain/busy.js';
 import { defaultProjectSettings, type ProjectSettings, type ProjectUser } from '../domain/project.js';
 import { memberRoles, type Role } from '../domain/roles.js';
 import type { Queryable } from './db.js';
-import { iso, isoOrNull } from './sql-values.js';
+import { iso, isoOrNull, servedJson } from './sql-values.js';
 
 interface ProjectUserRow {
   id: string;
@@ -38,7 +38,7 @@ const selectProjectUsersFrom = (source: string) => `
 const selectProjectUsers = selectProjectUsersFrom('project_users');
 
 function toProjectUser(row: ProjectUserRow): ProjectUser {
-  const settings = { ...defaultProjectSettings, ...row.settings };
+  const settings = { ...defaultProjectSettings, ...servedJson(row.settings) };
   return {
     _id: row.id,
     id: row.id,
@@ -55,7 +55,7 @@ function toProjectUser(row: ProjectUserRow): ProjectUser {
     isBusy: isBusy(row, settings),
     departments: row.department_ids ?? [],
     last_ip: row.last_ip,
-    attributes: row.attributes,
+    attributes: servedJson(row.attributes),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };

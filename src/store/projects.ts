@@ -1,6 +1,6 @@
 import { defaultProjectSettings, type Project, type ProjectSettings } from '../domain/project.js';
 import type { Queryable } from './db.js';
-import { iso } from './sql-values.js';
+import { iso, servedJson } from './sql-values.js';
 
 export interface ProjectRow {
   id: string;
@@ -18,7 +18,7 @@ export function toProject(row: ProjectRow): Project {
     _id: row.id,
     id: row.id,
     name: row.name,
-    settings: { ...defaultProjectSettings, ...row.settings },
+    settings: { ...defaultProjectSettings, ...servedJson(row.settings) },
     seq: Number(row.seq),
     epoch: row.epoch,
     createdAt: iso(row.created_at),

@@ -2,7 +2,7 @@ import type { RequestScope } from '../domain/visibility.js';
 import type { DepartmentRef, ParticipantRef, Request } from '../domain/request.js';
 import type { Queryable } from './db.js';
 import { toLead, type LeadRow } from './leads.js';
-import { iso, isoOrNull, numOrNull } from './sql-values.js';
+import { iso, isoOrNull, numOrNull, servedJson } from './sql-values.js';
 
 interface RequestRow {
   id: string;
@@ -25,6 +25,8 @@ interface RequestRow {
   closed_at: Date | null;
   closed_by: string | null;
   duration: number | null;
+  reopened_at: Date | null;
+  reopened_by: string | null;
   tags: string[];
   notes: Request['notes'];
   priority: Request['priority'];
@@ -87,13 +89,15 @@ function toRequest(row: RequestRow): Request {
     closed_at: isoOrNull(row.closed_at),
     closed_by: row.closed_by,
     duration: numOrNull(row.duration),
-    tags: row.tags,
-    notes: row.notes,
+    reopened_at: isoOrNull(row.reopened_at),
+    reopened_by: row.reopened_by,
+    tags: servedJson(row.tags),
+    notes: servedJson(row.notes),
     priority: row.priority,
     channel: { name: row.channel },
     preflight: row.preflight,
     draft: row.draft,
-    attributes: row.attributes,
+    attributes: servedJson(row.attributes),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -209,10 +213,12 @@ export interface RequestPatch {
   tags?: string[];
   notes?: Request['notes'];
   agents?: string[];
+  departmentId?: string;
   assignedAtNow?: boolean;
   firstResponseNow?: boolean;
   close?: { by: string };
-  reopen?: boolean;
+  /** Back from closed: the close is forgotten, the reopening recorded. */
+  reopen?: { by: string };
   attributes?: Record<string, unknown>;
 }
 
@@ -235,6 +241,7 @@ export async function updateRequest(q: Queryable, projectId: string, requestId: 
   if (patch.notes !== undefined) set('notes', JSON.stringify(patch.notes), '::jsonb');
   if (patch.attributes !== undefined) set('attributes', JSON.stringify(patch.attributes), '::jsonb');
   if (patch.agents !== undefined) set('participants_agents', patch.agents, '::text[]');
+  if (patch.departmentId !== undefined) set('department_id', patch.departmentId);
   if (patch.assignedAtNow) sets.push('assigned_at = COALESCE(assigned_at, clock_timestamp())');
   if (patch.firstResponseNow) {
     sets.push('first_response_at = clock_timestamp()');
@@ -245,7 +252,10 @@ export async function updateRequest(q: Queryable, projectId: string, requestId: 
     sets.push('closed_at = clock_timestamp()');
     sets.push(`duration = (extract(epoch FROM clock_timestamp() - created_at) * 1000)::bigint`);
   }
-  if (patch.reopen) sets.push('closed_at = NULL', 'closed_by = NULL', 'duration = NULL');
+  if (patch.reopen) {
+    set('reopened_by', patch.reopen.by);
+    sets.push('reopened_at = clock_timestamp()', 'closed_at = NULL', 'closed_by = NULL', 'duration = NULL');
+  }
   const [row] = await q.query<RequestRow>(
     `WITH changed AS (UPDATE requests SET ${sets.join(', ')} WHERE project_id = $1 AND request_id = $2 RETURNING *)
      ${selectRequestsFrom('changed')}`,

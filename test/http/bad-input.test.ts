@@ -274,6 +274,128 @@ for (const kind of storeKinds()) {
       assert.equal(atLimit.status, 201, JSON.stringify(atLimit.body).slice(0, 200));
     });
 
+    test('a body nesting deeper than HTTP_BODY_MAX_DEPTH (32) is BODY_TOO_DEEP, with or without a token; one at the limit is accepted', async () => {
+      assert.equal(app.config.httpBodyMaxDepth, 32);
+      const visitor = await desk.visitor('deep');
+      /** `{"text":"hi","attributes":{"a":{"a":…1…}}}`: the body is level 1, `attributes` level 2. */
+      const deep = (levels: number) => '{"text":"hi","attributes":' + '{"a":'.repeat(levels - 1) + '1' + '}'.repeat(levels - 1) + '}';
+      // The issue's payload: an anonymous visitor's message whose attributes nest 4,112 levels (about 25 KB).
+      const poison = '{"text":"hi","attributes":' + '{"a":'.repeat(4112) + '}'.repeat(4112) + '}';
+      assert.ok(poison.length > 24_000 && poison.length < 65_536, 'under the size limit: only the depth refuses it');
+      const asVisitor = (path: string, body: string) => () => send(app.url, 'POST', path, { token: visitor.token, body });
+      const fresh = newRequestId(pid);
+      await expectAll('BODY_TOO_DEEP', [
+        ['the issue’s 4,112 levels, starting a request', asVisitor(`/${pid}/requests/${fresh}/messages`, poison)],
+        ['the issue’s 4,112 levels, on an existing request', as('POST', `/${pid}/requests/${rid}/messages`, poison)],
+        ['one level over', asVisitor(`/${pid}/requests/${newRequestId(pid)}/messages`, deep(33))],
+        ['arrays count too', as('PATCH', `/${pid}/requests/${rid}`, '{"tags":' + '['.repeat(40) + ']'.repeat(40) + '}')],
+        ['without a token, on signup', () => send(app.url, 'POST', '/auth/signup', { body: '{"email":' + '['.repeat(100) + ']'.repeat(100) + '}' })],
+        ['without a token, on anonymous sign-in', () => send(app.url, 'POST', '/auth/signinAnonymously', { body: deep(5000) })],
+        ['a project', as('POST', '/projects', '{"name":"x","extra":' + '{"a":'.repeat(60) + '1' + '}'.repeat(60) + '}')],
+      ]);
+      const refused = await send(app.url, 'POST', `/${pid}/requests/${fresh}/messages`, { token: visitor.token, body: poison });
+      assert.deepEqual([refused.body.limit, refused.body.max], ['HTTP_BODY_MAX_DEPTH', 32], 'the refusal names the limit');
+      assert.equal((await send(app.url, 'GET', `/${pid}/requests/${fresh}`, { token })).status, 404, 'no request was created');
+      const atLimit = await send(app.url, 'POST', `/${pid}/requests/${newRequestId(pid)}/messages`, { token: visitor.token, body: deep(32) });
+      assert.equal(atLimit.status, 201, JSON.stringify(atLimit.body).slice(0, 200));
+      // Brackets inside strings are text, not nesting.
+      const bracketText = await send(app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token, body: { text: '['.repeat(100) + '{'.repeat(100) } });
+      assert.equal(bracketText.status, 201);
+      assert.equal((await send(app.url, 'GET', `/${pid}/requests`, { token })).status, 200, 'the project still lists');
+    });
+
+    test('NUL and unpaired surrogates anywhere in a body are BODY_INVALID, before sign-in too, and write nothing', async () => {
+      const visitor = await desk.visitor('chars');
+      const bad = ['a\u0000b', '\u0000', 'x\ud800', '\udc00y', 'ok\udbff\u0041'];
+      const calls: [string, () => Promise<Answer>][] = [];
+      for (const s of bad) {
+        const label = JSON.stringify(s);
+        calls.push(
+          [`signin email ${label}`, () => send(app.url, 'POST', '/auth/signin', { body: { email: `a${s}@test.deskwire`, password: 'whatever pass' } })],
+          [`signin password ${label}`, () => send(app.url, 'POST', '/auth/signin', { body: { email: desk.owner.email, password: s } })],
+          [`signup firstname ${label}`, () => send(app.url, 'POST', '/auth/signup', { body: { email: `new-${bad.indexOf(s)}@test.deskwire`, password: 'long enough password', firstname: s } })],
+          [`anonymous firstname ${label}`, () => send(app.url, 'POST', '/auth/signinAnonymously', { body: { id_project: pid, firstname: s } })],
+          [`message text ${label}`, () => send(app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token: visitor.token, body: { text: s } })],
+          [`new request text ${label}`, () => send(app.url, 'POST', `/${pid}/requests/${newRequestId(pid)}/messages`, { token: visitor.token, body: { text: s } })],
+          [`attribute value ${label}`, as('POST', `/${pid}/requests/${rid}/messages`, { text: 'hi', attributes: { deep: { list: ['fine', s] } } })],
+          [`attribute key ${label}`, as('POST', `/${pid}/requests/${rid}/messages`, { text: 'hi', attributes: { [s]: 1 } })],
+          [`metadata ${label}`, as('POST', `/${pid}/requests/${rid}/messages`, { text: 'hi', metadata: { src: s } })],
+          [`subject ${label}`, as('PATCH', `/${pid}/requests/${rid}`, { subject: s })],
+          [`tag ${label}`, as('PATCH', `/${pid}/requests/${rid}`, { tags: ['vip', s] })],
+          [`project name ${label}`, as('POST', '/projects', { name: s })],
+          [`department name ${label}`, as('PUT', `/${pid}/departments/${desk.supportId}`, { name: `Support ${s}` })],
+          [`profileStatus ${label}`, as('PUT', `/${pid}/project_users`, { profileStatus: s })],
+          [`an ignored field ${label}`, as('POST', `/${pid}/requests/${rid}/messages`, { text: 'hi', senderFullname: s })],
+        );
+      }
+      await expectAll('BODY_INVALID', calls);
+      const answer = await send(app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token, body: { text: 'hi', attributes: { deep: { list: ['fine', 'x\u0000'] } } } });
+      assert.deepEqual(answer.body.issues, [{ path: 'attributes.deep.list.1', message: 'contains a NUL character (U+0000), which cannot be stored' }], 'the issue names where');
+      // Surrogate pairs (emoji) and other control characters are ordinary text.
+      assert.equal((await send(app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token, body: { text: 'ok 😀 \u0001\u001f', attributes: { '😀': '\ud83d\ude00' } } })).status, 201);
+    });
+
+    // A URL carries UTF-8, which has no lone surrogates (`%ED%A0%80` is left undecoded, as text): NUL is what gets through.
+    test('NUL in a query string or path is BODY_INVALID', async () => {
+      await expectAll('BODY_INVALID', [
+        ['status with NUL', as('GET', `/${pid}/requests?status=100%00`)],
+        ['role filter with NUL', as('GET', `/${pid}/project_users?role=agent%00`)],
+        ['an unknown query parameter with NUL', as('GET', `/${pid}/requests?x=%00`)],
+        ['a NUL in a path id', as('GET', `/${pid}/requests/a%00b`)],
+        ['a NUL in a metrics query', as('GET', `/${pid}/metrics/staffing?target=0.8%00`)],
+      ]);
+    });
+
+    test('integers out of range in a query or a body are BODY_INVALID, never a store error', async () => {
+      const agentPu = `/${pid}/project_users/${desk.agentA.projectUserId}`;
+      await expectAll('BODY_INVALID', [
+        ['status 2147483648', as('GET', `/${pid}/requests?status=2147483648`)],
+        ['status -2147483649', as('GET', `/${pid}/requests?status=100,-2147483649`)],
+        ['status 99999999999999999999', as('GET', `/${pid}/requests?status=99999999999999999999`)],
+        ['page 2147483648', as('GET', `/${pid}/requests?page=2147483648`)],
+        ['page 1000001', as('GET', `/${pid}/requests?page=1000001`)],
+        ['page 1e400', as('GET', `/${pid}/requests?page=1e400`)],
+        ['limit 2147483648', as('GET', `/${pid}/requests?limit=2147483648`)],
+        ['messages page 99999999999999999999', as('GET', `/${pid}/requests/${rid}/messages?page=99999999999999999999`)],
+        ['max_assigned_chat 2147483648', as('PUT', agentPu, { max_assigned_chat: 2147483648 })],
+        ['max_assigned_chat 1e300', as('PUT', agentPu, { max_assigned_chat: 1e300 })],
+        ['service_level_seconds 2147483648', as('PUT', `/projects/${pid}`, { settings: { service_level_seconds: 2147483648 } })],
+        ['a limit override of 2^53', as('PUT', `/projects/${pid}/limits`, { rest_reads_per_minute: 2 ** 53 })],
+        ['a limit override of 2147483648', as('PUT', `/projects/${pid}/limits`, { rest_reads_per_minute: 2147483648 })],
+        ['message status 2147483648', as('PATCH', `/${pid}/requests/${rid}/messages/${mid}`, { status: 2147483648 })],
+        ['staffing arrivals 1e308', as('GET', `/${pid}/metrics/staffing?arrivals_per_hour=1e308`)],
+      ]);
+      // The largest page is still a page: an empty one.
+      const last = await send(app.url, 'GET', `/${pid}/requests?page=1000000`, { token });
+      assert.deepEqual([last.status, last.body.requests], [200, []]);
+    });
+
+    test('empty or whitespace-only text without an attachment is BODY_INVALID; an image with metadata.src may have none', async () => {
+      const visitor = await desk.visitor('blank');
+      const post = (path: string, body: object) => () => send(app.url, 'POST', path, { token: visitor.token, body });
+      const calls: [string, () => Promise<Answer>][] = [];
+      for (const text of ['', ' ', '\n\t ', '\u00a0\u2003', '\ufeff']) {
+        calls.push(
+          [`a new request with ${JSON.stringify(text)}`, post(`/${pid}/requests/${newRequestId(pid)}/messages`, { text })],
+          [`a reply with ${JSON.stringify(text)}`, as('POST', `/${pid}/requests/${rid}/messages`, { text })],
+        );
+      }
+      calls.push(
+        ['an image without metadata', post(`/${pid}/requests/${newRequestId(pid)}/messages`, { text: '', type: 'image' })],
+        ['an image with an empty src', post(`/${pid}/requests/${newRequestId(pid)}/messages`, { text: ' ', type: 'image', metadata: { src: ' ' } })],
+        ['a text message with metadata.src', post(`/${pid}/requests/${newRequestId(pid)}/messages`, { text: '', type: 'text', metadata: { src: 'https://x.test/a.png' } })],
+      );
+      await expectAll('BODY_INVALID', calls);
+      const refused = await send(app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token, body: { text: '  ' } });
+      assert.equal(refused.body.issues[0].path, 'text');
+      const image = await send(app.url, 'POST', `/${pid}/requests/${newRequestId(pid)}/messages`, {
+        token: visitor.token,
+        body: { text: '', type: 'image', metadata: { src: 'https://files.test/photo.png', width: 10, height: 10 } },
+      });
+      assert.equal(image.status, 201, JSON.stringify(image.body));
+      assert.equal(image.body.text, '');
+    });
+
     test('unknown routes are ROUTE_NOT_FOUND, with or without a token', async () => {
       await expectAll('ROUTE_NOT_FOUND', [
         ['GET /', as('GET', '/')],

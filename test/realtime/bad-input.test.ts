@@ -35,9 +35,13 @@ async function stillServes(c: TestClient): Promise<void> {
 }
 
 describe('bad input is answered as specified and the connection keeps serving', () => {
-  test('malformed frames: FRAME_INVALID; unknown actions: ACTION_UNKNOWN', async () => {
+  test('malformed frames: FRAME_INVALID; too deep: FRAME_TOO_DEEP; unknown actions: ACTION_UNKNOWN', async () => {
     const c = await connectAs(h, admin);
     const nested = '{"action":"me","payload":' + '{"a":'.repeat(2000) + '1' + '}'.repeat(2000) + '}';
+    // WS_INBOUND_FRAME_MAX_DEPTH is 16: the frame object is level 1, its payload 2.
+    const atLimit = '{"action":"me","payload":' + '{"a":'.repeat(15) + '1' + '}'.repeat(15) + '}';
+    const overLimit = '{"action":"me","payload":' + '{"a":'.repeat(16) + '1' + '}'.repeat(16) + '}';
+    assert.equal(h.config.wsInboundFrameMaxDepth, 16);
     const cases: [string | object, string][] = [
       ['not json at all', 'FRAME_INVALID'],
       ['{"action": "subscribe", ', 'FRAME_INVALID'],
@@ -55,13 +59,20 @@ describe('bad input is answered as specified and the connection keeps serving', 
       [{ action: 'subscribe', payload: { topic: `/${projectId}/requests`, since: 'yesterday' } }, 'FRAME_INVALID'],
       [{ action: 'subscribe', payload: { topic: `/${projectId}/requests`, since: -1 } }, 'FRAME_INVALID'],
       [{ action: 'subscribe', payload: { topic: `/${projectId}/requests`, since: 1.5 } }, 'FRAME_INVALID'],
+      [{ action: 'subscribe', payload: { topic: `/${projectId}/requests`, since: 2 ** 53 + 2 } }, 'FRAME_INVALID'],
+      [{ action: 'subscribe', payload: { topic: `/${projectId}/requests`, since: 1e308 } }, 'FRAME_INVALID'],
+      ['{"action":"subscribe","payload":{"topic":"/' + projectId + '/requests","since":1e999}}', 'FRAME_INVALID'],
       [{ action: 'subscribe', payload: { topic: `/${projectId}/requests`, epoch: 7 } }, 'FRAME_INVALID'],
       [{ action: 'unsubscribe', payload: {} }, 'FRAME_INVALID'],
       [{ action: 'heartbeat', payload: { message: 'ping' } }, 'FRAME_INVALID'],
       [{ action: 'heartbeat', payload: { message: { text: 1 } } }, 'FRAME_INVALID'],
       [{ action: 'refresh', payload: { token: 5 } }, 'FRAME_INVALID'],
       [{ action: 'refresh', payload: {} }, 'FRAME_INVALID'],
-      [nested, 'FRAME_INVALID'],
+      [{ action: 'subscribe', payload: { topic: `/${projectId}/requests`, epoch: 'e\ud800' } }, 'FRAME_INVALID'],
+      [{ action: 'refresh', payload: { token: 'JWT \u0000' } }, 'FRAME_INVALID'],
+      [{ action: 'heartbeat', payload: { message: { text: 'ping\udfff' } } }, 'FRAME_INVALID'],
+      [nested, 'FRAME_TOO_DEEP'],
+      [overLimit, 'FRAME_TOO_DEEP'],
       [{ action: 'SUBSCRIBE', payload: {} }, 'ACTION_UNKNOWN'],
       [{ action: 'delete_everything', payload: {} }, 'ACTION_UNKNOWN'],
       [{ action: '__proto__', payload: {} }, 'ACTION_UNKNOWN'],
@@ -73,6 +84,7 @@ describe('bad input is answered as specified and the connection keeps serving', 
       assert.equal(typeof f.payload.message, 'string');
       assert.equal(f.payload.retryable, false);
     }
+    assert.equal((await answer(c, atLimit)).action, 'me', 'a frame exactly at the depth limit is served');
     const withTopic = await answer(c, { action: 'subscribe', payload: { topic: `/${projectId}/requests`, since: 'x' } });
     assert.equal(withTopic.payload.topic, `/${projectId}/requests`, 'Tiledesk clients route by payload.topic');
     await stillServes(c);
@@ -92,8 +104,9 @@ describe('bad input is answered as specified and the connection keeps serving', 
       `/${projectId}/requests?x=1`,
       `/${projectId}/Requests`,
       `/${projectId}/requests/%2e%2e`,
-      `/${projectId}\u200b/requests`,
       `/${projectId}/requests\u0000`,
+      `/${projectId}/requests\ud800`,
+      `/${projectId}\u200b/requests`,
       `/${projectId.replace(/\d/, (n) => String.fromCharCode(0xff10 + Number(n)))}/requests`,
       `/${projectId}/\u202erequests`,
       `/${projectId}/requests/${'é'.repeat(200)}`,

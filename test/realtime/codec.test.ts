@@ -43,11 +43,34 @@ test('size and nesting are bounded before parsing; brackets inside strings do no
   assert.equal(code(`{"action":"me","payload":{"x":"${'a'.repeat(300)}"}}`, { maxBytes: 256, maxDepth: 16 }), 'FRAME_TOO_LARGE');
   assert.equal(code(`{"action":"me","payload":{"x":"${'é'.repeat(120)}"}}`, { maxBytes: 256, maxDepth: 16 }), 'FRAME_TOO_LARGE');
   assert.equal(code(`{"action":"me","payload":{"x":"${'é'.repeat(100)}"}}`, { maxBytes: 256, maxDepth: 16 }), 'me');
-  assert.equal(code('{"action":"me","payload":' + '['.repeat(17) + ']'.repeat(17) + '}'), 'FRAME_INVALID');
+  assert.equal(code('{"action":"me","payload":' + '['.repeat(17) + ']'.repeat(17) + '}'), 'FRAME_TOO_DEEP');
+  assert.equal(code('{"action":"me","payload":' + '['.repeat(15) + ']'.repeat(15) + '}'), 'FRAME_INVALID', '16 levels pass the depth check');
+  assert.equal(code('{"action":"me","payload":{"a":' + '['.repeat(4) + ']'.repeat(4) + '}}', { maxBytes: 256, maxDepth: 5 }), 'FRAME_TOO_DEEP');
+  assert.equal(code('{"action":"me","payload":{"a":' + '['.repeat(3) + ']'.repeat(3) + '}}', { maxBytes: 256, maxDepth: 5 }), 'me');
   assert.equal(code('{"action":"me","payload":{"x":"' + '[{'.repeat(100) + '\\"'.repeat(3) + '"}}'), 'me');
   const text = 'a€😀'; // 1 + 3 + 4 bytes
   assert.deepEqual([7, 8].map((max) => exceedsUtf8Bytes(text, max)), [true, false]);
   assert.equal(exceedsUtf8Bytes('€'.repeat(100), 299), true);
+});
+
+test('a string the store cannot hold, anywhere in a frame, is FRAME_INVALID naming where', () => {
+  const cases: [string, string][] = [
+    ['{"action":"subscribe","payload":{"topic":"/p/requests","epoch":"e\\ud800"}}', 'payload.epoch'],
+    ['{"action":"refresh","payload":{"token":"JWT \\udc00x"}}', 'payload.token'],
+    ['{"action":"heartbeat","payload":{"message":{"text":"ping\\u0000"}}}', 'payload.message.text'],
+    ['{"action":"me","payload":{"k\\u0000":1}}', 'payload.k\ufffd'],
+    ['{"action":"\\u0000"}', 'action'],
+  ];
+  for (const [text, path] of cases) {
+    const r = decodeClientFrame(text);
+    assert.ok(r instanceof DeskwireError, text);
+    assert.equal(r.code, 'FRAME_INVALID', text);
+    assert.ok(r.message.startsWith(`${path}: `), `${text}: ${r.message}`);
+  }
+  // A topic has its own rule (TOPIC_INVALID, later): the codec lets it through as it is.
+  assert.deepEqual(decodeClientFrame('{"action":"subscribe","payload":{"topic":"/p/requests\\u0000"}}'), { action: 'subscribe', payload: { topic: '/p/requests\u0000' } });
+  // A surrogate pair is one character, not a problem; nor is any other control character.
+  assert.equal(code('{"action":"heartbeat","payload":{"message":{"text":"\\ud83d\\ude00 \\u0001"}}}'), 'heartbeat');
 });
 
 test('error payloads carry the catalogue’s retryable flag and the topic when there is one', () => {

@@ -52,6 +52,10 @@ class Recorder implements Subscriber {
   drop(sub: Subscription, error: DeskwireError): void {
     this.dropped.push(`${sub.topic} ${error.code}`);
   }
+  resynced: string[] = [];
+  resync(sub: Subscription, failed: ProjectEvent): void {
+    this.resynced.push(`${sub.topic} from ${failed.seq}`);
+  }
 }
 
 function liveSub(channel: ProjectChannel, rec: Recorder, lastSeq: number): Subscription {
@@ -119,3 +123,24 @@ async function until(check: () => boolean, timeoutMs = 1000): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+test('an event that cannot be encoded is logged once with its seq, its subscribers are re-read from the outbox, and dispatch goes on', () => {
+  const errors: Record<string, unknown>[] = [];
+  const logger = { ...silent, error: (fields: Record<string, unknown>) => void errors.push(fields) };
+  const channel = new ProjectChannel(P, outbox([]), logger, () => {});
+  const a = new Recorder();
+  const b = new Recorder();
+  const subA = liveSub(channel, a, 4);
+  liveSub(channel, b, 4);
+  channel.establish(4);
+  channel.offer(event(5));
+  // JSON.stringify throws on a BigInt as it does on data nested too deep for the stack.
+  channel.offer({ ...event(6), data: { ...event(6).data, big: 1n } });
+  assert.deepEqual(errors.map((f) => [f.seq, f.subscriptions]), [[6, 2]], 'one log line for the event, with its seq');
+  assert.deepEqual([a.resynced, b.resynced], [[`${subA.topic} from 6`], [`${subA.topic} from 6`]], 'each affected subscription is brought level');
+  assert.deepEqual([a.seqs, b.seqs], [[5], [5]], 'nothing undecodable was sent');
+  // A subscription that stays live (the Recorder does not reload) still gets what follows: dispatch did not stop.
+  channel.offer(event(7));
+  assert.deepEqual([a.seqs, b.seqs], [[5, 7], [5, 7]]);
+  assert.equal(channel.head, 7);
+});

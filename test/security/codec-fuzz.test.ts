@@ -1,17 +1,21 @@
 /**
  * Fuzzing the frame codec through a live socket: thousands of random and mutated frames (seeded, so a failure can be
- * replayed with FUZZ_SEED). The server must stay up and keep answering, every answer must be a documented frame
- * with a catalogue code, every close a documented close code, and memory must come back near where it started.
+ * replayed with FUZZ_SEED): nesting on both sides of the depth limit, NUL, unpaired surrogates and other nasty
+ * characters in every field, numbers at and beyond every bound, wrong types, broken JSON. The server must stay up and
+ * keep answering, every answer must be a documented frame with a catalogue code, every close a documented close
+ * code, and memory must come back near where it started. test/security/rest-fuzz.test.ts does the same for REST.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { errors } from '../../src/domain/errors.js';
+import { fuzzSeed, NASTY_CHARS, NASTY_NUMBERS, rng } from '../support/fuzz.js';
+import { heapAfterGc } from '../support/heap.js';
 import { TestClient } from '../realtime/client.js';
 import { startHarness, type Harness } from '../realtime/harness.js';
 import { connectAs } from '../realtime/world.js';
 
-const FRAMES = 6000;
-const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
+const FRAMES = 7000;
+const SEED = fuzzSeed(20261123);
 const SERVER_ACTIONS = new Set(['publish', 'heartbeat', 'me', 'refresh', 'error']);
 /** PROTOCOL §8: what a fuzzed frame may legitimately end a connection with (binary → 1008, too large → 1009). */
 const DOCUMENTED_CLOSES = new Set([1000, 1008, 1009, 4029]);
@@ -31,22 +35,10 @@ before(async () => {
 });
 after(() => h.close());
 
-/** mulberry32: small, seedable, good enough to spread inputs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function fuzzer(random: () => number) {
   const int = (n: number) => Math.floor(random() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  const chars = ['a', '/', '.', '%', '2', 'F', '"', '\\', '{', '}', '[', ']', ':', ',', '\u0000', '\u00e9', '\u{1F600}', '\ud800', ' ', '\n', 'é'];
+  const chars = [...NASTY_CHARS, '2', 'F'];
   const text = (max: number) => Array.from({ length: int(max) }, () => pick(chars)).join('');
   const topics = [
     `/${projectId}/requests`,
@@ -61,7 +53,7 @@ function fuzzer(random: () => number) {
     switch (int(depth > 3 ? 6 : 9)) {
       case 0: return null;
       case 1: return random() < 0.5;
-      case 2: return pick([0, -1, 1.5, 1e308, -0, Number.MAX_SAFE_INTEGER + 2, 2 ** 53]);
+      case 2: return pick(NASTY_NUMBERS);
       case 3: return text(40);
       case 4: return pick(topics);
       case 5: return pick(['__proto__', 'constructor', 'prototype', 'toString']);
@@ -77,7 +69,7 @@ function fuzzer(random: () => number) {
   const valid = () =>
     JSON.stringify(
       pick([
-        { action: 'subscribe', payload: { topic: pick(topics), since: random() < 0.5 ? int(100) : undefined } },
+        { action: 'subscribe', payload: { topic: pick(topics), since: random() < 0.5 ? int(100) : random() < 0.5 ? pick(NASTY_NUMBERS) : undefined } },
         { action: 'unsubscribe', payload: { topic: pick(topics) } },
         { action: 'heartbeat', payload: { message: { text: pick(['ping', 'pong', '']) } } },
         { action: 'me' },
@@ -98,12 +90,14 @@ function fuzzer(random: () => number) {
     return out.join('');
   };
   return (): string => {
-    switch (int(6)) {
+    switch (int(7)) {
       case 0: return text(200);
       case 1: return mutate(valid());
       case 2: return JSON.stringify({ action: pick(actions), payload: value(0) });
       case 3: return JSON.stringify(value(0)) ?? 'undefined';
       case 4: return '['.repeat(int(40)) + text(10) + ']'.repeat(int(40));
+      // A valid frame wrapped around the depth limit (16), on either side of it.
+      case 5: return `{"action":"me","payload":${'{"a":'.repeat(10 + int(10))}1${'}'.repeat(10 + int(10))}}`;
       default: return valid();
     }
   };
@@ -118,16 +112,10 @@ function undocumented(c: TestClient): string[] {
   return out;
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
-function memory(): { heap: number; rss: number } {
-  gc?.();
-  const m = process.memoryUsage();
-  return { heap: m.heapUsed, rss: m.rss };
-}
 
 test(`${FRAMES} random and mutated frames: the server survives, answers only with documented codes, and frees its memory`, { timeout: 60_000 }, async () => {
   const next = fuzzer(rng(SEED));
-  const baseline = memory();
+  const baseline = heapAfterGc();
   let c = await connectAs(h, admin);
   let answered = 0;
   const codes = new Set<string>();
@@ -154,7 +142,7 @@ test(`${FRAMES} random and mutated frames: the server survives, answers only wit
   answered += c.frames.length;
   assert.ok(answered > FRAMES / 2, `most frames were answered (${answered})`);
   // The fuzz reached every decoder branch and the handlers behind it, not only the JSON parser.
-  for (const expected of ['FRAME_INVALID', 'ACTION_UNKNOWN', 'ACTION_FORBIDDEN', 'TOPIC_INVALID', 'TOKEN_INVALID', 'publish', 'me']) {
+  for (const expected of ['FRAME_INVALID', 'FRAME_TOO_DEEP', 'ACTION_UNKNOWN', 'ACTION_FORBIDDEN', 'TOPIC_INVALID', 'TOKEN_INVALID', 'publish', 'me']) {
     assert.ok(codes.has(expected), `no ${expected} among ${[...codes].join(', ')}`);
   }
   // Still serving, on a fresh connection too.
@@ -163,10 +151,9 @@ test(`${FRAMES} random and mutated frames: the server survives, answers only wit
   await fresh.waitFor((f) => f.action === 'me', 'me after the fuzz');
   await fresh.close();
   await c.close();
-  const done = memory();
-  const grew = gc ? done.heap - baseline.heap : done.rss - baseline.rss;
-  const bound = gc ? 16 * 1024 * 1024 : 128 * 1024 * 1024;
-  assert.ok(grew < bound, `${gc ? 'heap' : 'rss'} grew ${(grew / 1048576).toFixed(1)} MiB (bound ${bound / 1048576} MiB)`);
+  const grew = heapAfterGc().heapUsed - baseline.heapUsed;
+  assert.ok(grew < 16 * 1024 * 1024, `heap grew ${(grew / 1048576).toFixed(1)} MiB over ${FRAMES} frames (bound 16 MiB)`);
+  console.log(`# frame fuzz: seed ${SEED}, ${FRAMES} frames, ${answered} answers, heap ${(grew / 1048576).toFixed(1)} MiB`);
 });
 
 test('binary and oversized frames end only their own connection, with their documented codes', async () => {
