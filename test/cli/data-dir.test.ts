@@ -14,6 +14,7 @@ import { AckedWrites } from '../support/acked-writes.js';
 import { Rest, expectStatus } from '../support/rest-client.js';
 import { embeddedEnv, spawnServer, type SpawnedServer } from '../support/spawn-server.js';
 import { inspectStore } from '../support/store-check.js';
+import { emptyStoreAt } from '../support/store-template.js';
 import { generousRequestBudgets } from '../support/test-app.js';
 import { CliProcess, cliEnv } from './cli-process.js';
 
@@ -42,7 +43,7 @@ async function assertStoreHolds(dataDir: string, writes: AckedWrites): Promise<v
 
 describe('one server per data directory', () => {
   test('a second process on a held data directory is refused in one line, the first keeps serving, and everything it acknowledged survives a restart', async () => {
-    const dataDir = join(root, 'held');
+    const dataDir = await emptyStoreAt(join(root, 'held'));
     const first = await serve(dataDir);
     const writes = new AckedWrites(projectOf(first));
     try {
@@ -73,7 +74,7 @@ describe('one server per data directory', () => {
   });
 
   test('a new process started while the old one drains is refused, or with --wait starts once it has exited: nothing acknowledged by either is lost', async () => {
-    const dataDir = join(root, 'drain');
+    const dataDir = await emptyStoreAt(join(root, 'drain'));
     // A long drain that the test ends itself, by closing the last Realtime client: no timing guesses.
     const old = await serve(dataDir, { DRAIN_SECONDS: '60' });
     const writes = new AckedWrites(projectOf(old));
@@ -147,7 +148,7 @@ describe('one server per data directory', () => {
   });
 
   test('the CLI asks the server holding DATA_DIR, never opens a held store, and never creates one unless asked', async () => {
-    const dataDir = join(root, 'cli');
+    const dataDir = await emptyStoreAt(join(root, 'cli'));
     const server = await serve(dataDir);
     try {
       // Signed up after the server started: a second PGlite opened by the CLI would not see this user.

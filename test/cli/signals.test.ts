@@ -14,6 +14,7 @@ import { after, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { dockerStart, systemdStart, type StartSpec } from '../support/deploy-files.js';
 import { Rest, expectStatus } from '../support/rest-client.js';
+import { emptyStoreAt } from '../support/store-template.js';
 import { embeddedEnv, spawnServer, type SpawnedServer } from '../support/spawn-server.js';
 import { CliProcess, cliEnv } from './cli-process.js';
 
@@ -105,7 +106,7 @@ function startAsWritten(spec: StartSpec, overrides: Record<string, string>): Pro
 
 describe('stopping the server the way supervisors do', () => {
   test('npm start (as the README says): SIGTERM to its PID drains, exits 0, leaves nothing running; a second server on its port is refused in one line before touching its store', async () => {
-    const env = embeddedEnv({ DATA_DIR: join(root, 'npm'), PORT: '0', DRAIN_SECONDS: String(DRAIN_SECONDS), NODE_ENV: 'test' });
+    const env = embeddedEnv({ DATA_DIR: await emptyStoreAt(join(root, 'npm')), PORT: '0', DRAIN_SECONDS: String(DRAIN_SECONDS), NODE_ENV: 'test' });
     const server = await spawnServer('npm', ['start', '--silent'], env, 60_000);
     try {
       const token = /ready owner token: (JWT \S+)/.exec(server.banner)?.[1];
@@ -138,7 +139,7 @@ describe('stopping the server the way supervisors do', () => {
     assert.deepEqual([spec.command, ...spec.args], ['/usr/bin/node', 'bin/deskwire.js', 'serve']);
     assert.equal(spec.env.NODE_ENV, 'production');
     // The EnvironmentFile provides JWT_SECRET; StateDirectory provides DATA_DIR (here a temporary one).
-    const server = await startAsWritten(spec, { JWT_SECRET, DATA_DIR: join(root, 'systemd'), PORT: '0', DRAIN_SECONDS: String(DRAIN_SECONDS) });
+    const server = await startAsWritten(spec, { JWT_SECRET, DATA_DIR: await emptyStoreAt(join(root, 'systemd')), PORT: '0', DRAIN_SECONDS: String(DRAIN_SECONDS) });
     try {
       await expectDrainOnSigterm(server, await signUp(server.url));
     } finally {
@@ -153,7 +154,7 @@ describe('stopping the server the way supervisors do', () => {
     assert.equal(spec.env.DATA_DIR, '/data');
     // The container publishes 0.0.0.0:3000 behind TLS or a proxy; here loopback and a free port, and the volume is
     // a temporary directory. JWT_SECRET is given at `docker run`.
-    const server = await startAsWritten(spec, { JWT_SECRET, DATA_DIR: join(root, 'docker'), HOST: '127.0.0.1', PORT: '0', DRAIN_SECONDS: String(DRAIN_SECONDS) });
+    const server = await startAsWritten(spec, { JWT_SECRET, DATA_DIR: await emptyStoreAt(join(root, 'docker')), HOST: '127.0.0.1', PORT: '0', DRAIN_SECONDS: String(DRAIN_SECONDS) });
     try {
       await expectDrainOnSigterm(server, await signUp(server.url));
     } finally {
