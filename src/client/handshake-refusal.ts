@@ -18,6 +18,7 @@ export interface HandshakeRefusal {
 
 /** Only a small JSON body is expected; anything longer is not ours. */
 const MAX_BODY_CHARS = 16_384;
+const BODY_WAIT_MS = 5000;
 
 interface NodeResponse {
   statusCode?: number;
@@ -45,10 +46,13 @@ export function watchRefusal(socket: SocketLike, onRefusal: (refusal: HandshakeR
     const finish = () => {
       if (done) return;
       done = true;
+      clearTimeout(timer);
       onRefusal(parseRefusal(response.statusCode ?? 0, response.headers['retry-after'], body));
       // With a listener, `ws` leaves the failed handshake to us: this ends it with the usual 1006 close.
       node.terminate!();
     };
+    // A body that never ends (a misbehaving proxy) must not hold the attempt open.
+    const timer = setTimeout(finish, BODY_WAIT_MS);
     response.setEncoding('utf8');
     response.on('data', (chunk) => {
       if (body.length < MAX_BODY_CHARS) body += chunk;
