@@ -50,28 +50,9 @@ export async function serve(config: Config): Promise<App> {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(config.host, config.port);
     throw error;
   }
-  if (app.db instanceof PgliteDb && app.db.dirLock) {
-    serveControl(app.db.dirLock, { token: (email, ttl) => issueToken(app.db, app.tokens, email, ttl) }, { production: config.nodeEnv === 'production' });
-  }
-  const store = app.db.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir ?? 'memory'}`;
-  const lines = [`deskwire listening on ${app.url}`, `  store: ${store}; bus: ${config.redisUrl ? 'Redis (REDIS_URL)' : 'in-process'}`, `  Realtime API: ${app.url.replace('http', 'ws')}${config.wsPaths[0]}`];
-  lines.push(`  dashboard: ${app.url}/dashboard/${existsSync(DASHBOARD_DIST) ? '' : ' (not built: run npm run build:dashboard)'}`);
-  if (app.tls === null && !config.trustProxy) lines.push('  plain ws:// and http:// on loopback only (development)');
-  const demo = app.demo ?? (config.demoData ? ((await readDemoCredentials(app.db)) ?? legacyDemoCredentials(config.dataDir)) : null);
-  if (demo) {
-    const owner = await findUserByEmail(app.db, demo.accounts[0]!.email);
-    lines.push('', `Demo project ${demo.projectId}: every account's password is ${demo.password}`);
-    for (const a of demo.accounts) lines.push(`  ${a.role.padEnd(10)} ${a.email}`);
-    lines.push(`  sign in: curl -s ${app.url}/auth/signin -H 'content-type: application/json' -d '{"email":"${demo.accounts[0]!.email}","password":"${demo.password}"}'`);
-    if (owner) {
-      const { token } = await app.services.auth.tokenFor(toUser(owner));
-      lines.push(`  a ready owner token: ${token}`);
-    }
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
-
   // SIGTERM (a deploy, an orchestrator) drains gradually; Ctrl-C at a terminal stops at once. A signal can arrive
-  // twice (a terminal's Ctrl-C reaches npm and the server, and npm forwards its own): the first one decides.
+  // twice (a terminal's Ctrl-C reaches npm and the server, and npm forwards its own): the first one decides. Set
+  // before the banner: a supervisor may signal the moment it reads it.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -91,7 +72,36 @@ export async function serve(config: Config): Promise<App> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  if (app.db instanceof PgliteDb && app.db.dirLock) {
+    serveControl(app.db.dirLock, { token: (email, ttl) => issueToken(app.db, app.tokens, email, ttl) }, { production: config.nodeEnv === 'production' });
+  }
+  try {
+    process.stdout.write(await banner(app, config));
+  } catch (error) {
+    // Stopped while the banner was being read from the store: the stop decides the exit.
+    if (!stopping) throw error;
+  }
   return app;
+}
+
+/** Where the server listens and how to sign in (with the demo project's details when there is one). */
+async function banner(app: App, config: Config): Promise<string> {
+  const store = app.db.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir ?? 'memory'}`;
+  const lines = [`deskwire listening on ${app.url}`, `  store: ${store}; bus: ${config.redisUrl ? 'Redis (REDIS_URL)' : 'in-process'}`, `  Realtime API: ${app.url.replace('http', 'ws')}${config.wsPaths[0]}`];
+  lines.push(`  dashboard: ${app.url}/dashboard/${existsSync(DASHBOARD_DIST) ? '' : ' (not built: run npm run build:dashboard)'}`);
+  if (app.tls === null && !config.trustProxy) lines.push('  plain ws:// and http:// on loopback only (development)');
+  const demo = app.demo ?? (config.demoData ? ((await readDemoCredentials(app.db)) ?? legacyDemoCredentials(config.dataDir)) : null);
+  if (demo) {
+    const owner = await findUserByEmail(app.db, demo.accounts[0]!.email);
+    lines.push('', `Demo project ${demo.projectId}: every account's password is ${demo.password}`);
+    for (const a of demo.accounts) lines.push(`  ${a.role.padEnd(10)} ${a.email}`);
+    lines.push(`  sign in: curl -s ${app.url}/auth/signin -H 'content-type: application/json' -d '{"email":"${demo.accounts[0]!.email}","password":"${demo.password}"}'`);
+    if (owner) {
+      const { token } = await app.services.auth.tokenFor(toUser(owner));
+      lines.push(`  a ready owner token: ${token}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** Data directories seeded before the sign-in details moved into the store kept them in a file beside the data. */

@@ -12,15 +12,16 @@ const holdMs = holdIndex >= 0 ? Number(rest[holdIndex + 1]) : null;
 
 try {
   const lock = await lockDataDir(dir!, { command: 'lock-holder', wait, onWait: (holder) => process.stdout.write(`waiting ${holder.pid}\n`) });
-  process.stdout.write(`locked ${Date.now()}\n`);
   const release = async () => {
     const at = Date.now();
     await lock.release();
     process.stdout.write(`released ${at}\n`);
     process.exit(0);
   };
-  if (holdMs !== null) setTimeout(release, holdMs);
+  // Before saying so: a test may send SIGTERM the moment it reads "locked".
   process.once('SIGTERM', release);
+  if (holdMs !== null) setTimeout(release, holdMs);
+  process.stdout.write(`locked ${Date.now()}\n`);
   // Held until then.
   setInterval(() => {}, 60_000);
 } catch (error) {
