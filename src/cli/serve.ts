@@ -1,11 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startApp, type App } from '../app.js';
-import { DASHBOARD_DIST } from '../http/dashboard-routes.js';
+import type { App } from '../app.js';
 import type { Config } from '../config.js';
 import { assertPortFree, PortInUseError } from '../net/port-check.js';
 import { readDemoCredentials, type DemoData } from '../services/demo-data.js';
-import { PgliteDb } from '../store/pglite-db.js';
 import { findUserByEmail, toUser } from '../store/users.js';
 import type { ParsedArgs } from './args.js';
 import { serveControl } from './control-socket.js';
@@ -42,6 +40,7 @@ export const serveCommand: ServerCommand = {
 /** `deskwire serve`: start, print where and how to sign in, stop cleanly on SIGINT/SIGTERM. */
 export async function serve(config: Config): Promise<App> {
   await assertPortFree(config.host, config.port);
+  const [{ startApp }, { PgliteDb }] = await Promise.all([import('../app.js'), import('../store/pglite-db.js')]);
   let app: App;
   try {
     app = await startApp(config);
@@ -86,6 +85,7 @@ export async function serve(config: Config): Promise<App> {
 
 /** Where the server listens and how to sign in (with the demo project's details when there is one). */
 async function banner(app: App, config: Config): Promise<string> {
+  const { DASHBOARD_DIST } = await import('../http/dashboard-routes.js');
   const store = app.db.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir ?? 'memory'}`;
   const lines = [`deskwire listening on ${app.url}`, `  store: ${store}; bus: ${config.redisUrl ? 'Redis (REDIS_URL)' : 'in-process'}`, `  Realtime API: ${app.url.replace('http', 'ws')}${config.wsPaths[0]}`];
   lines.push(`  dashboard: ${app.url}/dashboard/${existsSync(DASHBOARD_DIST) ? '' : ' (not built: run npm run build:dashboard)'}`);

@@ -35,17 +35,21 @@ describe('deskwire help and exit codes', () => {
   });
 
   test('every command prints its own help, naming every option it takes, with --help and -h', async () => {
+    // The texts themselves, for every command…
     for (const command of commands) {
-      const run = deskwire(command.name, command.name === 'token' ? '-h' : '--help');
-      assert.equal(await run.exit(), 0, `${command.name}: ${run.stderr}`);
-      assert.equal(run.stdout, command.usage);
-      assert.match(run.stdout, new RegExp(`^deskwire ${command.name} `));
-      for (const option of [...command.optionNames, ...command.switchNames]) assert.match(run.stdout, new RegExp(`--${option}\\b`), `${command.name} --${option}`);
-      assert.match(run.stdout, /-h, --help/);
+      assert.match(command.usage, new RegExp(`^deskwire ${command.name} `));
+      for (const option of [...command.optionNames, ...command.switchNames]) assert.match(command.usage, new RegExp(`--${option}\\b`), `${command.name} --${option}`);
+      assert.match(command.usage, /-h, --help/);
     }
-    // The commands that run a server take every configuration variable as a flag, and say so.
+    // …the commands that run a server take every configuration variable as a flag, and say so…
     for (const command of [serveCommand, migrateCommand, tokenCommand]) {
       for (const v of variables) assert.ok(command.usage.includes(flagFor(v.name)), `${command.name} --help lacks ${flagFor(v.name)}`);
+    }
+    // …and the CLI prints them, for a server command and a client command, with either flag.
+    for (const [command, flag] of [[serveCommand, '--help'], [tokenCommand, '-h'], [tailCommand, '-h']] as const) {
+      const run = deskwire(command.name, flag);
+      assert.equal(await run.exit(), 0, `${command.name}: ${run.stderr}`);
+      assert.equal(run.stdout, command.usage);
     }
   });
 
