@@ -31,7 +31,9 @@ import { TokenService } from './services/tokens.js';
 import type { Db } from './store/db.js';
 import { pruneEvents } from './store/events.js';
 import { migrate } from './store/migrate.js';
-import { PgliteDb } from './store/pglite-db.js';
+import { describeExposure } from './store/data-dir-modes.js';
+import { PgliteDb, type PgliteOpenOptions } from './store/pglite-db.js';
+import { pauseAt } from './test-pause.js';
 import { PostgresDb } from './store/pg-db.js';
 
 export interface App {
@@ -75,8 +77,12 @@ export function createLogger(config: Config): Logger {
   return pino({ level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } });
 }
 
-export async function openStore(config: Config): Promise<Db> {
-  return config.databaseUrl ? PostgresDb.connect(config.databaseUrl) : PgliteDb.open(config.dataDir);
+/**
+ * The configured store. An embedded one is locked first (one process per DATA_DIR: a second one is refused with
+ * `DataDirHeldError`, or waits with DATA_DIR_WAIT) and made owner-only.
+ */
+export async function openStore(config: Config, options: Omit<PgliteOpenOptions, 'wait'> = {}): Promise<Db> {
+  return config.databaseUrl ? PostgresDb.connect(config.databaseUrl) : PgliteDb.open(config.dataDir, { ...options, wait: config.dataDirWait });
 }
 
 /**
@@ -116,9 +122,17 @@ const PRESENCE_SETTLE_MS = 5000;
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config);
-  const db = options.db ?? (await openStore(config));
+  const db =
+    options.db ??
+    (await openStore(config, {
+      command: 'deskwire serve',
+      onWait: (holder) => logger.warn({ dataDir: config.dataDir, pid: holder.pid }, `waiting for process ${holder.pid} (${holder.command}) to release DATA_DIR`),
+      onExposed: (dir, report) => logger.warn({ dataDir: dir, exposed: report.exposed.length }, describeExposure(dir, report)),
+    }));
+  const pause = pauseAt(config);
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied, store: db.kind }, 'migrations applied');
+  await pause('after-migrations');
   const { bus, limits, redis, closeShared } = await openShared(config, logger);
   const tokens = await TokenService.fromConfig(config);
   const deps: ServiceDeps = {
@@ -170,7 +184,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // Back from an outage longer than NODE_LIVENESS, other nodes may have turned this node's users offline.
   const stopReassert = redis?.onChange((state) => state === 'up' && presence.reassert());
   gateway = options.realtime === false ? null : attachRealtimeGateway(server, { config, db, bus, tokens, logger, limits, budgets, presence, observer: metrics.realtime });
-  const demo = config.demoData ? await seedDemoData(db, services) : null;
+  const demo = config.demoData ? await seedDemoData(deps, pause) : null;
+  await pause('after-seed');
 
   await http.listen({ port: config.port, host: config.host });
   const address = server.address() as AddressInfo;

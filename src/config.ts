@@ -14,6 +14,8 @@ export interface Config {
   host: string;
   /** Where PGlite keeps its data and the development JWT secret lives; null keeps everything in memory. */
   dataDir: string | null;
+  /** When another process holds DATA_DIR: wait for it to exit (true) or refuse at once (false). */
+  dataDirWait: boolean;
   databaseUrl: string | null;
   redisUrl: string | null;
   logLevel: string;
@@ -65,7 +67,13 @@ export interface Config {
   restWritesPerMinute: number;
   restAuthPerIpPerMinute: number;
   limitOverrideMaxFactor: number;
+  /** Tests only: stop the start at this named point and wait to be killed (null: never). */
+  testPauseAt: StartPoint | null;
 }
+
+/** Named points of a start where TEST_PAUSE_AT can stop it. */
+export const startPoints = ['after-migrations', 'mid-seed', 'after-seed'] as const;
+export type StartPoint = (typeof startPoints)[number];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -87,10 +95,11 @@ export const variables: readonly VariableSpec[] = [
   { name: 'PORT', default: '3000', description: 'TCP port for HTTP and the Realtime API.' },
   { name: 'HOST', default: '127.0.0.1', description: 'Address to bind.' },
   { name: 'DATA_DIR', default: './data', description: 'Directory for the embedded PGlite store and the development JWT secret. `:memory:` keeps nothing on disk.' },
+  { name: 'DATA_DIR_WAIT', default: 'false', description: 'When another process holds DATA_DIR, wait until it has exited (true) instead of refusing to start (false). `--wait` on serve, migrate and token.' },
   { name: 'DATABASE_URL', default: null, description: 'PostgreSQL connection string. When set, PostgreSQL is the store instead of embedded PGlite.' },
   { name: 'REDIS_URL', default: null, description: 'Redis connection string for the cluster bus and shared limits. Unset: in-process bus.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
-  { name: 'JWT_SECRET', default: null, description: 'HS256 secret (at least 32 characters). Development generates one in DATA_DIR when unset.' },
+  { name: 'JWT_SECRET', default: null, description: 'HS256 secret (at least 32 characters). Development on one node generates one in DATA_DIR when unset; production and REDIS_URL (several nodes) require it.' },
   { name: 'JWT_ALGORITHM', default: 'HS256', description: 'HS256, RS256 or ES256. Only this algorithm is accepted.' },
   { name: 'JWT_PRIVATE_KEY_FILE', default: null, description: 'PEM private key (PKCS#8) used to sign tokens with RS256/ES256.' },
   { name: 'JWT_PUBLIC_KEY_FILE', default: null, description: 'PEM public key (SPKI) used to verify RS256/ES256 tokens.' },
@@ -133,6 +142,7 @@ export const variables: readonly VariableSpec[] = [
   { name: 'PRESENCE_GRACE', default: '30s', description: 'How long after their last Realtime connection closes an agent goes offline; a reconnect within it changes nothing.' },
   { name: 'EVENT_GAP_CHECK_INTERVAL', default: '5s', description: 'How often the Realtime hub compares followed projects with the store, bounding how late an event lost on the bus arrives.' },
   { name: 'METRICS_PUSH_INTERVAL_MS', default: '1000', description: 'Least time between two `/P/metrics` UPDATEs of one project.' },
+  { name: 'TEST_PAUSE_AT', default: null, description: 'Tests only: stop a start at after-migrations, mid-seed or after-seed, print one line and wait to be killed. Refused in production.' },
   { name: 'METRICS_REFRESH_INTERVAL_MS', default: '10000', description: 'How often followed projects\' metrics are recomputed without events (waits grow, windows roll); sent only if changed.' },
 ];
 
@@ -202,6 +212,12 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonl
     if (jwtSecret !== null && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
     if (jwtSecret === null && nodeEnv === 'production') {
       problems.push('JWT_SECRET is required in production (or set JWT_ALGORITHM=RS256/ES256 with key files)');
+    } else if (jwtSecret === null && raw('REDIS_URL') !== null) {
+      // Each node would generate its own development secret, and refuse every other node's tokens.
+      problems.push(
+        'REDIS_URL is set (several nodes) but no signing key is configured: set the same JWT_SECRET on every node ' +
+          '(or JWT_ALGORITHM=RS256/ES256 with the same key files), or a token issued by one node is refused by the others',
+      );
     }
   } else if (jwtPublicKeyFile === null) {
     problems.push(`JWT_PUBLIC_KEY_FILE is required with JWT_ALGORITHM=${jwtAlgorithm}`);
@@ -279,7 +295,10 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonl
     restWritesPerMinute: int('REST_WRITES_PER_MINUTE', 1),
     restAuthPerIpPerMinute: int('REST_AUTH_PER_IP_PER_MINUTE', 1),
     limitOverrideMaxFactor: int('LIMIT_OVERRIDE_MAX_FACTOR', 1, 1000),
+    dataDirWait: bool('DATA_DIR_WAIT'),
+    testPauseAt: raw('TEST_PAUSE_AT') === null ? null : oneOf<StartPoint>('TEST_PAUSE_AT', startPoints),
   };
+  if (config.testPauseAt !== null && nodeEnv === 'production') problems.push('TEST_PAUSE_AT is for tests; it is refused in production');
   if (config.dataDir === null && config.databaseUrl === null && nodeEnv === 'production') {
     problems.push('DATA_DIR=:memory: keeps nothing; production needs DATA_DIR or DATABASE_URL');
   }

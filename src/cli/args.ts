@@ -22,6 +22,10 @@ export function parseArgs(argv: readonly string[], optionNames: readonly string[
   const parsed: ParsedArgs = { command, configOverrides: {}, options: {}, positionals: [], problems: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
+    if (arg === '-h') {
+      parsed.options.help = true;
+      continue;
+    }
     if (!arg.startsWith('--')) {
       parsed.positionals.push(arg);
       continue;

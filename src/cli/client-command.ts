@@ -22,7 +22,7 @@ export interface ServerTarget {
 /** The options every client command takes, for its usage text. */
 export const targetUsage = `  --url URL        the server (default DESKWIRE_URL, else http://127.0.0.1:3000)
   --token TOKEN    a token, as \`JWT …\` or bare (default DESKWIRE_TOKEN)
-  --help           this text`;
+  -h, --help       this text`;
 
 export const targetOptionNames = ['url', 'token'] as const;
 

@@ -14,6 +14,10 @@ const usage = `deskwire tail TOPIC… [--json] [--url URL] [--token TOKEN]
 Prints each topic's snapshot, then every change as it happens (Ctrl-C to stop). Reconnects by itself and resumes
 where it stopped. Topics as in docs/protocol.md, e.g. /PROJECT/requests, /PROJECT/requests/REQUEST/messages.
 
+Exits 1 when the token is refused (TOKEN_EXPIRED, TOKEN_INVALID, USER_DISABLED: a new token is needed), when no
+server answers at --url on the first attempt (connection refused), when every topic is refused, or when the server
+closes for good; a server that goes away after the tail connected is waited for (reconnecting with back-off).
+
   --json           one JSON object per line: {time, topic, type, seq, epoch, item | items}
   --email EMAIL --password PW
                    sign in instead of --token, and again whenever the token nears its expiry (for long tails)
@@ -60,7 +64,8 @@ async function runTail(args: ParsedArgs, target: ServerTarget): Promise<number> 
       onUpdate: print('update'),
       onDelete: print('delete'),
       onError: (error) => {
-        note(`${topic}: ${error.code}: ${error.message}${error.retryable ? ' (will retry)' : ''}`);
+        // A connection-level end reaches every topic too; the 'closed' line below says it once.
+        if (error.topic !== undefined) note(`${topic}: ${error.code}: ${error.message}${error.retryable ? ' (will retry)' : ''}`);
         if (!error.retryable && ++failed === args.positionals.length) client.close();
       },
     });
@@ -69,14 +74,31 @@ async function runTail(args: ParsedArgs, target: ServerTarget): Promise<number> 
     const stop = () => client.close();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    client.on('error', (error) => note(`${error.code}: ${error.message}`));
+    let everOpen = false;
+    let wasOpen = false;
+    let unreachable = false;
+    client.on('error', (error) => {
+      // A server that never answered is a wrong --url or a server not started: say so once and stop. Once connected,
+      // the same failure is a server restarting: keep trying (said once, not per attempt).
+      if (error.code === 'CLIENT_CONNECTION_FAILED' && !everOpen) {
+        note(`${error.message}: is a server running at ${target.url}? (--url, DESKWIRE_URL)`);
+        unreachable = true;
+        client.close();
+        return;
+      }
+      note(`${error.code}: ${error.message}${error.retryable ? '; retrying' : ''}`);
+    });
     client.on('state', (s) => {
-      if (s.state === 'open') note(`connected to ${target.url}`);
-      else if (s.state === 'reconnecting') note(`connection lost${s.closeCode ? ` (${s.closeCode})` : ''}; reconnecting in ${(s.delayMs / 1000).toFixed(1)} s`);
-      else if (s.state === 'closed') {
+      if (s.state === 'open') {
+        everOpen = wasOpen = true;
+        note(`connected to ${target.url}`);
+      } else if (s.state === 'reconnecting') {
+        if (wasOpen) note(`connection lost${s.closeCode ? ` (${s.closeCode})` : ''}; reconnecting`);
+        wasOpen = false;
+      } else if (s.state === 'closed') {
         if (s.error.code !== 'CLIENT_CLOSED') note(`closed: ${s.error.code}: ${s.error.message}`);
-        // Every topic refused, or a terminal close: exit non-zero; Ctrl-C is a normal end.
-        resolve(s.error.code === 'CLIENT_CLOSED' && failed < args.positionals.length ? 0 : 1);
+        // Every topic refused, the server unreachable, or a terminal refusal or close: exit 1; Ctrl-C is a normal end.
+        resolve(s.error.code === 'CLIENT_CLOSED' && failed < args.positionals.length && !unreachable ? 0 : 1);
       }
     });
   });

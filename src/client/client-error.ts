@@ -12,7 +12,11 @@ export type ClientOnlyCode =
   /** A token was needed (after expiry) and no `getToken` was given, or it failed. */
   | 'CLIENT_TOKEN_UNAVAILABLE'
   /** No WebSocket constructor: pass `WebSocket` in (Node 20 has none built in). */
-  | 'CLIENT_NO_WEBSOCKET';
+  | 'CLIENT_NO_WEBSOCKET'
+  /** The server (or a proxy) refused the handshake without naming a catalogue code; `status` says how. */
+  | 'CLIENT_HANDSHAKE_REFUSED'
+  /** The connection could not be made: refused, unknown host, reset (Node only; browsers do not say). Retried. */
+  | 'CLIENT_CONNECTION_FAILED';
 
 export type ClientErrorCode = ErrorCode | ClientOnlyCode;
 
@@ -21,6 +25,8 @@ export interface ClientErrorDetails {
   closeCode?: number;
   retryable?: boolean;
   retryAfterSeconds?: number;
+  /** The HTTP status of a refused handshake. */
+  status?: number;
   cause?: unknown;
 }
 
@@ -30,6 +36,8 @@ export class DeskwireClientError extends Error {
   readonly closeCode: number | undefined;
   readonly retryable: boolean;
   readonly retryAfterSeconds: number | undefined;
+  /** The HTTP status of a refused handshake (Node only: a browser does not see it). */
+  readonly status: number | undefined;
 
   constructor(code: ClientErrorCode, message: string, details: ClientErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -39,6 +47,7 @@ export class DeskwireClientError extends Error {
     this.closeCode = details.closeCode;
     this.retryable = details.retryable ?? (code in errors ? errors[code as ErrorCode].retryable : false);
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.status = details.status;
   }
 }
 

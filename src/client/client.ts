@@ -10,6 +10,7 @@ import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 import { DeskwireClientError, errorForClose } from './client-error.js';
 import { Emitter } from './emitter.js';
+import { networkFailureOf, refusalOutcome, watchRefusal, type HandshakeRefusal } from './handshake-refusal.js';
 import { Heartbeat } from './heartbeat.js';
 import { LiveList, type LiveListOptions } from './live-list.js';
 import { platformWebSocket, realtimeUrl, SOCKET_OPEN, withToken, type SocketCloseEvent, type SocketLike, type SocketMessageEvent, type WebSocketConstructor } from './socket.js';
@@ -64,6 +65,11 @@ export class DeskwireClient {
   /** The last `error` frame without a topic: names the close that may follow (4003, 4029). */
   private lastError: { code: ErrorCode; retryAfterSeconds: number | undefined } | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Why the current attempt failed before opening, when the WebSocket implementation says (Node's `ws`). */
+  private refusal: HandshakeRefusal | null = null;
+  private networkFailure: { code: string; message: string } | null = null;
+  /** The last failure reported on 'error' since the last open: a failure repeating on every retry is said once. */
+  private surfaced: string | null = null;
 
   constructor(options: ConnectOptions) {
     const ctor = options.WebSocket ?? platformWebSocket();
@@ -156,13 +162,21 @@ export class DeskwireClient {
       return this.finish(null, new DeskwireClientError('CLIENT_CONNECTION_CLOSED', `Cannot open ${this.url}.`, { cause }));
     }
     this.socket = socket;
+    this.refusal = null;
+    this.networkFailure = null;
     let opened = false;
+    watchRefusal(socket, (refusal) => {
+      if (this.socket === socket) this.refusal = refusal;
+    });
     socket.onopen = () => {
       opened = true;
       this.onOpen();
     };
     socket.onmessage = (event: SocketMessageEvent) => this.onMessage(typeof event.data === 'string' ? event.data : String(event.data));
-    socket.onerror = () => {}; // the close event follows and carries what to do
+    // The close event follows and carries what to do; the error only says why, where the platform tells.
+    socket.onerror = (event: unknown) => {
+      if (this.socket === socket) this.networkFailure ??= networkFailureOf(event);
+    };
     socket.onclose = (event: SocketCloseEvent) => {
       if (this.socket !== socket) return;
       this.onClose(event.code, event.reason, opened);
@@ -172,6 +186,7 @@ export class DeskwireClient {
   private onOpen(): void {
     this.attempt = 0;
     this.lastError = null;
+    this.surfaced = null;
     this.setState({ state: 'open' });
     for (const topic of this.topics.values()) this.send(topic.subscribeFrame());
     this.heartbeat.start();
@@ -179,8 +194,16 @@ export class DeskwireClient {
   }
 
   private onClose(code: number, reason: string, opened: boolean): void {
+    const { refusal, networkFailure } = this;
+    this.refusal = this.networkFailure = null;
     this.dropSocket();
     if (this.stopped) return;
+    if (!opened && refusal) return this.onRefused(refusal);
+    if (!opened && networkFailure) {
+      const failed = new DeskwireClientError('CLIENT_CONNECTION_FAILED', `Cannot connect to ${this.url}: ${networkFailure.message}`, { retryable: true, cause: networkFailure });
+      this.surface(failed);
+      return this.scheduleReconnect(backoffDelay(this.attempt++, this.backoff), code, failed);
+    }
     const error = errorForClose(code, reason, this.lastError?.code);
     if (code === CloseCode.TOKEN_EXPIRED) {
       if (!this.tokens.canRenew) return this.finish(code, error);
@@ -195,6 +218,24 @@ export class DeskwireClient {
     // 1001: this node is going away; reconnect at once (another node), spread by a first-step jitter only.
     if (code === CloseCode.GOING_AWAY) delay = backoffDelay(0, this.backoff);
     this.scheduleReconnect(delay, code, error);
+  }
+
+  /** A refused handshake whose answer was readable: stop, or retry (with a new token first when that is the problem). */
+  private onRefused(refusal: HandshakeRefusal): void {
+    const { error, action } = refusalOutcome(refusal, this.tokens.canRenew);
+    if (action === 'stop') return this.finish(null, error);
+    this.surface(error);
+    if (action === 'renew-token') this.tokens.invalidate();
+    const delay = backoffDelay(this.attempt++, this.backoff) + (refusal.retryAfterSeconds ?? 0) * 1000;
+    this.scheduleReconnect(delay, null, error);
+  }
+
+  /** Reports a failure on 'error' unless it is the one reported last (a failure repeating on every retry). */
+  private surface(error: DeskwireClientError): void {
+    const key = `${error.code} ${error.message}`;
+    if (key === this.surfaced) return;
+    this.surfaced = key;
+    this.events.emit('error', error);
   }
 
   private scheduleReconnect(delayMs: number, closeCode: number | null, error: DeskwireClientError | null): void {

@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { countUsers, findUserByEmail } from '../store/users.js';
-import type { Services } from './services.js';
-import type { Db } from '../store/db.js';
+import type { StartPoint } from '../config.js';
+import { newId } from '../domain/ids.js';
+import { defaultProjectSettings } from '../domain/project.js';
+import type { Role } from '../domain/roles.js';
+import { insertDepartment, setDepartmentMembers } from '../store/departments.js';
+import { OutboxWriter } from '../store/events.js';
+import { insertProject, lockProject } from '../store/projects.js';
+import { getProjectUser, insertProjectUser } from '../store/project-users.js';
+import { countUsers, insertUser } from '../store/users.js';
+import type { Queryable } from '../store/db.js';
+import type { ServiceDeps } from './context.js';
+import { emitProjectUserAs } from './emit.js';
+import { hashPassword } from './passwords.js';
 
 export interface DemoAccount {
   role: string;
@@ -14,7 +24,8 @@ export interface DemoData {
   accounts: DemoAccount[];
 }
 
-const people: { role: 'admin' | 'supervisor' | 'agent'; first: string; last: string }[] = [
+const people: { role: Role; first: string; last: string }[] = [
+  { role: 'owner', first: 'Olivia', last: 'Owner' },
   { role: 'admin', first: 'Ada', last: 'Admin' },
   { role: 'supervisor', first: 'Sam', last: 'Supervisor' },
   { role: 'agent', first: 'Alice', last: 'Agent' },
@@ -23,32 +34,70 @@ const people: { role: 'admin' | 'supervisor' | 'agent'; first: string; last: str
   { role: 'agent', first: 'Dan', last: 'Agent' },
 ];
 
+const emailOf = (p: (typeof people)[number]) => `${p.role === 'owner' ? 'owner' : p.first.toLowerCase()}@demo.deskwire`;
+
+// Any constant works; it only has to be the same on every node so that nodes starting together seed once.
+const DEMO_LOCK = 72_530_115;
+
 /**
  * On an empty store: a demo project with an owner, an admin, a supervisor and four agents, a pooled "Support"
- * department (the default, agents 1–2) and an assigned "Sales" department (agents 3–4). Everyone shares one
- * random password, generated here and shown at start-up. Returns null when the store is not empty.
+ * department (the default: the owner and agents 1–2) and an assigned "Sales" department (agents 3–4). Everyone
+ * shares one random password, generated here and shown at start-up.
+ *
+ * All of it, and the sign-in details, are written in one transaction under an advisory lock: a start killed at any
+ * point leaves an empty store (the next start seeds again), and nodes starting together on one PostgreSQL seed once.
+ * Returns null when the store was not empty.
  */
-export async function seedDemoData(db: Db, services: Services): Promise<DemoData | null> {
-  if ((await countUsers(db)) > 0) return null;
+export async function seedDemoData(deps: ServiceDeps, pause: (point: StartPoint) => Promise<void> = async () => {}): Promise<DemoData | null> {
+  if ((await countUsers(deps.db)) > 0) return null;
   const password = randomBytes(9).toString('base64url');
-  const owner = await services.auth.signup({ email: 'owner@demo.deskwire', password, firstname: 'Olivia', lastname: 'Owner' });
-  const actor = { userId: owner.id };
-  const project = await services.projects.create(actor, 'Demo Help Desk');
-  const accounts: DemoAccount[] = [{ role: 'owner', email: owner.email! }];
-  const userIds: string[] = [];
-  for (const p of people) {
-    const email = `${p.first.toLowerCase()}@demo.deskwire`;
-    const user = await services.auth.signup({ email, password, firstname: p.first, lastname: p.last });
-    await services.projectUsers.invite(actor, project.id, email, p.role);
-    accounts.push({ role: p.role, email });
-    if (p.role === 'agent') userIds.push(user.id);
+  // Hashing is slow on purpose (scrypt): done before the transaction, which then holds its locks for milliseconds.
+  const hashes = await Promise.all(people.map(() => hashPassword(password)));
+  const { demo, events } = await deps.db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [DEMO_LOCK]);
+    // Another node seeded (or someone signed up) while we hashed.
+    if ((await countUsers(tx)) > 0) return { demo: null, events: [] };
+    const projectId = newId();
+    await insertProject(tx, { id: projectId, name: 'Demo Help Desk', epoch: randomBytes(8).toString('hex'), settings: defaultProjectSettings });
+    const project = (await lockProject(tx, projectId))!;
+    const outbox = new OutboxWriter(project);
+    const members: { userId: string; puId: string }[] = [];
+    for (const [i, p] of people.entries()) {
+      const userId = newId();
+      await insertUser(tx, { id: userId, email: emailOf(p), passwordHash: hashes[i]!, firstname: p.first, lastname: p.last });
+      members.push({ userId, puId: newId() });
+      if (i === 2) await pause('mid-seed');
+    }
+    for (const [i, p] of people.entries()) await insertProjectUser(tx, { id: members[i]!.puId, projectId, userId: members[i]!.userId, role: p.role });
+    const [owner, , , a1, a2, a3, a4] = members.map((m) => m.userId);
+    await addDepartment(tx, projectId, 'Support', 'pooled', true, [owner!, a1!, a2!]);
+    await addDepartment(tx, projectId, 'Sales', 'assigned', false, [a3!, a4!]);
+    for (const m of members) emitProjectUserAs(outbox, (await getProjectUser(tx, projectId, m.puId))!, 'CREATE');
+    await outbox.flush(tx);
+    const demo: DemoData = { projectId, password, accounts: people.map((p) => ({ role: p.role, email: emailOf(p) })) };
+    await tx.query('INSERT INTO demo_credentials (project_id, password, accounts) VALUES ($1, $2, $3)', [projectId, password, JSON.stringify(demo.accounts)]);
+    return { demo, events: outbox.events };
+  });
+  if (events.length > 0) {
+    try {
+      await deps.bus.publish(events);
+    } catch (error) {
+      deps.onPublishError(error, events);
+    }
   }
-  const [support] = await services.departments.list(actor, project.id);
-  await services.departments.update(actor, project.id, support!.id, { name: 'Support', members: [owner.id, userIds[0]!, userIds[1]!] });
-  await services.departments.create(actor, project.id, { name: 'Sales', routing: 'assigned', members: [userIds[2]!, userIds[3]!] });
-  return { projectId: project.id, password, accounts };
+  return demo;
 }
 
-export async function demoOwnerId(db: Db): Promise<string | null> {
-  return (await findUserByEmail(db, 'owner@demo.deskwire'))?.id ?? null;
+async function addDepartment(tx: Queryable, projectId: string, name: string, routing: 'pooled' | 'assigned', isDefault: boolean, members: string[]): Promise<void> {
+  const id = newId();
+  await insertDepartment(tx, { id, projectId, name, routing, isDefault });
+  await setDepartmentMembers(tx, id, members);
+}
+
+/** The demo project's sign-in details, kept in the store with the demo data itself; null when there is no demo. */
+export async function readDemoCredentials(q: Queryable): Promise<DemoData | null> {
+  const [row] = await q.query<{ project_id: string; password: string; accounts: DemoAccount[] }>(
+    'SELECT project_id, password, accounts FROM demo_credentials ORDER BY created_at LIMIT 1',
+  );
+  return row ? { projectId: row.project_id, password: row.password, accounts: row.accounts } : null;
 }

@@ -34,6 +34,10 @@ export class TokenService {
 
   static async fromConfig(config: Config): Promise<TokenService> {
     if (config.jwtAlgorithm === 'HS256') {
+      // loadConfig refuses these already; a Config built another way must not fall back to a generated secret either.
+      if (config.jwtSecret === null && (config.nodeEnv === 'production' || config.redisUrl !== null)) {
+        throw new Error('JWT_SECRET is required in production and with REDIS_URL: a generated secret is for one development node only');
+      }
       const secret = new TextEncoder().encode(config.jwtSecret ?? developmentSecret(config.dataDir));
       // Imported once: given raw bytes, jose imports a key on every sign and verify, which doubled a verify's cost.
       const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);

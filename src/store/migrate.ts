@@ -34,3 +34,9 @@ function splitStatements(sql: string): string[] {
     .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
     .filter(Boolean);
 }
+
+/** Whether the database holds a deskwire schema (the migrations table): a wrong DATABASE_URL does not. */
+export async function hasSchema(db: Db): Promise<boolean> {
+  const [row] = await db.query<{ found: string | null }>(`SELECT to_regclass('schema_migrations')::text AS found`);
+  return row?.found !== null && row?.found !== undefined;
+}

@@ -1,8 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Mutex, PGlite, protocol, types } from '@electric-sql/pglite';
+import { lockDataDir, type DataDirLock, type LockHolder } from './data-dir-lock.js';
+import { makeOwnerOnly, type ModeReport } from './data-dir-modes.js';
 import type { Db, Queryable } from './db.js';
 import { StatementNames } from './statement-names.js';
+import { StoreMissingError } from './store-errors.js';
 
 const { serialize } = protocol;
 
@@ -23,6 +26,24 @@ interface CommandComplete extends ProtocolMessage {
   text: string;
 }
 
+export interface PgliteOpenOptions {
+  maxPrepared?: number;
+  /** Create the store when the directory holds none (default true; the CLI's `token` and `migrate` pass false). */
+  create?: boolean;
+  /** Recorded in the lock: what holds the directory (`deskwire serve`). */
+  command?: string;
+  /** Wait for the directory's holder to exit instead of refusing (`--wait`). */
+  wait?: boolean;
+  onWait?: (holder: LockHolder) => void;
+  /** Called when the directory was open to other users (it is made owner-only either way). */
+  onExposed?: (dataDir: string, report: ModeReport) => void;
+}
+
+/** Whether `dataDir` holds an embedded store. */
+export function pgliteStoreExists(dataDir: string): boolean {
+  return existsSync(join(dataDir, 'pglite', 'PG_VERSION'));
+}
+
 /**
  * Embedded PostgreSQL. One statement runs at a time and a transaction holds the database to itself, so
  * transactions are serialized: commit order is trivially the order of the project seq.
@@ -41,16 +62,35 @@ export class PgliteDb implements Db {
   private constructor(
     private readonly pg: PGlite,
     maxPrepared?: number,
+    /** The data directory's lock; null in memory. */
+    readonly dirLock: DataDirLock | null = null,
   ) {
     this.names = new StatementNames('deskwire_', maxPrepared);
   }
 
-  /** `dataDir` null keeps the database in memory. */
-  static async open(dataDir: string | null, options: { maxPrepared?: number } = {}): Promise<PgliteDb> {
+  /**
+   * `dataDir` null keeps the database in memory. A directory is locked first (one process per directory: a second
+   * one gets `DataDirHeldError`), then made owner-only, then opened.
+   */
+  static async open(dataDir: string | null, options: PgliteOpenOptions = {}): Promise<PgliteDb> {
     if (dataDir === null) return new PgliteDb(await PGlite.create(), options.maxPrepared);
-    const dir = join(dataDir, 'pglite');
-    mkdirSync(dir, { recursive: true });
-    return new PgliteDb(await PGlite.create(dir), options.maxPrepared);
+    // Checked before the lock, which would create the directory: a mistyped DATA_DIR leaves nothing behind.
+    if (options.create === false && !pgliteStoreExists(dataDir)) throw new StoreMissingError(dataDir);
+    const lock = await lockDataDir(dataDir, { command: options.command ?? 'deskwire', wait: options.wait, onWait: options.onWait });
+    try {
+      const dir = join(lock.dir, 'pglite');
+      if (options.create === false && !pgliteStoreExists(lock.dir)) throw new StoreMissingError(lock.dir);
+      const before = makeOwnerOnly(lock.dir);
+      if (before.exposed.length > 0) options.onExposed?.(lock.dir, before);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const pg = await PGlite.create(dir);
+      // A new database's files are written 0666 by PGlite itself.
+      makeOwnerOnly(lock.dir);
+      return new PgliteDb(pg, options.maxPrepared, lock);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
   }
 
   query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -91,6 +131,11 @@ export class PgliteDb implements Db {
 
   async close(): Promise<void> {
     if (!this.pg.closed) await this.pg.close();
+    if (this.dirLock) {
+      // Files PGlite rewrote while running (0644 whatever the umask) are left owner-only at rest.
+      makeOwnerOnly(this.dirLock.dir);
+      await this.dirLock.release();
+    }
   }
 
   /** Runs one statement; the caller holds the lock. `syncToFs` outside a transaction, as `PGlite.query` does. */

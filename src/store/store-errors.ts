@@ -8,3 +8,11 @@ export function isStoreUnavailable(error: unknown): boolean {
   const message = e.message ?? '';
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed/i.test(message);
 }
+
+/** A command that reads a store was pointed at a directory (or database) that holds none, and was not asked to create one. */
+export class StoreMissingError extends Error {
+  constructor(readonly where: string) {
+    super(`no deskwire store in ${where}: check DATA_DIR (or DATABASE_URL), start the server once to create it, or pass --init`);
+    this.name = 'StoreMissingError';
+  }
+}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { SignJWT } from 'jose';
 import { createDesk, type Desk } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -118,13 +119,37 @@ describe('deskwire tail and simulate against a real server', () => {
     assert.equal(simulated.length, count('requests'));
   });
 
-  test('every client command has --help', async () => {
-    for (const command of ['tail', 'simulate']) {
-      const help = new CliProcess('node', ['bin/deskwire.js', command, '--help'], cliEnv());
-      assert.equal(await help.exit(), 0);
-      assert.match(help.stdout, new RegExp(`^deskwire ${command} `));
-      assert.match(help.stdout, /--url URL/);
-      assert.match(help.stdout, /--token TOKEN/);
-    }
+  test('tail with an expired token prints TOKEN_EXPIRED once and exits 1 within 5 s; a garbage one TOKEN_INVALID', async () => {
+    // The 5 s are the tail's own: measured beyond what starting the CLI costs on this machine now (`--help`, which
+    // loads the same modules), so a loaded machine does not make the bound a guess.
+    const startedHelp = Date.now();
+    assert.equal(await new CliProcess('node', ['bin/deskwire.js', '--help'], cliEnv()).exit(), 0);
+    const startupMs = Date.now() - startedHelp;
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await new SignJWT({ _id: desk.owner.userId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(desk.owner.userId)
+      .setIssuedAt(now - 100)
+      .setExpirationTime(now - 10)
+      .sign(new TextEncoder().encode(app.config.jwtSecret!));
+    const startedTail = Date.now();
+    const tail = new CliProcess('node', ['bin/deskwire.js', 'tail', `/${desk.projectId}/requests`, '--url', app.url, '--token', expired], cliEnv());
+    assert.equal(await tail.exit(), 1);
+    const tailMs = Date.now() - startedTail;
+    assert.ok(tailMs - startupMs < 5000, `tail took ${tailMs} ms, starting the CLI ${startupMs} ms`);
+    assert.equal(tail.stderr, 'deskwire tail: closed: TOKEN_EXPIRED: The token has expired.\n');
+    assert.equal(tail.stdout, '');
+
+    const garbage = new CliProcess('node', ['bin/deskwire.js', 'tail', `/${desk.projectId}/requests`, '--url', app.url, '--token', 'garbage'], cliEnv());
+    assert.equal(await garbage.exit(), 1);
+    assert.equal(garbage.stderr, 'deskwire tail: closed: TOKEN_INVALID: The token is malformed or not signed by this server.\n');
+  });
+
+  test('tail against a port nobody listens on says "connection refused" once and exits 1', async () => {
+    const tail = new CliProcess('node', ['bin/deskwire.js', 'tail', `/${desk.projectId}/requests`, '--url', 'http://127.0.0.1:9', '--token', desk.owner.token], cliEnv());
+    assert.equal(await tail.exit(), 1);
+    const lines = tail.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, tail.stderr);
+    assert.match(lines[0]!, /^deskwire tail: Cannot connect to ws:\/\/127\.0\.0\.1:9\/v2\/ws\/: connection refused .*is a server running at http:\/\/127\.0\.0\.1:9\?/);
   });
 });

@@ -55,7 +55,7 @@ describe('npm start on an empty data directory', () => {
       (error: { code: number; stderr: string }) => error,
     );
     assert.ok(result, 'serve must fail');
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2, 'a wrong configuration exits 2: running it again unchanged cannot succeed');
     assert.match(result.stderr, /PORT must be an integer/);
     assert.match(result.stderr, /LOG_LEVEL must be one of/);
   });

@@ -182,6 +182,36 @@ test('production refuses an in-memory store', () => {
   assert.equal(load({ NODE_ENV: 'production', JWT_SECRET: SECRET, DATA_DIR: ':memory:', DATABASE_URL: 'postgres://db/x' }).dataDir, null);
 });
 
+test('several nodes (REDIS_URL) without a signing key are refused in every mode, and told to set one on every node', () => {
+  for (const mode of ['development', 'test']) {
+    const problems = problemsOf({ NODE_ENV: mode, REDIS_URL: 'redis://cache:6379' });
+    const problem = problems.find((p) => p.startsWith('REDIS_URL is set'));
+    assert.ok(problem, `${mode}: ${problems.join('\n')}`);
+    assert.match(problem, /set the same JWT_SECRET on every node/);
+    assert.match(problem, /RS256\/ES256/);
+  }
+  // Production says it once, in its own words.
+  assert.deepEqual(problemsOf({ NODE_ENV: 'production', REDIS_URL: 'redis://cache:6379' }).filter((p) => p.includes('JWT_SECRET')).length, 1);
+  // Any configured key is enough: a secret, or key files.
+  assert.equal(load({ REDIS_URL: 'redis://cache:6379', JWT_SECRET: SECRET }).redisUrl, 'redis://cache:6379');
+  assert.equal(load({ REDIS_URL: 'redis://cache:6379', JWT_ALGORITHM: 'ES256', JWT_PUBLIC_KEY_FILE: '/k.pem' }).jwtAlgorithm, 'ES256');
+  // One node without Redis keeps the generated development secret.
+  assert.equal(load({ DATABASE_URL: 'postgres://db/x' }).jwtSecret, null);
+});
+
+test('DATA_DIR_WAIT is a boolean, off by default', () => {
+  assert.equal(load().dataDirWait, false);
+  assert.equal(load({ DATA_DIR_WAIT: 'true' }).dataDirWait, true);
+  assert.ok(problemsOf({ DATA_DIR_WAIT: 'forever' }).some((p) => p.startsWith('DATA_DIR_WAIT ')));
+});
+
+test('TEST_PAUSE_AT names a start point, and is refused in production', () => {
+  assert.equal(load().testPauseAt, null);
+  assert.equal(load({ TEST_PAUSE_AT: 'mid-seed' }).testPauseAt, 'mid-seed');
+  assert.ok(problemsOf({ TEST_PAUSE_AT: 'somewhere' }).some((p) => p.startsWith('TEST_PAUSE_AT must be one of after-migrations, mid-seed, after-seed')));
+  assert.ok(problemsOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, TEST_PAUSE_AT: 'mid-seed' }).some((p) => p.includes('refused in production')));
+});
+
 test('a short JWT_SECRET is refused in every mode', () => {
   for (const mode of ['development', 'test', 'production']) {
     assert.ok(problemsOf({ NODE_ENV: mode, JWT_SECRET: 'x'.repeat(31) }).some((p) => p.includes('at least 32')), mode);

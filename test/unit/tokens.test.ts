@@ -76,3 +76,13 @@ test('stripTokenPrefix accepts the JWT and Bearer forms', () => {
   assert.equal(stripTokenPrefix('Bearer abc.def.ghi'), 'abc.def.ghi');
   assert.equal(stripTokenPrefix('abc.def.ghi'), 'abc.def.ghi');
 });
+
+test('a signing key is never generated for production or several nodes, even from a Config not built by loadConfig', async () => {
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, JWT_SECRET: 's'.repeat(40) }, {});
+  for (const unsafe of [{ nodeEnv: 'production' as const }, { redisUrl: 'redis://cache:6379' }]) {
+    await assert.rejects(TokenService.fromConfig({ ...config, ...unsafe, jwtSecret: null }), /JWT_SECRET is required in production and with REDIS_URL/);
+  }
+  // One development node generates its secret once and keeps it in DATA_DIR.
+  await TokenService.fromConfig({ ...config, jwtSecret: null });
+  assert.equal(readFileSync(join(dir, 'jwt-secret'), 'utf8').length, 43);
+});
