@@ -44,10 +44,16 @@ export class PostgresDb implements Db {
     const client = await this.pool.connect();
     let open = true;
     let broken = false;
+    // A checked-out client has no listener of the pool's: a connection lost between two statements would be an
+    // uncaught 'error' that ends the process. Keep it instead; the next statement fails with it (STORE_UNAVAILABLE).
+    let lost: Error | null = null;
+    const onLost = (error: Error) => (lost = error);
+    client.on('error', onLost);
     const tx: Queryable = {
       query: async <R>(sql: string, params: readonly unknown[] = []) => {
         // After the end the connection is back in the pool, perhaps inside another caller's transaction.
         if (!open) throw new Error('Transaction is closed');
+        if (lost) throw lost;
         return (await client.query(this.prepared(sql, params))).rows as R[];
       },
     };
@@ -70,7 +76,8 @@ export class PostgresDb implements Db {
       }
       throw error;
     } finally {
-      client.release(broken);
+      client.off('error', onLost);
+      client.release(broken || lost !== null);
     }
   }
 
