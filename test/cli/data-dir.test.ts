@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { AckedWrites } from '../support/acked-writes.js';
+import { freshGetStatus } from '../support/fresh-get.js';
 import { Rest, expectStatus } from '../support/rest-client.js';
 import { embeddedEnv, spawnServer, type SpawnedServer } from '../support/spawn-server.js';
 import { inspectStore } from '../support/store-check.js';
@@ -86,7 +87,7 @@ describe('one server per data directory', () => {
       await writeMany(atOld.write, 20, 'old, serving');
       const oldExit = old.signal('SIGTERM');
       await closeOf(sockets[0]!); // the first client is sent away at once: the drain has begun
-      assert.equal((await fetch(`${old.url}/readyz`)).status, 503);
+      assert.equal(await freshGetStatus(`${old.url}/readyz`), 503);
       // Refused while the old one drains...
       const refused = cli('serve', '--data-dir', dataDir, '--port', '0');
       assert.equal(await refused.exit(), 1);

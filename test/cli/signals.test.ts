@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { after, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { dockerStart, systemdStart, type StartSpec } from '../support/deploy-files.js';
+import { freshGetStatus } from '../support/fresh-get.js';
 import { Rest, expectStatus } from '../support/rest-client.js';
 import { emptyStoreAt } from '../support/store-template.js';
 import { embeddedEnv, spawnServer, type SpawnedServer } from '../support/spawn-server.js';
@@ -81,7 +82,7 @@ async function drainOf(server: SpawnedServer, sockets: WebSocket[], port: number
   const first = await within(10_000, 'the first client sent away after SIGTERM', Promise.race(closes));
   assert.equal(first.code, 1001);
   // Draining: out of the load balancer's pool, REST still served.
-  assert.equal((await fetch(`${server.url}/readyz`)).status, 503);
+  assert.equal(await freshGetStatus(`${server.url}/readyz`), 503);
   assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
   const both = await within(20_000, 'both clients sent away', Promise.all(closes));
   assert.deepEqual(both.map((c) => c.code), [1001, 1001]);

@@ -68,7 +68,9 @@ describe('the Redis bus through an outage', { skip: skipReason(), timeout: 60_00
     await redis.start();
     await Promise.all([linkState(la, 'up'), linkState(lb, 'up')]);
     assert.equal(reconnects, 1, 'told once that the bus is back, after it re-subscribed');
-    const arrived = new Promise<void>((resolve) => b.subscribe((e) => e.seq === 3 && resolve()));
+    // With the bus up, each node hears the event from Redis, the publisher too: wait for both.
+    const arrivedAt = (bus: RedisBus) => new Promise<void>((resolve) => bus.subscribe((e) => e.seq === 3 && resolve()));
+    const arrived = Promise.all([arrivedAt(a), arrivedAt(b)]);
     await a.publish([event(3)]);
     await arrived;
     assert.deepEqual(onB, [3], 'the bus carries events between the nodes again');

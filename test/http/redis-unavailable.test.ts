@@ -46,9 +46,10 @@ test('what ioredis throws when Redis is unreachable is REDIS_UNAVAILABLE, never 
   await Promise.all([quick.connect(), patient.connect()]);
   redis.pause();
   const timedOut = await rejection(() => quick.get('k'));
-  const inFlight = patient.get('k');
+  // Caught from the start: the rejection may come while stop() is still awaited.
+  const inFlight = rejection(() => patient.get('k'));
   await redis.stop(); // SIGKILL while the command waits for its answer
-  const killed = await rejection(() => inFlight);
+  const killed = await inFlight;
   quick.disconnect();
   patient.disconnect();
 
