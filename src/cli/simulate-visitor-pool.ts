@@ -5,7 +5,7 @@
  * every simulated visitor comes from our one IP, as does a person signing in to the dashboard on the same machine.
  * So a new visitor identity is signed in at most `share` of that budget per minute, and only while the server says
  * more than half of it is left; any other arrival is a returning visitor (an identity signed in earlier, preferably
- * one with no conversation open) starting a new conversation. The budget's size is read from the server's
+ * the one with the fewest conversations open) starting a new conversation. The budget's size is read from the server's
  * `RateLimit-*` headers, so the share follows the server's configuration.
  */
 import { ApiError, type ApiClient, type RateLimitState } from './api-client.js';
@@ -64,8 +64,9 @@ export class VisitorPool {
         if (!(error instanceof ApiError && error.status === 429)) throw error;
       }
     }
-    const idle = this.identities.filter((i) => i.open === 0);
-    return { identity: pick(idle.length > 0 ? idle : this.identities, this.random), returning: true };
+    // The one with the fewest conversations open (ties drawn): each identity has its own per-user write budget.
+    const fewest = Math.min(...this.identities.map((i) => i.open));
+    return { identity: pick(this.identities.filter((i) => i.open === fewest), this.random), returning: true };
   }
 
   private maySignIn(): boolean {

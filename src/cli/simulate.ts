@@ -11,7 +11,7 @@ import { numberOption, stringOption, targetOptionNames, targetUsage, type Client
 import { SimulatedAgent } from './simulate-agent.js';
 import { SimulationContext, type SimulationTiming } from './simulate-context.js';
 import { arrivalsPerMinute, capacityPerMinute, departmentShares, type Capacity, type DepartmentInfo } from './simulate-load.js';
-import { exponential } from './simulate-random.js';
+import { exponential, seededRandom } from './simulate-random.js';
 import { SimulationStats } from './simulate-stats.js';
 import { VISITOR_SIGNIN_SHARE, VisitorPool } from './simulate-visitor-pool.js';
 import { visitorArrives } from './simulate-visitor.js';
@@ -40,6 +40,7 @@ ends, also on Ctrl-C or SIGTERM (a second Ctrl-C exits at once).
   --capacity N       conversations an agent handles at once (default 3; lower if the project's chat limit is)
   --project ID       the project (default: the first project of the token's or the first agent's user)
   --keep             leave the run's open requests open at the end
+  --seed N           draw the same traffic again (arrivals, choices, durations; the server's timing still varies)
   --json             print the summary as one JSON object
 ${targetUsage}
 `;
@@ -48,7 +49,7 @@ export const simulateCommand: ClientCommand = {
   name: 'simulate',
   summary: 'Produce realistic desk traffic: simulate [--load L | --rate N] --duration S [--agents …]',
   usage,
-  optionNames: [...targetOptionNames, 'load', 'rate', 'duration', 'handle-time', 'patience', 'agents', 'password', 'capacity', 'project'],
+  optionNames: [...targetOptionNames, 'load', 'rate', 'duration', 'handle-time', 'patience', 'agents', 'password', 'capacity', 'project', 'seed'],
   switchNames: ['json', 'keep'],
   run: runSimulate,
 };
@@ -62,6 +63,8 @@ interface Setup {
   chatLimit: number | null;
   /** What the last sign-in answer said of the per-IP sign-in budget. */
   signinBudget: RateLimitState | null;
+  /** The --token user when they see every request (owner, admin, supervisor): a second hand to close the run's. */
+  supervisor: ApiClient | null;
 }
 
 async function runSimulate(args: ParsedArgs, target: ServerTarget): Promise<number> {
@@ -71,7 +74,8 @@ async function runSimulate(args: ParsedArgs, target: ServerTarget): Promise<numb
   const handleTime = numberOption(args, 'handle-time', 120);
   const patience = numberOption(args, 'patience', 60);
   const capacityOption = numberOption(args, 'capacity', 3);
-  const problems = [rateOption, load, duration, handleTime, patience, capacityOption].filter((v): v is string => typeof v === 'string');
+  const seed = numberOption(args, 'seed', 1);
+  const problems = [rateOption, load, duration, handleTime, patience, capacityOption, seed].filter((v): v is string => typeof v === 'string');
   if (rateOption !== null && args.options.load !== undefined) problems.push('give --load or --rate, not both');
   if (args.positionals.length > 0) problems.push(`unexpected argument "${args.positionals[0]}"`);
   if (!target.token && stringOption(args, 'agents') === undefined) problems.push('give --token (or DESKWIRE_TOKEN) or --agents');
@@ -109,9 +113,10 @@ async function runSimulate(args: ParsedArgs, target: ServerTarget): Promise<numb
   };
   const rate = typeof rateOption === 'number' ? rateOption : arrivalsPerMinute(model, load as number);
   const stats = new SimulationStats();
-  const pool = new VisitorPool(api, setup.projectId, Math.random);
+  const random = args.options.seed === undefined ? Math.random : seededRandom(seed as number);
+  const pool = new VisitorPool(api, setup.projectId, random);
   pool.observe(setup.signinBudget);
-  const ctx = new SimulationContext(api, setup.projectId, stats, timing, pool);
+  const ctx = new SimulationContext(api, setup.projectId, stats, timing, pool, random);
   ctx.departments = departmentShares(setup.departments, setup.agents.map((a) => a.userId));
   process.stderr.write(`${describeRun(model, rate, typeof rateOption === 'number' ? null : (load as number), ctx)}\n`);
 
@@ -153,7 +158,10 @@ async function runSimulate(args: ParsedArgs, target: ServerTarget): Promise<numb
     await ctx.stop();
     await Promise.all(agents.map((a) => a.finish()));
     if (args.options.keep) stats.keptOpen = stats.open();
-    else await closeWhatTheRunOpened(ctx);
+    else {
+      if (stats.open() > 0) process.stderr.write(`${tty ? '\r\x1b[K' : ''}simulate: closing the run's ${stats.open()} open requests\n`);
+      await closeWhatTheRunOpened(ctx, setup.supervisor);
+    }
   } finally {
     clearInterval(status);
     process.off('SIGINT', onSignal);
@@ -181,28 +189,40 @@ function describeRun(model: Capacity, rate: number, load: number | null, ctx: Si
 }
 
 /**
- * The end of a run: every request of the run still open is closed by its visitor (who may close their own). Each
- * visitor identity's open requests are read from the server rather than trusted from memory, so a request a
- * visitor's last message reopened as an agent closed it is closed too.
+ * The end of a run: every request of the run still open is closed. Each visitor identity's open requests are read
+ * from the server rather than trusted from memory, so a request a visitor's last message reopened as an agent
+ * closed it is closed too. Its visitor closes it (a visitor may close their own); when that visitor's write budget
+ * is spent (a returning visitor with many conversations), the --token user does, if it may: identities work in
+ * parallel, each on its own budget.
  */
-async function closeWhatTheRunOpened(ctx: SimulationContext): Promise<void> {
+async function closeWhatTheRunOpened(ctx: SimulationContext, fallback: ApiClient | null): Promise<void> {
   const ours = ctx.conversations;
-  for (const identity of ctx.visitors.identities) {
-    try {
-      // A page at a time: closed requests leave the list, so the first page is read again until it has none of ours.
-      for (;;) {
-        const page = await withBackoff(() => identity.api.get<{ requests: { request_id: string }[] }>(`/${ctx.projectId}/requests?status=100,200,300&limit=100`));
-        const open = page.requests.filter((r) => ours.has(r.request_id));
-        for (const r of open) {
-          await withBackoff(() => identity.api.put(`/${ctx.projectId}/requests/${r.request_id}/close`));
-          ctx.stats.closedAtEnd += 1;
+  await Promise.all(
+    ctx.visitors.identities.map(async (identity) => {
+      try {
+        // A page at a time: closed requests leave the list, so the first page is read again until it has none of ours.
+        for (;;) {
+          const page = await withBackoff(() => identity.api.get<{ requests: { request_id: string }[] }>(`/${ctx.projectId}/requests?status=100,200,300&limit=100`));
+          const open = page.requests.filter((r) => ours.has(r.request_id));
+          for (const r of open) {
+            const path = `/${ctx.projectId}/requests/${r.request_id}/close`;
+            await withBackoff(async () => {
+              try {
+                await identity.api.put(path);
+              } catch (error) {
+                if (!(fallback && error instanceof ApiError && error.status === 429)) throw error;
+                await fallback.put(path);
+              }
+            });
+            ctx.stats.closedAtEnd += 1;
+          }
+          if (open.length === 0 || page.requests.length < 100) break;
         }
-        if (open.length === 0 || page.requests.length < 100) break;
+      } catch (error) {
+        ctx.stats.failed(error);
       }
-    } catch (error) {
-      ctx.stats.failed(error);
-    }
-  }
+    }),
+  );
 }
 
 /** A call retried after the server's `Retry-After` when a per-user budget refuses it (a visitor closing many). */
@@ -247,13 +267,12 @@ async function prepare(api: ApiClient, token: string | null, args: ParsedArgs): 
     const members = await reader.get<{ id_user: { email: string | null } }[]>(`/${project.id}/project_users?role=agent`);
     for (const m of members) if (m.id_user.email) await signIn(m.id_user.email, password);
   }
-  if (agents.length === 0 && token) {
-    const me = await reader.get<{ id_user: { _id: string } }>(`/${project.id}/project_users/me`);
-    agents.push({ userId: me.id_user._id, api: reader });
-  }
+  const me = token ? await reader.get<{ id_user: { _id: string }; role: string }>(`/${project.id}/project_users/me`) : null;
+  if (agents.length === 0 && me) agents.push({ userId: me.id_user._id, api: reader });
+  const supervisor = me && ['owner', 'admin', 'supervisor'].includes(me.role) ? reader : null;
   if (agents.length === 0) throw new Error('no agents: give --agents or --password');
   const details = await reader.get<{ settings?: { chat_limit_on?: boolean; max_agent_assigned_chat?: number } }>(`/projects/${project.id}`);
   const departments = await reader.get<DepartmentInfo[]>(`/${project.id}/departments`);
   const chatLimit = details.settings?.chat_limit_on ? (details.settings.max_agent_assigned_chat ?? null) : null;
-  return { projectId: project.id, projectName: project.name, agents, departments, chatLimit, signinBudget };
+  return { projectId: project.id, projectName: project.name, agents, departments, chatLimit, signinBudget, supervisor };
 }

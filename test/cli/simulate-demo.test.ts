@@ -73,18 +73,18 @@ describe('deskwire simulate on the demo project', () => {
     const trace = `samples ${JSON.stringify(samples)}\nsummary ${sim.stdout}`;
 
     if (process.env.SIM_TRACE) console.log(trace);
+    // Stable: the queue at the end is short and young, and no request ever waited long.
+    assert.ok(summary.requestsOpened >= 15, `enough traffic to mean something: ${trace}`);
+    const last = samples.slice(-5);
+    assert.ok(Math.max(...last.map((s) => s.waiting)) <= 4, `waiting at the end: ${trace}`);
+    assert.ok(Math.max(...samples.map((s) => s.oldestSeconds)) <= 8, `oldest waiting: ${trace}`);
+
     // The person at the same machine was never refused, and the run stayed within its share of the budget.
     assert.ok(personSignins.length >= 3, trace);
     assert.deepEqual(personSignins, personSignins.map(() => 200), trace);
     assert.ok(summary.visitorSignins <= summary.visitorSigninsPerMinute, trace);
     assert.equal(summary.throttled, 0, trace);
     assert.equal(summary.errors, 0, `${trace}\nlast error: ${summary.lastError}`);
-
-    // Stable: the queue at the end is short and young, and no request ever waited long.
-    assert.ok(summary.requestsOpened >= 15, `enough traffic to mean something: ${trace}`);
-    const last = samples.slice(-5);
-    assert.ok(Math.max(...last.map((s) => s.waiting)) <= 4, `waiting at the end: ${trace}`);
-    assert.ok(Math.max(...samples.map((s) => s.oldestSeconds)) <= 12, `oldest waiting: ${trace}`);
 
     // Every demo agent got conversations: visitors chose departments where they work.
     const agents = await call('GET', `/${projectId}/project_users?role=agent`, owner);
