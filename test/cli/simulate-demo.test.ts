@@ -1,6 +1,6 @@
 /**
  * `deskwire simulate` with its defaults on the demo project, as a new user runs it (issue 21): a shortened run
- * (handle times of seconds instead of minutes, so 25 s hold many conversations), against a server with the real
+ * (handle times of seconds instead of minutes, so 20 s hold many conversations), against a server with the real
  * per-IP sign-in budget. The queue stays stable, every demo agent gets work, a person signs in meanwhile, and the run
  * closes what it opened when it is stopped with SIGTERM. A second run with --keep leaves its requests open.
  */
@@ -56,12 +56,12 @@ describe('deskwire simulate on the demo project', () => {
     try {
       await sim.until(() => /load 0\.7 → [\d.]+ visitors\/min/.test(sim.stderr), 'the derived arrival rate');
       const started = Date.now();
-      // Sampled once a second for 24 s, as a supervisor would watch the queue; a person signs in every 6 s.
-      while (Date.now() - started < 24_000) {
+      // Sampled once a second for 20 s, as a supervisor would watch the queue; a person signs in every 5 s.
+      while (Date.now() - started < 20_000) {
         const now = Date.now();
         const waiting = (await simRequests('100')).map((r) => (now - Date.parse(r.createdAt)) / 1000);
         samples.push({ at: (now - started) / 1000, waiting: waiting.length, oldestSeconds: Math.max(0, ...waiting) });
-        if (samples.length % 6 === 0) personSignins.push((await call('POST', '/auth/signin', null, { email: 'sam@demo.deskwire', password })).status);
+        if (samples.length % 5 === 0) personSignins.push((await call('POST', '/auth/signin', null, { email: 'sam@demo.deskwire', password })).status);
         assert.equal(sim.exitCode, null, `simulate ended early:\n${sim.stderr}`);
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (Date.now() - now))));
       }
@@ -99,16 +99,26 @@ describe('deskwire simulate on the demo project', () => {
     assert.equal(summary.stillOpen, 0, trace);
     assert.equal(all.length, summary.requestsOpened, trace);
     assert.deepEqual(await simRequests('100,150,200,300'), [], 'no request of the run is left open');
+
+    // Visitors rated what agents closed, or the server refused the field once and the summary says so.
+    assert.ok(summary.closed > 0, trace);
+    if (summary.ratingRefused === null) assert.ok(summary.ratings > 0 && summary.averageRating >= 1 && summary.averageRating <= 5, trace);
+    else assert.match(summary.ratingRefused, /^400 BODY_INVALID$/, trace);
   });
 
-  test('--keep leaves the run\'s open requests open', async () => {
-    const args = ['bin/deskwire.js', 'simulate', '--password', password, '--rate', '120', '--handle-time', '60', '--duration', '4', '--keep', '--json'];
+  test('--keep leaves the run\'s open requests open; visitors out of patience close theirs and leave', async () => {
+    const before = new Set((await simRequests('all')).map((r) => r.request_id));
+    // Agents look at the queue every 2 s at this handle time; a patience of 0.5 s on average runs out first for most.
+    const args = ['bin/deskwire.js', 'simulate', '--password', password, '--rate', '120', '--handle-time', '60', '--patience', '0.5', '--duration', '4', '--keep', '--seed', '5', '--json'];
     const sim = new CliProcess('node', [...args, '--url', app.url, '--token', owner], cliEnv());
     assert.equal(await sim.exit(30_000), 0, sim.stderr);
     const summary = JSON.parse(sim.stdout);
+    const run = (await simRequests('all')).filter((r) => !before.has(r.request_id));
+    assert.equal(run.length, summary.requestsOpened, sim.stdout);
+    assert.ok(summary.abandoned > 0, sim.stdout);
+    assert.equal(run.filter((r) => r.status === 1000).length, summary.abandoned, `the abandoned are closed, nothing else: ${sim.stdout}`);
     assert.ok(summary.keptOpen > 0, sim.stdout);
     assert.equal(summary.closedAtEnd, 0);
-    const open = await simRequests('100,200,300');
-    assert.equal(open.length, summary.keptOpen, sim.stdout);
+    assert.equal(run.filter((r) => r.status !== 1000).length, summary.keptOpen, sim.stdout);
   });
 });
