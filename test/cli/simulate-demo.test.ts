@@ -121,4 +121,17 @@ describe('deskwire simulate on the demo project', () => {
     assert.equal(summary.closedAtEnd, 0);
     assert.equal(run.filter((r) => r.status !== 1000).length, summary.keptOpen, sim.stdout);
   });
+
+  test('--load with --rate, or a load that is not a positive number, is refused before anything is sent', async () => {
+    const before = (await simRequests('all')).length;
+    for (const [flags, message] of [
+      [['--load', '1.2', '--rate', '5'], 'give --load or --rate, not both'],
+      [['--load', '0'], '--load must be a positive number, got "0"'],
+    ] as const) {
+      const sim = new CliProcess('node', ['bin/deskwire.js', 'simulate', ...flags, '--password', password, '--url', app.url, '--token', owner], cliEnv());
+      assert.equal(await sim.exit(), 2, sim.stderr);
+      assert.equal(sim.stderr.split('\n')[0], `deskwire simulate: ${message}`);
+    }
+    assert.equal((await simRequests('all')).length, before, 'nothing written');
+  });
 });
