@@ -4,10 +4,19 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The server's `Retry-After` (seconds) on a 429, when it sent one. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/** The `RateLimit-*` headers of an answer: the tightest window the call was charged to. */
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
 }
 
 export class ApiClient {
@@ -21,6 +30,11 @@ export class ApiClient {
   }
 
   async call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await this.callReadingLimits<T>(method, path, body)).body;
+  }
+
+  /** A call that also returns the budget the server charged it to (null when the answer had no `RateLimit-*`). */
+  async callReadingLimits<T = any>(method: string, path: string, body?: unknown): Promise<{ body: T; rateLimit: RateLimitState | null }> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     // The server accepts `JWT …`, `Bearer …`; a bare JWT needs a scheme.
@@ -30,9 +44,15 @@ export class ApiClient {
     const parsed: unknown = text ? JSON.parse(text) : null;
     if (!response.ok) {
       const error = (parsed ?? {}) as { error?: string; message?: string };
-      throw new ApiError(response.status, error.error ?? 'HTTP_ERROR', `${method} ${path}: ${response.status} ${error.error ?? ''} ${error.message ?? ''}`.trim());
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw new ApiError(
+        response.status,
+        error.error ?? 'HTTP_ERROR',
+        `${method} ${path}: ${response.status} ${error.error ?? ''} ${error.message ?? ''}`.trim(),
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+      );
     }
-    return parsed as T;
+    return { body: parsed as T, rateLimit: rateLimitOf(response.headers) };
   }
 
   get<T = any>(path: string): Promise<T> {
@@ -44,4 +64,15 @@ export class ApiClient {
   put<T = any>(path: string, body: unknown = {}): Promise<T> {
     return this.call<T>('PUT', path, body);
   }
+  patch<T = any>(path: string, body: unknown = {}): Promise<T> {
+    return this.call<T>('PATCH', path, body);
+  }
+}
+
+function rateLimitOf(headers: Headers): RateLimitState | null {
+  const limit = Number(headers.get('ratelimit-limit'));
+  const remaining = Number(headers.get('ratelimit-remaining'));
+  const resetSeconds = Number(headers.get('ratelimit-reset'));
+  if (!headers.has('ratelimit-limit') || !Number.isFinite(limit) || !Number.isFinite(remaining)) return null;
+  return { limit, remaining, resetSeconds: Number.isFinite(resetSeconds) ? resetSeconds : 60 };
 }

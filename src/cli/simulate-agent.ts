@@ -5,11 +5,14 @@
 import { ApiError, type ApiClient } from './api-client.js';
 import type { SimulationContext } from './simulate-context.js';
 import { exponential, logNormal, pick } from './simulate-random.js';
+import { conversationClosedByAgent } from './simulate-visitor.js';
 
 const replies = ['Hi, I am looking into it', 'Could you give me your order number?', 'Thanks, one moment please', 'I have fixed it on our side', 'Anything else I can help with?'];
 
 interface Handling {
   joinedAt: number;
+  /** From the visitor's arrival to this agent taking it up. */
+  waitedMs: number;
   closeAt: number;
   nextReplyAt: number;
 }
@@ -77,7 +80,9 @@ export class SimulatedAgent {
   private async work(): Promise<void> {
     const now = Date.now();
     for (const [requestId, h] of this.handling) {
-      if (now >= h.closeAt) await this.close(requestId, h);
+      // The visitor left (or the run is closing it): nothing more to do for them.
+      if (this.ctx.conversations.get(requestId)?.left) this.handling.delete(requestId);
+      else if (now >= h.closeAt) await this.close(requestId, h);
       else if (now >= h.nextReplyAt) {
         await this.api.post(`/${this.ctx.projectId}/requests/${requestId}/messages`, { text: pick(replies, this.ctx.random) });
         this.ctx.stats.agentMessages += 1;
@@ -90,7 +95,8 @@ export class SimulatedAgent {
     const mine = page.requests.filter((r) => r.status === 200 && r.participantsAgents?.includes(this.userId) && !this.handling.has(r.request_id));
     const waiting = page.requests.filter((r) => r.status === 100).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     for (const r of mine) if (this.handling.size < this.capacity) this.take(r.request_id);
-    const next = waiting[0];
+    // Requests the run's visitors have left are no longer waiting for anyone.
+    const next = waiting.find((r) => !this.ctx.conversations.get(r.request_id)?.left);
     if (!next || this.handling.size >= this.capacity) return;
     try {
       await this.api.post(`/${this.ctx.projectId}/requests/${next.request_id}/participants`, { member: this.userId });
@@ -105,9 +111,13 @@ export class SimulatedAgent {
 
   private take(requestId: string): void {
     const now = Date.now();
+    const conversation = this.ctx.conversations.get(requestId);
+    if (conversation?.left) return;
+    if (conversation) conversation.taken = true;
     const t = this.ctx.timing;
     this.handling.set(requestId, {
       joinedAt: now,
+      waitedMs: conversation ? now - conversation.arrivedAt : 0,
       closeAt: now + logNormal(t.handleTimeMs, 0.6, this.ctx.random),
       nextReplyAt: now + exponential(t.firstReplyMs, this.ctx.random),
     });
@@ -116,9 +126,14 @@ export class SimulatedAgent {
   private async close(requestId: string, h: Handling): Promise<void> {
     this.handling.delete(requestId);
     const conversation = this.ctx.conversations.get(requestId);
+    // A message the visitor had in flight can reopen a request as it closes; it is then served and closed again,
+    // but the visitor was done the first time.
+    const firstClose = conversation !== undefined && !conversation.closed;
+    // Marked before the call: the visitor stops writing (a visitor's message would reopen it).
     if (conversation) conversation.closed = true;
     await this.api.put(`/${this.ctx.projectId}/requests/${requestId}/close`);
     this.ctx.stats.closed += 1;
     this.ctx.stats.handleTimesMs.push(Date.now() - h.joinedAt);
+    if (firstClose) conversationClosedByAgent(this.ctx, conversation, h.waitedMs);
   }
 }

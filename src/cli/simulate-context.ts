@@ -5,6 +5,8 @@
 import { ApiError, type ApiClient } from './api-client.js';
 import type { Random } from './simulate-random.js';
 import type { SimulationStats } from './simulate-stats.js';
+import type { VisitorPool, VisitorIdentity } from './simulate-visitor-pool.js';
+import type { WeightedDepartment } from './simulate-load.js';
 
 export interface SimulationTiming {
   /** Mean time from an agent joining to closing (log-normal). */
@@ -18,12 +20,20 @@ export interface SimulationTiming {
   availabilityPeriodMs: number;
   /** How often an agent looks at the queue. */
   pollEveryMs: number;
+  /** Mean time a visitor waits for an agent before leaving (exponential). */
+  patienceMs: number;
 }
 
 export interface Conversation {
   requestId: string;
-  visitor: ApiClient;
+  visitor: VisitorIdentity;
+  arrivedAt: number;
+  /** An agent of the run has taken it up (joined, or started handling it when routed to them). */
+  taken: boolean;
+  /** Closed by an agent or abandoned by the visitor: the visitor writes no more (a visitor's message would reopen it). */
   closed: boolean;
+  /** The visitor gave up waiting and closed it: no agent of the run takes it up. */
+  left: boolean;
 }
 
 export class SimulationContext {
@@ -31,14 +41,15 @@ export class SimulationContext {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly inflight = new Set<Promise<void>>();
   readonly conversations = new Map<string, Conversation>();
-  /** Visitors signed in so far: a returning visitor reuses one when the server limits sign-ins. */
-  readonly visitors: ApiClient[] = [];
+  /** Where visitors go (empty: the default department). */
+  departments: WeightedDepartment[] = [];
 
   constructor(
     readonly api: ApiClient,
     readonly projectId: string,
     readonly stats: SimulationStats,
     readonly timing: SimulationTiming,
+    readonly visitors: VisitorPool,
     readonly random: Random = Math.random,
   ) {}
 

@@ -1,0 +1,61 @@
+/**
+ * Simulated visitors' identities against a real server with the default per-IP sign-in budget (20 a minute): new
+ * ones at most a quarter of it per minute, none while half or less is left, a returning visitor otherwise, and a
+ * refusal (429) is a returning visitor too, never a failed arrival. The pool's clock is ours; the server's is real.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ApiClient } from '../../src/cli/api-client.js';
+import { seededRandom } from '../../src/cli/simulate-random.js';
+import { VisitorPool } from '../../src/cli/simulate-visitor-pool.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('simulate: visitor identities within the per-IP sign-in budget', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp('pglite', { DEMO_DATA: 'true', REST_AUTH_PER_IP_PER_MINUTE: '20' });
+  });
+  after(() => app.closeAll());
+  const personSignsIn = async (times: number) => {
+    for (let i = 0; i < times; i++) {
+      const response = await fetch(`${app.url}/auth/signin`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'sam@demo.deskwire', password: app.demo!.password }),
+      });
+      assert.equal(response.status, 200);
+    }
+  };
+
+  test('a quarter of the budget per minute, none once half is used, and a 429 makes a returning visitor', async () => {
+    let clock = 1_000_000;
+    const pool = new VisitorPool(new ApiClient(app.url), app.demo!.projectId, seededRandom(3), () => clock);
+    const first = await pool.obtain('Visitor 1');
+    assert.equal(first.returning, false);
+    assert.equal(pool.signinsPerMinute, 5, 'a quarter of the 20 the server announced');
+
+    // Within 12 s of the last sign-in: the same identity comes back.
+    clock += 11_000;
+    const again = await pool.obtain('Visitor 2');
+    assert.deepEqual([again.returning, again.identity === first.identity, pool.signins], [true, true, 1]);
+    clock += 1_000;
+    assert.equal((await pool.obtain('Visitor 3')).returning, false);
+    assert.equal(pool.signins, 2);
+
+    // A person signs in eight times: the next answer the pool sees says 9 of 20 are left, and it stops there.
+    await personSignsIn(8);
+    clock += 12_000;
+    assert.equal((await pool.obtain('Visitor 4')).returning, false);
+    clock += 12_000;
+    assert.equal((await pool.obtain('Visitor 5')).returning, true, 'half the budget is kept for people');
+    assert.equal(pool.signins, 3);
+
+    // The person uses the rest; our clock says the window has reset, the server's does not: its 429 makes a
+    // returning visitor, not a failed arrival.
+    await personSignsIn(9);
+    clock += 61_000;
+    const refused = await pool.obtain('Visitor 6');
+    assert.equal(refused.returning, true);
+    assert.equal(pool.signins, 3);
+  });
+});
