@@ -81,7 +81,6 @@ for (const kind of storeKinds()) {
       // Connected owner, admin and supervisor are not counted; Carol is away, Dan offline.
       assert.deepEqual(m.now.agents, { available: 2, busy: 0, away: 1, offline: 1, unavailable: 2 });
       const s = m.staffing;
-      if (process.env.PRINT_SURGE) console.log(JSON.stringify(s));
       assert.equal(s.agents_can_take_chats, 2);
       assert.ok(s.arrivals_per_hour > 1500 && s.arrivals_per_hour < 2100, `about 30 a minute, got ${s.arrivals_per_hour}/h`);
       assert.deepEqual(s.sources, { arrivals_per_hour: 'measured', aht_seconds: 'measured', concurrency: 'measured' });
