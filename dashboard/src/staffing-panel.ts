@@ -3,7 +3,7 @@
  * live line follows each metrics push (at the project's own target); the form asks `GET /:pid/metrics/staffing` for
  * another target on demand, the one call the page makes that is not a push.
  */
-import type { StaffingAnswer, StaffingEstimate } from '../../src/domain/metrics.js';
+import type { LiveStaffing, StaffingAnswer } from '../../src/domain/metrics.js';
 import { ApiError, staffing } from './api.js';
 import { h, note } from './dom.js';
 import { duration, percent } from './format.js';
@@ -32,12 +32,12 @@ export class StaffingPanel {
     el.replaceChildren(this.live, form, this.answer);
   }
 
-  /** The estimate carried by every metrics push: null until a conversation was handled in the last hour. */
-  update(s: StaffingEstimate | null): void {
+  /** The live estimate carried by every metrics push: backlog included, against who can take chats now. */
+  update(s: LiveStaffing): void {
+    const defaulted = s.sources.aht_seconds === 'measured' ? '' : ` (handle time: ${s.sources.aht_seconds === 'default' ? 'project default' : 'partly the project default'})`;
     this.live.textContent =
-      s === null
-        ? 'No conversation was handled in the last hour: nothing to plan with yet.'
-        : `At the project's target: ${s.agents_needed ?? '?'} agents needed, ${s.agents_staffed} on duty, expected service level ${percent(s.service_level_with_current)}.`;
+      `At the project's target: ${s.agents_needed ?? '?'} agents needed (${s.backlog.agents_needed} of them for the ${s.backlog.waiting} waiting), ` +
+      `${s.agents_can_take_chats} can take chats, expected service level ${percent(s.expected_service_level)}${defaulted}.`;
   }
 
   async estimate(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { ChatState } from './chat-availability.js';
 import type { Role } from './roles.js';
 
 export interface ProjectSettings {
@@ -7,6 +8,10 @@ export interface ProjectSettings {
   /** Service-level target: share of requests answered within `service_level_seconds`. */
   service_level_target: number;
   service_level_seconds: number;
+  /** Tiledesk's behaviour: members take chats whether or not they are connected (presence is not part of the rule). */
+  ignore_presence: boolean;
+  /** Handle time to plan with until enough conversations were measured (handle-time-estimate.ts), seconds. */
+  default_handle_seconds: number;
 }
 
 export const defaultProjectSettings: ProjectSettings = {
@@ -14,7 +19,12 @@ export const defaultProjectSettings: ProjectSettings = {
   max_agent_assigned_chat: 5,
   service_level_target: 0.8,
   service_level_seconds: 60,
+  ignore_presence: false,
+  default_handle_seconds: 300,
 };
+
+/** The range `default_handle_seconds` may be set within (10 s to 8 h). */
+export const DEFAULT_HANDLE_SECONDS_RANGE = { min: 10, max: 28_800 } as const;
 
 export interface Project {
   _id: string;
@@ -53,6 +63,10 @@ export interface ProjectUser {
   presence: { status: 'online' | 'offline'; changedAt: string | null };
   status: 'active' | 'disabled';
   isBusy: boolean;
+  /** Owners, admins and supervisors take chats only with this flag; always true for agents. */
+  takes_chats: boolean;
+  /** What the "can take chats now" rule says of this member (chat-availability.ts); null: not a chat taker. */
+  chat_state: ChatState | null;
   /** Department ids this project user belongs to. */
   departments: string[];
   last_ip: string | null;

@@ -8,13 +8,16 @@ const roleList = z
   .transform((s) => s.split(',').map((r) => r.trim()))
   .pipe(z.array(z.enum(roles)));
 const listQuery = z.object({ role: roleList.optional() });
-const selfBody = z.object({ user_available: z.boolean().optional(), profileStatus: z.string().max(100).optional() }).strict();
+const selfBody = z
+  .object({ user_available: z.boolean().optional(), profileStatus: z.string().max(100).optional(), takes_chats: z.boolean().optional() })
+  .strict();
 const adminBody = z
   .object({
     role: z.enum(roles).optional(),
     max_assigned_chat: z.number().int().min(0).max(1000).nullable().optional(),
     status: z.enum(['active', 'disabled']).optional(),
     user_available: z.boolean().optional(),
+    takes_chats: z.boolean().optional(),
   })
   .strict();
 const inviteBody = z.object({ email: z.email().max(254), role: z.enum(roles) });

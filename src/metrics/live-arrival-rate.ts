@@ -46,19 +46,34 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
 
 export function estimateArrivalRate(input: LiveRateInput): ArrivalRateEstimate {
   const halfLife = input.halfLifeSeconds ?? DEFAULT_HALF_LIFE_SECONDS;
+  if (!(halfLife > 0) || !Number.isFinite(halfLife)) throw new RangeError(`halfLifeSeconds must be > 0, got ${halfLife}`);
+  const decayPerMs = Math.LN2 / (halfLife * 1000);
+  let weighted = 0;
+  for (const at of input.arrivals) {
+    if (at < input.observedSince || at > input.now) continue;
+    weighted += Math.exp(-(input.now - at) * decayPerMs);
+  }
+  return arrivalRateFromWeighted({ ...input, weightedArrivals: weighted });
+}
+
+export interface WeightedRateInput extends Omit<LiveRateInput, 'arrivals'> {
+  /** Σ 2^(−age / halfLife) over the arrivals in [observedSince, now], e.g. summed by the store. */
+  weightedArrivals: number;
+}
+
+/** The same estimate from the weighted count alone (the live metrics have the store sum it). */
+export function arrivalRateFromWeighted(input: WeightedRateInput): ArrivalRateEstimate {
+  const halfLife = input.halfLifeSeconds ?? DEFAULT_HALF_LIFE_SECONDS;
   const { now, observedSince } = input;
+  const weighted = input.weightedArrivals;
   if (!(halfLife > 0) || !Number.isFinite(halfLife)) throw new RangeError(`halfLifeSeconds must be > 0, got ${halfLife}`);
   if (!Number.isFinite(now) || !Number.isFinite(observedSince)) throw new RangeError('now and observedSince must be finite epoch times');
   if (observedSince > now) throw new RangeError('observedSince is after now');
+  if (!(weighted >= 0) || !Number.isFinite(weighted)) throw new RangeError(`weightedArrivals must be ≥ 0, got ${weighted}`);
   const forecast = input.forecastPerHour ?? null;
   if (forecast !== null && !(forecast >= 0 && Number.isFinite(forecast))) throw new RangeError(`forecastPerHour must be ≥ 0, got ${forecast}`);
 
   const decayPerMs = Math.LN2 / (halfLife * 1000);
-  let weighted = 0;
-  for (const at of input.arrivals) {
-    if (at < observedSince || at > now) continue;
-    weighted += Math.exp(-(now - at) * decayPerMs);
-  }
   const exposureHours = -Math.expm1(-(now - observedSince) * decayPerMs) / decayPerMs / 3_600_000;
   const live = exposureHours > 0 ? weighted / exposureHours : null;
 

@@ -38,7 +38,7 @@ export interface WindowRow extends Slice {
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** Open as the `/requests` topic means it; waiting = open with no agent. */
-const OPEN = `r.status > 50 AND r.status < 1000 AND r.status <> 150 AND NOT r.preflight AND NOT r.draft`;
+export const OPEN = `r.status > 50 AND r.status < 1000 AND r.status <> 150 AND NOT r.preflight AND NOT r.draft`;
 
 export async function queueRows(q: Queryable, projectId: string, at: Date): Promise<QueueRow[]> {
   const rows = await q.query<Record<string, unknown>>(

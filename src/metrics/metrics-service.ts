@@ -3,10 +3,10 @@ import type { StaffingAnswer } from '../domain/metrics.js';
 import { isSupervising } from '../domain/roles.js';
 import { requireMembership, type Actor } from '../services/context.js';
 import type { Db } from '../store/db.js';
-import { computeProjectMetrics, measuredConcurrency, type ProjectMetrics } from './project-metrics.js';
+import { canTakeChats, computeProjectMetrics, type ProjectMetrics } from './project-metrics.js';
 import { estimateStaffing } from './staffing.js';
 
-/** What-if inputs; anything left out is measured (last hour) or taken from the project's settings. */
+/** What-if inputs; anything left out is the live staffing's (short-window rate, handle time with its default) or the project's settings. */
 export interface StaffingQuery {
   target?: number;
   withinSeconds?: number;
@@ -28,7 +28,7 @@ export class MetricsService {
   async staffing(actor: Actor, projectId: string, query: StaffingQuery): Promise<StaffingAnswer> {
     await this.requireSupervisor(actor, projectId);
     const { metrics, agents, settings } = await this.read(projectId);
-    const hour = metrics.windows['60m'];
+    const live = metrics.staffing;
     const measured: StaffingAnswer['measured'] = [];
     const pick = <T>(given: T | undefined, name: StaffingAnswer['measured'][number], value: () => T): T => {
       if (given !== undefined) return given;
@@ -36,16 +36,17 @@ export class MetricsService {
       return value();
     };
     const estimate = estimateStaffing({
-      arrivalsPerHour: pick(query.arrivalsPerHour, 'arrivals_per_hour', () => (hour.arrivals * 60) / hour.minutes),
-      // No conversation handled in the last hour: no handle time to plan with, so no traffic to staff for.
-      ahtSeconds: pick(query.ahtSeconds, 'aht_seconds', () => hour.handle_time.mean_seconds ?? 0),
-      concurrency: pick(query.concurrency, 'concurrency', () => measuredConcurrency(agents, settings)),
+      // The live estimates: what "measured" means is in live_staffing's `sources` (a default fills a handle time
+      // measured on too few closes).
+      arrivalsPerHour: pick(query.arrivalsPerHour, 'arrivals_per_hour', () => live.arrivals_per_hour),
+      ahtSeconds: pick(query.ahtSeconds, 'aht_seconds', () => live.aht_seconds),
+      concurrency: pick(query.concurrency, 'concurrency', () => live.concurrency),
       target: query.target ?? settings.service_level_target,
       withinSeconds: query.withinSeconds ?? settings.service_level_seconds,
       maxAsaSeconds: query.maxAsaSeconds,
-      staffedAgents: agents.available + agents.busy,
+      staffedAgents: canTakeChats(agents),
     });
-    return { ...estimate, measured, agents_available: agents.available };
+    return { ...estimate, measured, agents_available: agents.available, agents_can_take_chats: canTakeChats(agents) };
   }
 
   private async read(projectId: string) {

@@ -3,16 +3,18 @@
  * node computes the same object at any time, after a restart too, because nothing comes from process memory.
  * Definitions: docs/metrics.md.
  */
-import { freeSlots, isBusy } from '../domain/busy.js';
-import type { DepartmentMetrics, ProjectMetrics, QueueNow, ScopeMetrics, StaffingEstimate, WindowMetrics } from '../domain/metrics.js';
+import { freeSlots } from '../domain/busy.js';
+import type { DepartmentMetrics, LiveStaffing, ProjectMetrics, QueueNow, ScopeMetrics, WindowMetrics } from '../domain/metrics.js';
 import { defaultProjectSettings, type ProjectSettings, type ProjectUser } from '../domain/project.js';
 import { memberRoles } from '../domain/roles.js';
 import type { Db, Queryable } from '../store/db.js';
 import { listDepartments } from '../store/departments.js';
 import { listProjectUsers } from '../store/project-users.js';
 import { findProject } from '../store/projects.js';
+import { DEFAULT_HALF_LIFE_SECONDS } from './live-arrival-rate.js';
+import { waitingAges, weightedArrivals } from './live-load-queries.js';
+import { liveStaffing } from './live-staffing.js';
 import { queueRows, windowRows, type QueueRow, type WindowRow } from './metrics-queries.js';
-import { estimateStaffing } from './staffing.js';
 
 export type { DepartmentMetrics, ProjectMetrics, QueueNow, ScopeMetrics, WindowMetrics } from '../domain/metrics.js';
 
@@ -25,28 +27,31 @@ export interface MetricsOptions {
 const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
 const r4 = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
 
-/** Agents of a scope: desk members whose project membership is active. */
+/** Chat takers of a scope by their state under the "can take chats now" rule (src/domain/chat-availability.ts). */
 interface AgentTally {
   available: number;
   busy: number;
-  unavailable: number;
+  away: number;
+  offline: number;
   freeSlots: number;
-  /** Sum of the chat limits of agents on duty: the concurrent conversations they can hold. */
+  /** Sum of the chat limits of the agents who can take chats (available or busy): the conversations they can hold. */
   capacity: number;
 }
 
-function tallyAgents(agents: readonly ProjectUser[], settings: ProjectSettings): AgentTally {
-  const t: AgentTally = { available: 0, busy: 0, unavailable: 0, freeSlots: 0, capacity: 0 };
-  for (const pu of agents) {
-    if (!pu.user_available) {
-      t.unavailable += 1;
-      continue;
-    }
+/** Available + busy: who the rule lets work now (busy ones are at their limit but still serving). */
+export const canTakeChats = (t: AgentTally) => t.available + t.busy;
+
+function tallyAgents(members: readonly ProjectUser[], settings: ProjectSettings): AgentTally {
+  const t: AgentTally = { available: 0, busy: 0, away: 0, offline: 0, freeSlots: 0, capacity: 0 };
+  for (const pu of members) {
+    // Computed by the store with the same rule routing uses; null: not a chat taker (role, membership, account).
+    const state = pu.chat_state;
+    if (state === null) continue;
+    t[state] += 1;
+    if (state === 'away' || state === 'offline') continue;
     // Capacity counts the configured limit even with the limit off: it is what the desk plans with.
     t.capacity += pu.max_assigned_chat ?? settings.max_agent_assigned_chat;
-    if (isBusy(pu, settings)) t.busy += 1;
-    else {
-      t.available += 1;
+    if (state === 'available') {
       const free = freeSlots(pu, settings);
       if (Number.isFinite(free)) t.freeSlots += free;
     }
@@ -62,7 +67,7 @@ function queueNow(row: QueueRow | undefined, agents: AgentTally, settings: Proje
     average_wait_seconds: r3(row?.averageWaitSeconds ?? null),
     oldest_waiting_since: row?.oldestWaitingSince?.toISOString() ?? null,
     active_conversations: active,
-    agents: { available: agents.available, busy: agents.busy, unavailable: agents.unavailable },
+    agents: { available: agents.available, busy: agents.busy, away: agents.away, offline: agents.offline, unavailable: agents.away + agents.offline },
     free_chat_slots: settings.chat_limit_on ? agents.freeSlots : null,
     conversations_per_available_agent: agents.available > 0 ? r3(active / agents.available) : null,
   };
@@ -106,37 +111,19 @@ function scopeMetrics(
   };
 }
 
-/** Staffing for the last hour's measured load; null until a conversation was handled (no handle time yet). */
-function measuredStaffing(project: ScopeMetrics, agents: AgentTally, settings: ProjectSettings): StaffingEstimate | null {
-  const hour = project.windows['60m'];
-  if (hour.handle_time.mean_seconds === null) return null;
-  const staffed = agents.available + agents.busy;
-  return estimateStaffing({
-    arrivalsPerHour: (hour.arrivals * 60) / hour.minutes,
-    ahtSeconds: hour.handle_time.mean_seconds,
-    concurrency: measuredConcurrency(agents, settings),
-    target: settings.service_level_target,
-    withinSeconds: settings.service_level_seconds,
-    staffedAgents: staffed,
-  });
+/** Mean chat limit of the agents who can take chats, or null when nobody can (the project's limit is used then). */
+export function measuredConcurrency(agents: AgentTally): number | null {
+  const staffed = canTakeChats(agents);
+  return staffed > 0 ? Math.max(1, agents.capacity / staffed) : null;
 }
 
-/** Mean chat limit of the agents on duty, or the project's limit when nobody is on duty. */
-export function measuredConcurrency(agents: AgentTally, settings: ProjectSettings): number {
-  const staffed = agents.available + agents.busy;
-  return Math.max(1, staffed > 0 ? agents.capacity / staffed : settings.max_agent_assigned_chat);
-}
-
-/** Who counts as an agent: the desk roles, active in the project and with an active account (as routing reads it). */
+/** The desk members (chat takers or not: the tally skips those whose `chat_state` is null). */
 async function deskMembers(q: Queryable, projectId: string): Promise<ProjectUser[]> {
-  const disabled = new Set(
-    (await q.query<{ user_id: string }>(
-      `SELECT pu.user_id FROM project_users pu JOIN users u ON u.id = pu.user_id WHERE pu.project_id = $1 AND NOT u.active`,
-      [projectId],
-    )).map((r) => r.user_id),
-  );
-  return (await listProjectUsers(q, projectId, memberRoles)).filter((pu) => pu.status === 'active' && !disabled.has(pu.uuid_user));
+  return listProjectUsers(q, projectId, memberRoles);
 }
+
+/** Arrivals are weighted over at most this much of the past: older ones weigh under 2^-12 at the default half-life. */
+const ARRIVALS_LOOKBACK_MS = 60 * 60_000;
 
 export interface MetricsRead {
   metrics: ProjectMetrics;
@@ -145,19 +132,28 @@ export interface MetricsRead {
   settings: ProjectSettings;
 }
 
+export interface LiveMetricsOptions extends MetricsOptions {
+  /** Arrivals per hour the forecast expects in the current interval, blended into the live rate when given. */
+  forecastPerHour?: number | null;
+}
+
 /** Reads everything through `q`, which must be one consistent snapshot (see `computeProjectMetrics`). */
-export async function readProjectMetrics(q: Queryable, projectId: string, opts: MetricsOptions = {}): Promise<MetricsRead | null> {
+export async function readProjectMetrics(q: Queryable, projectId: string, opts: LiveMetricsOptions = {}): Promise<MetricsRead | null> {
   const project = await findProject(q, projectId);
   if (project === null) return null;
   // As epoch milliseconds: drivers differ in how they hand over a timestamptz, and a lost millisecond would put
   // a request created just now after `at`.
   const at = opts.at ?? new Date(Number((await q.query<{ ms: number }>('SELECT (extract(epoch FROM now()) * 1000)::float8 AS ms'))[0]!.ms));
   const settings: ProjectSettings = { ...defaultProjectSettings, ...project.settings };
-  const [queue, windows, members, departments] = [
+  const observedSince = new Date(Math.min(at.getTime(), Math.max(at.getTime() - ARRIVALS_LOOKBACK_MS, new Date(project.created_at).getTime())));
+  const [queue, windows, members, departments, weighted, waited] = [
     await queueRows(q, projectId, at),
     await windowRows(q, projectId, at, WINDOWS_MINUTES, settings.service_level_seconds),
+    // Presence is a column of project_users: read here, it is as of the same snapshot as the queue.
     await deskMembers(q, projectId),
     await listDepartments(q, projectId),
+    await weightedArrivals(q, projectId, at, observedSince, DEFAULT_HALF_LIFE_SECONDS),
+    await waitingAges(q, projectId, at),
   ];
   const windowOf = (total: boolean, dep: string | null) => (minutes: number) =>
     windows.find((w) => w.minutes === minutes && w.total === total && (total || w.departmentId === dep));
@@ -178,13 +174,38 @@ export async function readProjectMetrics(q: Queryable, projectId: string, opts: 
       computed_at: at.toISOString(),
       ...whole,
       departments: perDepartment,
-      staffing: measuredStaffing(whole, agents, settings),
+      staffing: staffingOf(windowOf(true, null)(WINDOWS_MINUTES[1]), agents, settings, {
+        weighted,
+        now: at.getTime(),
+        observedSince: observedSince.getTime(),
+        halfLifeSeconds: DEFAULT_HALF_LIFE_SECONDS,
+        forecastPerHour: opts.forecastPerHour ?? null,
+      }, waited),
     },
   };
 }
 
+/** Handle times of the last hour's closes (the 60-minute window), arrivals weighted, the queue's waits. */
+function staffingOf(
+  hour: WindowRow | undefined,
+  agents: AgentTally,
+  settings: ProjectSettings,
+  arrivals: Parameters<typeof liveStaffing>[0]['arrivals'],
+  waitedSeconds: number[],
+): LiveStaffing {
+  const count = hour?.handled ?? 0;
+  return liveStaffing({
+    arrivals,
+    handled: { count, sumSeconds: count > 0 ? Math.max(0, (hour?.ahtSeconds ?? 0) * count) : 0 },
+    measuredConcurrency: measuredConcurrency(agents),
+    waitedSeconds,
+    agentsCanTakeChats: canTakeChats(agents),
+    settings,
+  });
+}
+
 /** One repeatable-read transaction: the seq, the agents and the requests all describe the same moment. */
-export async function computeProjectMetrics(db: Db, projectId: string, opts: MetricsOptions = {}): Promise<MetricsRead | null> {
+export async function computeProjectMetrics(db: Db, projectId: string, opts: LiveMetricsOptions = {}): Promise<MetricsRead | null> {
   return db.transaction(async (tx) => {
     // Must be the first statement: the transaction's snapshot is taken at the first query after it.
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');

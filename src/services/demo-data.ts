@@ -41,7 +41,9 @@ const DEMO_LOCK = 72_530_115;
 
 /**
  * On an empty store: a demo project with an owner, an admin, a supervisor and four agents, a pooled "Support"
- * department (the default: the owner and agents 1–2) and an assigned "Sales" department (agents 3–4). Everyone
+ * department (the default: the owner and agents 1–2) and an assigned "Sales" department (agents 3–4).
+ * Owner, admin and supervisor do not take chats (`takes_chats` off, the column's default): the agents figures and
+ * routing count the four agents, once they are connected. Everyone
  * shares one random password, generated here and shown at start-up.
  *
  * All of it, and the sign-in details, are written in one transaction under an advisory lock: a start killed at any

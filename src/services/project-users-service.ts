@@ -17,6 +17,7 @@ import { findUserByEmail } from '../store/users.js';
 import { requireMembership, type Actor, type ServiceDeps } from './context.js';
 import { emitProjectUser, emitProjectUserAs } from './emit.js';
 import { writeProject } from './project-write.js';
+import { routeWaitingTo } from './waiting-routing.js';
 
 /** What a non-admin may read of another project user: no IP, no private attributes. */
 export function publicView(pu: ProjectUser): ProjectUser {
@@ -50,11 +51,12 @@ export class ProjectUsersService {
     return projectUserFor(viewer, pu);
   }
 
-  /** The caller's own availability and status text. */
-  async updateSelf(actor: Actor, projectId: string, patch: { user_available?: boolean; profileStatus?: string }): Promise<ProjectUser> {
+  /** The caller's own availability, status text and whether they take chats. */
+  async updateSelf(actor: Actor, projectId: string, patch: { user_available?: boolean; profileStatus?: string; takes_chats?: boolean }): Promise<ProjectUser> {
     const { projectUser: me } = await requireMembership(this.deps.db, projectId, actor);
     // Availability is a desk setting: it means nothing for a visitor.
     if (!isMember(me.role)) throw new DeskwireError('FORBIDDEN');
+    checkTakesChats(me.role, patch.takes_chats);
     return this.write(projectId, me._id, patch);
   }
 
@@ -63,7 +65,7 @@ export class ProjectUsersService {
     actor: Actor,
     projectId: string,
     projectUserId: string,
-    patch: { role?: Role; max_assigned_chat?: number | null; status?: 'active' | 'disabled'; user_available?: boolean },
+    patch: { role?: Role; max_assigned_chat?: number | null; status?: 'active' | 'disabled'; user_available?: boolean; takes_chats?: boolean },
   ): Promise<ProjectUser> {
     const { projectUser: me } = await requireMembership(this.deps.db, projectId, actor);
     if (!isAdmin(me.role)) throw new DeskwireError('FORBIDDEN');
@@ -74,6 +76,7 @@ export class ProjectUsersService {
     if (target._id === me._id && (patch.role !== undefined || patch.status === 'disabled')) {
       throw new DeskwireError('CONFLICT', 'You cannot change your own role or disable yourself.');
     }
+    checkTakesChats(patch.role ?? target.role, patch.takes_chats);
     return this.write(projectId, projectUserId, patch);
   }
 
@@ -109,8 +112,11 @@ export class ProjectUsersService {
     let failure: { error: unknown } | null = null;
     for (const [projectId, writes] of byProject) {
       try {
-        await writeProject(this.deps, projectId, async ({ tx, outbox }) => {
-          for (const pu of await updatePresence(tx, projectId, writes)) emitProjectUserAs(outbox, pu, 'UPDATE');
+        await writeProject(this.deps, projectId, async (w) => {
+          const changed = await updatePresence(w.tx, projectId, writes);
+          for (const pu of changed) emitProjectUserAs(w.outbox, pu, 'UPDATE');
+          // A member who connects may take the requests that waited for someone.
+          await routeWaitingTo(w, changed.filter((pu) => pu.presence.status === 'online').map((pu) => pu.uuid_user));
         });
       } catch (error) {
         failure ??= { error };
@@ -126,10 +132,24 @@ export class ProjectUsersService {
   }
 
   private async write(projectId: string, projectUserId: string, patch: Parameters<typeof updateProjectUser>[3]): Promise<ProjectUser> {
-    return writeProject(this.deps, projectId, async ({ tx, outbox }) => {
+    return writeProject(this.deps, projectId, async (w) => {
+      const { tx, outbox } = w;
       await updateProjectUser(tx, projectId, projectUserId, patch);
       await emitProjectUser(tx, outbox, projectId, projectUserId, 'UPDATE');
-      return (await getProjectUser(tx, projectId, projectUserId))!;
+      const pu = (await getProjectUser(tx, projectId, projectUserId))!;
+      // Switched on, re-enabled, opted in or given a higher limit: the requests waiting for someone may go to them.
+      if (pu.chat_state === 'available' && (await routeWaitingTo(w, [pu.uuid_user])) > 0) return (await getProjectUser(tx, projectId, projectUserId))!;
+      return pu;
     });
+  }
+}
+
+/**
+ * `takes_chats` is the opt-in of owners, admins and supervisors; agents always take chats, so turning it off for an
+ * agent would be a setting that does nothing: refused rather than silently ignored.
+ */
+function checkTakesChats(role: Role, takesChats: boolean | undefined): void {
+  if (takesChats === false && role === 'agent') {
+    throw new DeskwireError('BODY_INVALID', 'Agents always take chats: takes_chats applies to owners, admins and supervisors.');
   }
 }

@@ -10,6 +10,7 @@ import { isAdmin, memberRoles } from '../domain/roles.js';
 import { requireMembership, type Actor, type ServiceDeps } from './context.js';
 import { emitProjectUser, emitProjectUsersOf } from './emit.js';
 import { writeProject } from './project-write.js';
+import { routeWaitingTo } from './waiting-routing.js';
 
 export class ProjectsService {
   constructor(private readonly deps: ServiceDeps) {}
@@ -50,6 +51,8 @@ export class ProjectsService {
       if (patch.settings) {
         const agents = await listProjectUsers(tx, projectId, memberRoles);
         await emitProjectUsersOf(tx, outbox, projectId, agents.map((pu) => pu.uuid_user));
+        // A higher chat limit or presence no longer required: members may now take requests that waited.
+        await routeWaitingTo({ tx, outbox, project: { ...project, settings } }, agents.map((pu) => pu.uuid_user));
       }
     });
     return this.get(actor, projectId);

@@ -10,6 +10,7 @@ import { countRequests, getRequest, listRequests, lockRequest, scopeOf, updateRe
 import { requireMembership, type Actor, type ServiceDeps } from './context.js';
 import { emitProjectUsersOf, emitRequest } from './emit.js';
 import { writeProject } from './project-write.js';
+import { routeWaitingTo } from './waiting-routing.js';
 
 export interface RequestPage {
   perPage: number;
@@ -81,7 +82,8 @@ export class RequestsService {
       if (r.status === RequestStatus.CLOSED) return null;
       const after = await updateRequest(tx, projectId, r.request_id, { status: RequestStatus.CLOSED, close: { by: actor.userId } });
       await adjustAssignedCount(tx, projectId, r.participantsAgents, -1);
-      return { after: after!, loadChanged: r.participantsAgents };
+      // Their freed slots go to the requests waiting in their assigned departments.
+      return { after: after!, loadChanged: r.participantsAgents, freed: r.participantsAgents };
     });
   }
 
@@ -139,9 +141,10 @@ export class RequestsService {
     requestId: string,
     who: { members: boolean; requester?: boolean },
     /** Applies the change and returns the request after it and the agents whose load changed, or null when nothing changed. */
-    apply: (tx: Queryable, r: Request, m: { viewer: Viewer }) => Promise<{ after: Request; loadChanged: string[] } | null>,
+    apply: (tx: Queryable, r: Request, m: { viewer: Viewer }) => Promise<{ after: Request; loadChanged: string[]; freed?: string[] } | null>,
   ): Promise<Request> {
-    return writeProject(this.deps, projectId, async ({ tx, outbox }) => {
+    return writeProject(this.deps, projectId, async (w) => {
+      const { tx, outbox } = w;
       const m = await lockForWrite(tx, projectId, requestId, actor);
       const r = seenBy(m.requestExists ? await getRequest(tx, projectId, requestId) : null, m.viewer);
       const allowed = (who.members && isMember(m.viewer.role)) || (who.requester === true && r.lead?.lead_id === actor.userId);
@@ -150,6 +153,7 @@ export class RequestsService {
       if (applied === null) return r;
       emitRequest(outbox, applied.after, 'UPDATE', scopeOf(r));
       await emitProjectUsersOf(tx, outbox, projectId, applied.loadChanged);
+      if (applied.freed) await routeWaitingTo(w, applied.freed);
       return applied.after;
     });
   }

@@ -1,4 +1,5 @@
 import { isBusy } from '../domain/busy.js';
+import { canTakeChatNow, chatState, roleTakesChats } from '../domain/chat-availability.js';
 import { defaultProjectSettings, type ProjectSettings, type ProjectUser } from '../domain/project.js';
 import { memberRoles, type Role } from '../domain/roles.js';
 import type { Queryable } from './db.js';
@@ -16,6 +17,8 @@ interface ProjectUserRow {
   presence: 'online' | 'offline';
   presence_changed_at: Date | null;
   status: 'active' | 'disabled';
+  takes_chats: boolean;
+  account_active: boolean;
   last_ip: string | null;
   attributes: Record<string, unknown>;
   created_at: Date;
@@ -29,7 +32,7 @@ interface ProjectUserRow {
 
 /** Project users as clients see them, read from `source`: the table, or the rows a write statement returns. */
 const selectProjectUsersFrom = (source: string) => `
-  SELECT pu.*, u.email, u.firstname, u.lastname, p.settings,
+  SELECT pu.*, u.email, u.firstname, u.lastname, u.active AS account_active, p.settings,
          ARRAY(SELECT dm.department_id FROM department_members dm JOIN departments d ON d.id = dm.department_id
                 WHERE dm.user_id = pu.user_id AND d.project_id = pu.project_id ORDER BY dm.department_id) AS department_ids
     FROM ${source} pu
@@ -53,6 +56,8 @@ function toProjectUser(row: ProjectUserRow): ProjectUser {
     presence: { status: row.presence, changedAt: isoOrNull(row.presence_changed_at) },
     status: row.status,
     isBusy: isBusy(row, settings),
+    takes_chats: roleTakesChats(row.role, row.takes_chats),
+    chat_state: chatState(row, settings),
     departments: row.department_ids ?? [],
     last_ip: row.last_ip,
     attributes: servedJson(row.attributes),
@@ -147,6 +152,7 @@ export interface ProjectUserPatch {
   status?: 'active' | 'disabled';
   presence?: 'online' | 'offline';
   last_ip?: string | null;
+  takes_chats?: boolean;
 }
 
 export async function updateProjectUser(q: Queryable, projectId: string, id: string, patch: ProjectUserPatch): Promise<void> {
@@ -162,6 +168,7 @@ export async function updateProjectUser(q: Queryable, projectId: string, id: str
   if (patch.max_assigned_chat !== undefined) set('max_assigned_chat', patch.max_assigned_chat);
   if (patch.status !== undefined) set('status', patch.status);
   if (patch.last_ip !== undefined) set('last_ip', patch.last_ip);
+  if (patch.takes_chats !== undefined) set('takes_chats', patch.takes_chats);
   if (patch.presence !== undefined) {
     set('presence', patch.presence);
     sets.push('presence_changed_at = now()');
@@ -182,8 +189,9 @@ export async function adjustAssignedCount(q: Queryable, projectId: string, userI
 }
 
 /**
- * The agent routing should give a new request in an `assigned` department: available, active, not busy,
- * least loaded, then assigned longest ago (round-robin among ties).
+ * The member routing should give a new request in an `assigned` department: one the "can take chats now" rule lets
+ * take a chat (chat-availability.ts: role, switch, presence, chat limit), least loaded, then assigned longest ago
+ * (round-robin among ties).
  */
 export async function pickAssignee(q: Queryable, projectId: string, departmentId: string): Promise<string | null> {
   const rows = await q.query<ProjectUserRow & { last_assigned_at: Date | null }>(
@@ -194,8 +202,8 @@ export async function pickAssignee(q: Queryable, projectId: string, departmentId
      ORDER BY pu.number_assigned_requests, pu.last_assigned_at NULLS FIRST, pu.id`,
     [projectId, departmentId],
   );
-  const free = rows.map(toProjectUser).find((pu) => !pu.isBusy);
-  return free ? free.uuid_user : null;
+  const free = rows.find((row) => canTakeChatNow(row, { ...defaultProjectSettings, ...servedJson(row.settings) }));
+  return free ? free.user_id : null;
 }
 
 /** The project users of several users of one project, by user id (absent users are missing from the map). */

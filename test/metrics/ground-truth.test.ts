@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { newId } from '../../src/domain/ids.js';
-import { computeProjectMetrics, type ScopeMetrics, type WindowMetrics } from '../../src/metrics/project-metrics.js';
+import { computeProjectMetrics, type ProjectMetrics, type ScopeMetrics, type WindowMetrics } from '../../src/metrics/project-metrics.js';
 import { startApp } from '../../src/app.js';
 import { OutboxDesk } from '../realtime/fixtures.js';
 import { openTestDb, startTestApp, storeKinds, testConfig, type TestApp } from '../support/test-app.js';
@@ -41,7 +41,16 @@ interface World {
   app: TestApp;
   projectId: string;
   departments: string[];
-  agents: { userId: string; available: boolean; load: number; limit: number | null; departments: string[] }[];
+  agents: {
+    userId: string;
+    role?: 'agent' | 'admin' | 'supervisor';
+    takesChats?: boolean;
+    available: boolean;
+    online: boolean;
+    load: number;
+    limit: number | null;
+    departments: string[];
+  }[];
   rows: Row[];
   at: Date;
 }
@@ -54,21 +63,26 @@ async function buildWorld(app: TestApp): Promise<World> {
     projectId,
     JSON.stringify({ chat_limit_on: true, max_agent_assigned_chat: 3, service_level_target: 0.9, service_level_seconds: SL_SECONDS }),
   ]);
+  // The project is older than the lookback of the live arrival rate, so the rate's exposure is the full hour.
+  await app.db.query(`UPDATE projects SET created_at = now() - interval '1 day' WHERE id = $1`, [projectId]);
   const agents: World['agents'] = [
-    { userId: '', available: true, load: 1, limit: null, departments: [support] },
-    { userId: '', available: true, load: 3, limit: null, departments: [support, sales] }, // busy (3 of 3)
-    { userId: '', available: true, load: 0, limit: 5, departments: [sales] },
-    { userId: '', available: false, load: 0, limit: null, departments: [support] },
+    { userId: '', available: true, online: true, load: 1, limit: null, departments: [support] },
+    { userId: '', available: true, online: true, load: 3, limit: null, departments: [support, sales] }, // busy (3 of 3)
+    { userId: '', available: true, online: true, load: 0, limit: 5, departments: [sales] },
+    { userId: '', available: false, online: true, load: 0, limit: null, departments: [support] }, // away
+    { userId: '', available: true, online: false, load: 0, limit: null, departments: [support, sales] }, // offline
+    { userId: '', available: false, online: false, load: 0, limit: null, departments: [sales] }, // away (switch first)
+    // A supervisor who opted in takes chats like an agent; an admin who did not counts nowhere.
+    { userId: '', role: 'supervisor', takesChats: true, available: true, online: true, load: 1, limit: 2, departments: [support] },
+    { userId: '', role: 'admin', takesChats: false, available: true, online: true, load: 0, limit: null, departments: [support, sales] },
   ];
   for (const [i, a] of agents.entries()) {
     a.userId = await fx.user(`agent${i}`);
-    const pu = await fx.member(projectId, a.userId, 'agent', a.departments);
-    await app.db.query('UPDATE project_users SET user_available = $2, number_assigned_requests = $3, max_assigned_chat = $4 WHERE id = $1', [
-      pu,
-      a.available,
-      a.load,
-      a.limit,
-    ]);
+    const pu = await fx.member(projectId, a.userId, a.role ?? 'agent', a.departments);
+    await app.db.query(
+      'UPDATE project_users SET user_available = $2, number_assigned_requests = $3, max_assigned_chat = $4, presence = $5, takes_chats = $6 WHERE id = $1',
+      [pu, a.available, a.load, a.limit, a.online ? 'online' : 'offline', a.takesChats ?? false],
+    );
   }
   // A member disabled in the project, or whose account is disabled, counts nowhere.
   const gone = await fx.member(projectId, await fx.user('gone'), 'agent', [support]);
@@ -147,9 +161,9 @@ function expectedScope(w: World, department: string | undefined): { now: Record<
   const rows = w.rows.filter((r) => department === undefined || r.department === department);
   const open = rows.filter((r) => r.status > 50 && r.status < 1000 && r.status !== 150 && !r.preflight);
   const waits = open.filter((r) => r.agents.length === 0).map((r) => (t - r.created) / 1000);
-  const agents = w.agents.filter((a) => department === undefined || a.departments.includes(department));
+  const agents = w.agents.filter((a) => (department === undefined || a.departments.includes(department)) && (a.role === undefined || a.takesChats));
   const limitOf = (a: World['agents'][number]) => a.limit ?? 3;
-  const onDuty = agents.filter((a) => a.available);
+  const onDuty = agents.filter((a) => a.available && a.online);
   const available = onDuty.filter((a) => a.load < limitOf(a));
   const active = open.filter((r) => r.agents.length > 0).length;
   const members = new Set(w.agents.map((a) => a.userId));
@@ -193,6 +207,8 @@ function expectedScope(w: World, department: string | undefined): { now: Record<
       active,
       available: available.length,
       busy: onDuty.length - available.length,
+      away: agents.filter((a) => !a.available).length,
+      offline: agents.filter((a) => a.available && !a.online).length,
       unavailable: agents.length - onDuty.length,
       freeSlots: available.reduce((sum, a) => sum + limitOf(a) - a.load, 0),
       perAvailable: available.length ? active / available.length : null,
@@ -212,7 +228,7 @@ function checkScope(got: ScopeMetrics, want: ReturnType<typeof expectedScope>, l
   near(got.now.longest_wait_seconds, n.longest as number | null, 0.001, `${label} longest wait`);
   near(got.now.average_wait_seconds, n.average as number | null, 0.001, `${label} average wait`);
   assert.equal(got.now.active_conversations, n.active, `${label} active`);
-  assert.deepEqual(got.now.agents, { available: n.available, busy: n.busy, unavailable: n.unavailable }, `${label} agents`);
+  assert.deepEqual(got.now.agents, { available: n.available, busy: n.busy, away: n.away, offline: n.offline, unavailable: n.unavailable }, `${label} agents`);
   assert.equal(got.now.free_chat_slots, n.freeSlots, `${label} free slots`);
   near(got.now.conversations_per_available_agent, n.perAvailable as number | null, 0.001, `${label} per available agent`);
   for (const key of ['15m', '60m'] as const) {
@@ -234,6 +250,32 @@ function checkScope(got: ScopeMetrics, want: ReturnType<typeof expectedScope>, l
   }
 }
 
+/**
+ * The live staffing's inputs, recomputed from the rows: the arrival rate weighted with a 300 s half-life over the last
+ * hour, the handle time filled with the project default (300 s) below 10 closes, the waiting backlog, and who can
+ * take chats (available + busy under the rule).
+ */
+function checkStaffing(got: ProjectMetrics, w: World, want: ReturnType<typeof expectedScope>): void {
+  const t = w.at.getTime();
+  const members = new Set(w.agents.map((a) => a.userId));
+  const halfLifeMs = 300_000;
+  const weighted = w.rows
+    .filter((r) => !r.preflight && !members.has(r.requester) && r.created > t - 60 * MIN && r.created <= t)
+    .reduce((sum, r) => sum + 2 ** (-(t - r.created) / halfLifeMs), 0);
+  const exposureHours = ((halfLifeMs / Math.LN2) * (1 - 2 ** (-(60 * MIN) / halfLifeMs))) / 3_600_000;
+  const s = got.staffing;
+  near(s.arrivals_per_hour, weighted / exposureHours, 0.01, 'staffing arrivals per hour');
+  assert.equal(s.sources.arrivals_per_hour, 'measured');
+  const handled = want.windows['60m']!.handled as number;
+  const aht = want.windows['60m']!.aht as number | null;
+  const expectedAht = handled >= 10 ? aht! : (handled * (aht ?? 0) + (10 - handled) * 300) / 10;
+  near(s.aht_seconds, expectedAht, 0.01, 'staffing handle time');
+  assert.equal(s.sources.aht_seconds, handled === 0 ? 'default' : handled >= 10 ? 'measured' : 'blended');
+  assert.equal(s.backlog.waiting, want.now.waiting);
+  assert.equal(s.agents_can_take_chats, (want.now.available as number) + (want.now.busy as number));
+  assert.ok(s.agents_needed !== null && s.agents_needed >= s.backlog.agents_needed && s.backlog.agents_needed > 0, 'the backlog needs agents');
+}
+
 for (const kind of storeKinds()) {
   let w: World;
   before(async () => {
@@ -247,6 +289,7 @@ for (const kind of storeKinds()) {
     // The history is rich enough to exercise every metric.
     assert.ok((want.now.waiting as number) > 5 && (want.windows['15m']!.handled as number) > 3 && (want.windows['60m']!.missed as number) > 0);
     checkScope(got, want, 'project');
+    checkStaffing(got, w, want);
     assert.equal(got.windows['60m'].service_level.target, 0.9);
     assert.equal(got.windows['60m'].service_level.within_seconds, SL_SECONDS);
   });

@@ -220,21 +220,22 @@ for (const kind of storeKinds()) {
       assert.equal(await load(desk, x), 1);
       assert.equal(await load(desk, y), 1);
 
-      // X's own limit of 3 overrides the project's 1.
+      // X's own limit of 3 overrides the project's 1: the request that waited goes to X at once (re-routing).
       const raised = expectStatus(await desk.owner.rest.put(`/${desk.projectId}/project_users/${x.projectUserId}`, { max_assigned_chat: 3 }), 200);
       assert.equal(raised.max_assigned_chat, 3);
+      assert.equal(raised.number_assigned_requests, 2, 'the waiting request was routed to X, who now has a free slot');
       assert.equal(raised.isBusy, false);
       assert.equal((await me(desk, x)).isBusy, false);
-      assert.equal(assigneeOf(await visitorRequest(desk, visitor, dep)), x.userId);
       assert.equal(assigneeOf(await visitorRequest(desk, visitor, dep)), x.userId, 'X (load 2, limit 3) rather than busy Y (load 1, limit 1)');
       const full = await me(desk, x);
       assert.equal(full.number_assigned_requests, 3);
       assert.equal(full.isBusy, true);
       assertWaiting(await visitorRequest(desk, visitor, dep));
 
-      // A per-agent limit can also be lower than the project's.
+      // A per-agent limit can also be lower than the project's. Raising the project's gives Y the request that waited.
       await setSettings(desk, { max_agent_assigned_chat: 10 });
       assert.equal((await me(desk, y)).isBusy, false);
+      assert.equal(await load(desk, y), 2, 'the waiting request went to Y, now below the higher limit');
       expectStatus(await desk.owner.rest.put(`/${desk.projectId}/project_users/${y.projectUserId}`, { max_assigned_chat: 1 }), 200);
       assert.equal((await me(desk, y)).isBusy, true, "Y's own limit of 1 overrides the project's 10");
 
@@ -243,7 +244,7 @@ for (const kind of storeKinds()) {
       for (const pu of (await listed(desk, desk.owner)).values()) assert.equal(pu.isBusy, false, `${pu.uuid_user} is not busy`);
       assert.equal((await me(desk, x)).isBusy, false);
       assert.equal(assigneeOf(await visitorRequest(desk, visitor, dep)), y.userId, 'limit off: least loaded Y gets it despite its limit of 1');
-      assert.equal(await load(desk, y), 2);
+      assert.equal(await load(desk, y), 3);
       await assertLoadsMatchRequests(desk);
     });
 

@@ -56,6 +56,9 @@ export async function createDesk(baseUrl: string): Promise<Desk> {
   const agentB = await join('agentB', 'agent');
   const agentC = await join('agentC', 'agent');
   const agentD = await join('agentD', 'agent');
+  // A REST-only desk: nobody holds a Realtime connection, so presence is ignored (Tiledesk's behaviour) and routing
+  // works on the availability switch and the chat limit alone. Tests of presence turn `ignore_presence` off.
+  expectStatus(await owner.rest.put(`/projects/${projectId}`, { settings: { ignore_presence: true } }), 200);
   const departments = expectStatus(await owner.rest.get(`/${projectId}/departments`), 200);
   const supportId: string = departments[0].id;
   expectStatus(await owner.rest.put(`/${projectId}/departments/${supportId}`, { name: 'Support', members: [agentA.userId, agentB.userId] }), 200);

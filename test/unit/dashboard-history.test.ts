@@ -15,8 +15,10 @@ function metrics(waiting: number, sl: number | null): ProjectMetrics {
     handle_time: { count: 0, mean_seconds: null }, workload_erlangs: 0, occupancy: null,
   });
   return {
-    project_id: 'p', seq: 1, epoch: 'e', computed_at: '', departments: [], staffing: null,
-    now: { waiting, longest_wait_seconds: null, average_wait_seconds: null, oldest_waiting_since: null, active_conversations: 2, agents: { available: 1, busy: 0, unavailable: 0 }, free_chat_slots: null, conversations_per_available_agent: null },
+    project_id: 'p', seq: 1, epoch: 'e', computed_at: '', departments: [],
+    // The history reads the queue and the service level only.
+    staffing: {} as ProjectMetrics['staffing'],
+    now: { waiting, longest_wait_seconds: null, average_wait_seconds: null, oldest_waiting_since: null, active_conversations: 2, agents: { available: 1, busy: 0, away: 0, offline: 0, unavailable: 0 }, free_chat_slots: null, conversations_per_available_agent: null },
     windows: { '15m': window(15), '60m': window(60) },
   };
 }
