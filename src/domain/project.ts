@@ -7,6 +7,19 @@ export interface ProjectSettings {
   /** Service-level target: share of requests answered within `service_level_seconds`. */
   service_level_target: number;
   service_level_seconds: number;
+  /** IANA zone of the desk: history days and forecast seasonality are local to it. UTC when not set. */
+  time_zone?: string;
+}
+
+/** Whether the runtime knows the IANA zone (Intl's time-zone database). */
+export function isTimeZone(zone: string): boolean {
+  if (zone === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const defaultProjectSettings: ProjectSettings = {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { isTimeZone } from '../domain/project.js';
 import { overridableLimits, type LimitOverrides, type OverridableLimit } from '../limits/budgets.js';
 import { authed, projectParams, type RouteDeps } from './route-kit.js';
 
@@ -20,6 +21,7 @@ const updateBody = z
         max_agent_assigned_chat: z.number().int().min(0).max(1000).optional(),
         service_level_target: z.number().min(0).max(1).optional(),
         service_level_seconds: z.number().int().min(1).max(86_400).optional(),
+        time_zone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Rome').optional(),
       })
       .strict()
       .optional(),

@@ -1,8 +1,8 @@
 /**
- * The project settings the history and the forecast plan with, read defensively: projects do not carry a time zone
- * or a default handle time yet in every build, so a missing or unusable value falls back to a documented default.
+ * The project settings the history and the forecast plan with, read defensively: a project without a time zone is
+ * planned in UTC, and one without a `default_handle_seconds` (the live estimates' setting) with FALLBACK_HANDLE_SECONDS.
  */
-import { defaultProjectSettings, type ProjectSettings } from '../domain/project.js';
+import { defaultProjectSettings, isTimeZone, type ProjectSettings } from '../domain/project.js';
 
 /** Handle time to plan with while the history has too few closes (docs/metrics.md, "Handle time to plan with"). */
 export const FALLBACK_HANDLE_SECONDS = 300;
@@ -13,15 +13,7 @@ export interface PlanSettings extends ProjectSettings {
   defaultHandleSeconds: number;
 }
 
-function validZone(zone: unknown): zone is string {
-  if (typeof zone !== 'string' || zone === '') return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const validZone = (zone: unknown): zone is string => typeof zone === 'string' && isTimeZone(zone);
 
 export function planSettings(stored: Partial<ProjectSettings> & Record<string, unknown>): PlanSettings {
   const settings = { ...defaultProjectSettings, ...stored } as ProjectSettings & Record<string, unknown>;
