@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error body as the server sent it (e.g. an import's `errors`). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -20,17 +22,17 @@ export class ApiClient {
     return new ApiClient(this.baseUrl, token);
   }
 
-  async call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  async call<T = any>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
     const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = contentType;
     // The server accepts `JWT …`, `Bearer …`; a bare JWT needs a scheme.
     if (this.token) headers.authorization = /^(JWT|Bearer) /i.test(this.token) ? this.token : `JWT ${this.token}`;
-    const response = await fetch(new URL(path, this.baseUrl), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(new URL(path, this.baseUrl), { method, headers, body: body === undefined ? undefined : typeof body === 'string' && contentType !== 'application/json' ? body : JSON.stringify(body) });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : null;
     if (!response.ok) {
       const error = (parsed ?? {}) as { error?: string; message?: string };
-      throw new ApiError(response.status, error.error ?? 'HTTP_ERROR', `${method} ${path}: ${response.status} ${error.error ?? ''} ${error.message ?? ''}`.trim());
+      throw new ApiError(response.status, error.error ?? 'HTTP_ERROR', `${method} ${path}: ${response.status} ${error.error ?? ''} ${error.message ?? ''}`.trim(), (parsed ?? {}) as Record<string, unknown>);
     }
     return parsed as T;
   }
