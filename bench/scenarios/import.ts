@@ -58,7 +58,7 @@ export async function importHistory(plan: Plan): Promise<ScenarioResult> {
   const dir = mkdtempSync(join(tmpdir(), 'deskwire-bench-import-'));
   const db = await PgliteDb.open(dir);
   const config = loadConfig(
-    { NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, JWT_SECRET: randomBytes(24).toString('hex'), LOG_LEVEL: process.env.BENCH_LOG ?? 'silent', DEMO_DATA: 'false', REST_WRITES_PER_MINUTE: '100000' },
+    { NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, JWT_SECRET: randomBytes(24).toString('hex'), LOG_LEVEL: 'silent', DEMO_DATA: 'false', REST_WRITES_PER_MINUTE: '100000' },
     {},
   );
   const app = await startApp(config, { db, realtime: false });
