@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { startApp, type App } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import type { Db } from '../../src/store/db.js';
@@ -57,14 +57,16 @@ for (const kind of storeKinds()) {
       await app.close();
       await db.close();
     };
+    before(async () => {
+      store = await reopenableStore(kind);
+      await start();
+    });
     after(async () => {
       await stop();
       await store.dispose();
     });
 
     test('totals equal the rows imported and the requests created, per interval and department, and after a restart', async () => {
-      store = await reopenableStore(kind);
-      await start();
       desk = await createDesk(app.url);
       pid = desk.projectId;
       const base = floorQ(Date.now() - 3 * 86_400_000);
