@@ -1,6 +1,7 @@
 /**
  * `npm run bench` (full, issue 8's figures), `npm run bench -- --quick` (CI size, < 3 min), `--scale=N` (N
  * subscribers), `--only=fanout,storm`, `--systems=deskwire,ws-coalesced`, `--store=postgres` (DATABASE_URL);
+ * `--only=import [--rows=N]` (history import, embedded store);
  * `--only=cluster --nodes=3 --connections=50000 --store=postgres` (DATABASE_URL and REDIS_URL) for several nodes.
  * Servers, load generators and the writer are separate processes on loopback; all are killed when this exits or
  * its deadline passes. Prints one table per scenario and the ratios to the baselines, writes
@@ -15,12 +16,13 @@ import { cluster } from './scenarios/cluster.js';
 import { connections } from './scenarios/connections.js';
 import { fanout } from './scenarios/fanout.js';
 import { helpdesk } from './scenarios/helpdesk.js';
+import { importHistory } from './scenarios/import.js';
 import { moderate } from './scenarios/moderate.js';
 import type { ScenarioResult } from './scenarios/result.js';
 import { slow } from './scenarios/slow.js';
 import { storm } from './scenarios/storm.js';
 
-const runners: Record<ScenarioName, typeof fanout> = { connections, moderate, fanout, helpdesk, slow, storm, cluster };
+const runners: Record<ScenarioName, typeof fanout> = { connections, moderate, fanout, helpdesk, slow, storm, import: importHistory, cluster };
 
 const plan = parsePlan(process.argv.slice(2));
 const startedAt = new Date();

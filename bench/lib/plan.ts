@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { SystemKind } from './systems.js';
 
-export const SCENARIOS = ['connections', 'moderate', 'fanout', 'helpdesk', 'slow', 'storm', 'cluster'] as const;
+export const SCENARIOS = ['connections', 'moderate', 'fanout', 'helpdesk', 'slow', 'storm', 'import', 'cluster'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 /** What a run without --only runs: everything that needs no external service. */
 const DEFAULT_SCENARIOS: ScenarioName[] = SCENARIOS.filter((s) => s !== 'cluster');
@@ -27,6 +27,8 @@ export interface Plan {
   storm: { clients: number };
   /** `n` connections spread over `nodes` deskwire nodes, held `holdMs` after the last snapshot. */
   cluster: { nodes: number; n: number; holdMs: number };
+  /** Rows in one history import (issue 15: 100,000 in under 30 s on the embedded store). */
+  import: { rows: number };
   /** The whole run is killed after this. */
   deadlineMs: number;
 }
@@ -42,6 +44,7 @@ const quick: Omit<Plan, 'systems' | 'scenarios' | 'store'> = {
   slow: { subscribers: 500, offered: 10_000, durationMs: 3000, fraction: 0.05 },
   storm: { clients: 300 },
   cluster: { nodes: 3, n: 1500, holdMs: 3000 },
+  import: { rows: 20_000 },
   deadlineMs: 175_000,
 };
 
@@ -63,6 +66,7 @@ const full: Omit<Plan, 'systems' | 'scenarios' | 'store'> = {
   slow: { subscribers: 10_000, offered: 40_000, durationMs: 10_000, fraction: 0.05 },
   storm: { clients: 2000 },
   cluster: { nodes: 3, n: 50_000, holdMs: 10_000 },
+  import: { rows: 100_000 },
   deadlineMs: 3_600_000,
 };
 
@@ -80,6 +84,7 @@ export function parsePlan(argv: string[]): Plan {
       nodes: { type: 'string' },
       hold: { type: 'string' },
       deadline: { type: 'string' },
+      rows: { type: 'string' },
     },
   });
   const base = structuredClone(values.quick ? quick : full);
@@ -104,6 +109,7 @@ export function parsePlan(argv: string[]): Plan {
   if (values.connections) plan.connections.n = plan.cluster.n = positive('--connections', values.connections);
   if (values.nodes) plan.cluster.nodes = positive('--nodes', values.nodes);
   if (values.hold) plan.cluster.holdMs = positive('--hold', values.hold) * 1000;
+  if (values.rows) plan.import.rows = positive('--rows', values.rows);
   if (values.deadline) plan.deadlineMs = Number(values.deadline) * 1000;
   if (values.duration) {
     const ms = Number(values.duration) * 1000;

@@ -6,6 +6,8 @@ export class ApiError extends Error {
     message: string,
     /** The server's `Retry-After` (seconds) on a 429, when it sent one. */
     readonly retryAfterSeconds: number | null = null,
+    /** The error body as the server sent it (e.g. an import's `errors`). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -29,17 +31,22 @@ export class ApiClient {
     return new ApiClient(this.baseUrl, token);
   }
 
-  async call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-    return (await this.callReadingLimits<T>(method, path, body)).body;
+  async call<T = any>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    return (await this.callReadingLimits<T>(method, path, body, contentType)).body;
   }
 
   /** A call that also returns the budget the server charged it to (null when the answer had no `RateLimit-*`). */
-  async callReadingLimits<T = any>(method: string, path: string, body?: unknown): Promise<{ body: T; rateLimit: RateLimitState | null }> {
+  async callReadingLimits<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<{ body: T; rateLimit: RateLimitState | null }> {
     const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = contentType;
     // The server accepts `JWT …`, `Bearer …`; a bare JWT needs a scheme.
     if (this.token) headers.authorization = /^(JWT|Bearer) /i.test(this.token) ? this.token : `JWT ${this.token}`;
-    const response = await fetch(new URL(path, this.baseUrl), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(new URL(path, this.baseUrl), { method, headers, body: body === undefined ? undefined : typeof body === 'string' && contentType !== 'application/json' ? body : JSON.stringify(body) });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : null;
     if (!response.ok) {
@@ -50,6 +57,7 @@ export class ApiClient {
         error.error ?? 'HTTP_ERROR',
         `${method} ${path}: ${response.status} ${error.error ?? ''} ${error.message ?? ''}`.trim(),
         Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+        (parsed ?? {}) as Record<string, unknown>,
       );
     }
     return { body: parsed as T, rateLimit: rateLimitOf(response.headers) };

@@ -5,6 +5,7 @@ import { StoreMissingError } from '../store/store-errors.js';
 import { parseArgs } from './args.js';
 import { serverTarget, type ClientCommand } from './client-command.js';
 import { CliError, ExitCode } from './exit-codes.js';
+import { importHistoryCommand } from './import-history.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve.js';
 import type { ServerCommand } from './server-command.js';
@@ -15,13 +16,13 @@ import { tokenCommand } from './token-command.js';
 /** Commands that run or set up a server; they take every configuration variable as a flag. */
 const serverCommands: readonly ServerCommand[] = [serveCommand, migrateCommand, tokenCommand];
 /** Commands that talk to a running server (over REST and the Realtime API). */
-const clientCommands: readonly ClientCommand[] = [tailCommand, simulateCommand];
+const clientCommands: readonly ClientCommand[] = [tailCommand, simulateCommand, importHistoryCommand];
 
 const usage = `deskwire COMMAND [options]
 
 Commands:
-${[...serverCommands, ...clientCommands].map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n')}
-  help      This text (also -h, --help)
+${[...serverCommands, ...clientCommands].map((c) => `  ${c.name.padEnd(14)} ${c.summary}`).join('\n')}
+  help           This text (also -h, --help)
 
 \`deskwire COMMAND --help\` (or -h) describes a command and every option it takes.
 ${serverCommands.map((c) => c.name).join(', ')} take every configuration variable as a flag (PORT is --port; docs/config.md).

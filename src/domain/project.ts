@@ -12,6 +12,19 @@ export interface ProjectSettings {
   ignore_presence: boolean;
   /** Handle time to plan with until enough conversations were measured (handle-time-estimate.ts), seconds. */
   default_handle_seconds: number;
+  /** IANA zone of the desk: history days and forecast seasonality are local to it. UTC when not set. */
+  time_zone?: string;
+}
+
+/** Whether the runtime knows the IANA zone (Intl's time-zone database). */
+export function isTimeZone(zone: string): boolean {
+  if (zone === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const defaultProjectSettings: ProjectSettings = {

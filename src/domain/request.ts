@@ -81,6 +81,10 @@ export interface Request {
   reopened_at: string | null;
   /** Who reopened it: the visitor who wrote, or the desk member. */
   reopened_by: string | null;
+  /** The visitor's satisfaction, 1–5 (Tiledesk's name); null until they rate. */
+  rating: number | null;
+  /** The visitor's comment with the rating; null when none. */
+  rating_message: string | null;
   tags: string[];
   notes: { text: string; createdBy: string; createdAt: string }[];
   priority: 'low' | 'medium' | 'high' | 'urgent';

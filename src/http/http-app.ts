@@ -7,6 +7,7 @@ import { dashboardRoutes } from './dashboard-routes.js';
 import { departmentRoutes } from './department-routes.js';
 import { sendError } from './error-response.js';
 import { healthRoutes, type ReadinessPolicy } from './health-routes.js';
+import { historyRoutes } from './history-routes.js';
 import { guardInput } from './input-guard.js';
 import { prometheusRoutes } from './prometheus-routes.js';
 import type { NodeMetrics } from '../observability/prometheus.js';
@@ -75,6 +76,7 @@ export function buildHttpApp(
   requestRoutes(app, deps);
   messageRoutes(app, deps);
   metricsRoutes(app, deps);
+  historyRoutes(app, deps);
   dashboardRoutes(app);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DEFAULT_HANDLE_SECONDS_RANGE } from '../domain/project.js';
+import { isTimeZone } from '../domain/project.js';
 import { overridableLimits, type LimitOverrides, type OverridableLimit } from '../limits/budgets.js';
 import { authed, projectParams, type RouteDeps } from './route-kit.js';
 
@@ -23,6 +24,7 @@ const updateBody = z
         service_level_seconds: z.number().int().min(1).max(86_400).optional(),
         ignore_presence: z.boolean().optional(),
         default_handle_seconds: z.number().int().min(DEFAULT_HANDLE_SECONDS_RANGE.min).max(DEFAULT_HANDLE_SECONDS_RANGE.max).optional(),
+        time_zone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Rome').optional(),
       })
       .strict()
       .optional(),

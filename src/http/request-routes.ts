@@ -12,13 +12,28 @@ const listQuery = paging(40, 100).extend({
     .refine((s) => s === 'all' || s.split(',').every((code) => Number(code) >= INT32_MIN && Number(code) <= INT32_MAX), 'status codes are 32-bit integers')
     .optional(),
 });
+/** The visitor's satisfaction, Tiledesk's names; the comment is bounded like a subject. */
+export const RATING_MESSAGE_MAX = 1000;
+const ratingFields = {
+  rating: z.number().int().min(1).max(5),
+  rating_message: z.string().max(RATING_MESSAGE_MAX).nullable().optional(),
+};
+const ratingBody = z.object(ratingFields).strict();
 const patchBody = z
   .object({
     subject: z.string().max(500).nullable().optional(),
     priority: z.enum(priorities).optional(),
     tags: z.array(z.string().min(1).max(100)).max(50).optional(),
+    rating: ratingFields.rating.optional(),
+    rating_message: ratingFields.rating_message,
   })
-  .strict();
+  .strict()
+  .refine((b) => b.rating_message === undefined || b.rating !== undefined, { message: 'rating_message comes with a rating', path: ['rating'] })
+  // Desk members change subject, priority and tags; the visitor rates: one or the other in one call.
+  .refine((b) => b.rating === undefined || (b.subject === undefined && b.priority === undefined && b.tags === undefined), {
+    message: 'a rating is sent on its own, without subject, priority or tags',
+    path: ['rating'],
+  });
 const participantBody = z.object({ member: id });
 const participantParams = z.object({ pid: id, rid: id, uid: id });
 
@@ -43,9 +58,22 @@ export function requestRoutes(app: FastifyInstance, deps: RouteDeps): void {
     '/:pid/requests/:rid',
     authed(deps, async (actor, request) => {
       const { pid, rid } = requestParams.parse(request.params);
-      return requests.patch(actor, pid, rid, patchBody.parse(request.body));
+      const { rating, rating_message, ...patch } = patchBody.parse(request.body);
+      if (rating !== undefined) return requests.rate(actor, pid, rid, { value: rating, message: rating_message ?? null });
+      return requests.patch(actor, pid, rid, patch);
     }),
   );
+  // Tiledesk's rating route; PUT and PATCH alike.
+  for (const method of ['put', 'patch'] as const) {
+    app[method](
+      '/:pid/requests/:rid/rating',
+      authed(deps, async (actor, request) => {
+        const { pid, rid } = requestParams.parse(request.params);
+        const body = ratingBody.parse(request.body);
+        return requests.rate(actor, pid, rid, { value: body.rating, message: body.rating_message ?? null });
+      }),
+    );
+  }
   app.put(
     '/:pid/requests/:rid/close',
     authed(deps, async (actor, request) => {

@@ -14,7 +14,7 @@ import type { RequestWriter } from '../store/request-writes.js';
 import { getRequest, insertRequest, scopeOf, updateRequest } from '../store/requests.js';
 import { requireMembership, type Actor, type ServiceDeps } from './context.js';
 import { emitMessage, emitProjectUsersOf, emitRequest } from './emit.js';
-import { writeProject, type ProjectWrite } from './project-write.js';
+import { recordHistory, writeProject, type ProjectWrite } from './project-write.js';
 import { lockForWrite, seenBy, visibleRequest } from './requests-service.js';
 import { routeNewRequest } from './routing.js';
 
@@ -69,6 +69,7 @@ export class MessagesService {
       emitMessage(w.outbox, request, message, 'CREATE');
       if (senderIsAgent && request.first_response_at === null) {
         const updated = (await updateRequest(w.tx, projectId, requestId, { firstResponseNow: true }))!;
+        await recordHistory(w, request, updated);
         emitRequest(w.outbox, updated, 'UPDATE', scopeOf(request));
         return { ...message, request: updated };
       }
@@ -111,6 +112,7 @@ export class MessagesService {
       reopen: { by: userId },
     }))!;
     await adjustAssignedCount(tx, projectId, routing.agents, +1);
+    await recordHistory(w, closed, reopened);
     emitRequest(outbox, reopened, 'UPDATE', scopeOf(closed));
     await emitProjectUsersOf(tx, outbox, projectId, routing.agents);
     return reopened;
@@ -152,6 +154,7 @@ export class MessagesService {
       attributes: input.attributes ?? {},
     });
     await adjustAssignedCount(tx, projectId, routing.agents, +1);
+    await recordHistory(w, null, request);
     emitRequest(outbox, request, 'CREATE', null);
     await emitProjectUsersOf(tx, outbox, projectId, routing.agents);
     return request;

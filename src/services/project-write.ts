@@ -1,4 +1,7 @@
 import { DeskwireError } from '../domain/errors.js';
+import { defaultProjectSettings } from '../domain/project.js';
+import type { Request } from '../domain/request.js';
+import { recordHistoryChange } from '../store/history.js';
 import type { Queryable } from '../store/db.js';
 import { OutboxWriter } from '../store/events.js';
 import { lockProject, type ProjectRow } from '../store/projects.js';
@@ -32,4 +35,13 @@ export async function writeProject<T>(deps: ServiceDeps, projectId: string, fn: 
     }
   }
   return result;
+}
+
+/**
+ * Keeps the interval history exact in the same transaction as the request write: `before` is the request as it was
+ * (null when the write created it), `after` as the write left it.
+ */
+export async function recordHistory(w: ProjectWrite, before: Request | null, after: Request): Promise<void> {
+  const slSeconds = w.project.settings.service_level_seconds ?? defaultProjectSettings.service_level_seconds;
+  await recordHistoryChange(w.tx, w.project.id, before, after, slSeconds);
 }

@@ -9,8 +9,8 @@ import { lockRequestForWriter, type RequestWriter } from '../store/request-write
 import { countRequests, getRequest, listRequests, lockRequest, scopeOf, updateRequest, type RequestPatch, type RequestQuery } from '../store/requests.js';
 import { requireMembership, type Actor, type ServiceDeps } from './context.js';
 import { emitProjectUsersOf, emitRequest } from './emit.js';
-import { writeProject } from './project-write.js';
 import { routeWaitingTo } from './waiting-routing.js';
+import { recordHistory, writeProject } from './project-write.js';
 
 export interface RequestPage {
   perPage: number;
@@ -97,6 +97,18 @@ export class RequestsService {
     });
   }
 
+  /**
+   * The visitor who started the request rates it (Tiledesk's `rating`, 1–5, and `rating_message`), open or closed,
+   * as often as they like: the last rating counts, in the history of the interval the request arrived in.
+   */
+  async rate(actor: Actor, projectId: string, requestId: string, rating: { value: number; message: string | null }): Promise<Request> {
+    return this.change(actor, projectId, requestId, { members: false, requester: true, requesterOnly: true }, async (tx, r) => {
+      if (r.rating === rating.value && r.rating_message === rating.message) return null;
+      const after = await updateRequest(tx, projectId, r.request_id, { rating });
+      return { after: after!, loadChanged: [] };
+    });
+  }
+
   /** Join (an agent adds themself) or assign (a supervisor adds anyone on the desk). */
   async addParticipant(actor: Actor, projectId: string, requestId: string, userId: string): Promise<Request> {
     return this.change(actor, projectId, requestId, { members: true }, async (tx, r, m) => {
@@ -139,7 +151,7 @@ export class RequestsService {
     actor: Actor,
     projectId: string,
     requestId: string,
-    who: { members: boolean; requester?: boolean },
+    who: { members: boolean; requester?: boolean; requesterOnly?: boolean },
     /** Applies the change and returns the request after it and the agents whose load changed, or null when nothing changed. */
     apply: (tx: Queryable, r: Request, m: { viewer: Viewer }) => Promise<{ after: Request; loadChanged: string[]; freed?: string[] } | null>,
   ): Promise<Request> {
@@ -148,9 +160,10 @@ export class RequestsService {
       const m = await lockForWrite(tx, projectId, requestId, actor);
       const r = seenBy(m.requestExists ? await getRequest(tx, projectId, requestId) : null, m.viewer);
       const allowed = (who.members && isMember(m.viewer.role)) || (who.requester === true && r.lead?.lead_id === actor.userId);
-      if (!allowed) throw new DeskwireError('FORBIDDEN');
+      if (!allowed) throw new DeskwireError('FORBIDDEN', who.requesterOnly ? 'Only the visitor who started the request rates it.' : undefined);
       const applied = await apply(tx, r, m);
       if (applied === null) return r;
+      await recordHistory(w, r, applied.after);
       emitRequest(outbox, applied.after, 'UPDATE', scopeOf(r));
       await emitProjectUsersOf(tx, outbox, projectId, applied.loadChanged);
       if (applied.freed) await routeWaitingTo(w, applied.freed);

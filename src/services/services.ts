@@ -1,7 +1,9 @@
+import { ForecastService } from '../metrics/forecast-service.js';
 import { MetricsService } from '../metrics/metrics-service.js';
 import type { ServiceDeps } from './context.js';
 import { AuthService } from './auth-service.js';
 import { DepartmentsService } from './departments-service.js';
+import { HistoryService } from './history-service.js';
 import { MessagesService } from './messages-service.js';
 import { ProjectsService } from './projects-service.js';
 import { ProjectUsersService } from './project-users-service.js';
@@ -17,6 +19,8 @@ export interface Services {
   requests: RequestsService;
   messages: MessagesService;
   metrics: MetricsService;
+  history: HistoryService;
+  forecast: ForecastService;
 }
 
 export function createServices(deps: ServiceDeps, tokens: TokenService): Services {
@@ -28,5 +32,7 @@ export function createServices(deps: ServiceDeps, tokens: TokenService): Service
     requests: new RequestsService(deps),
     messages: new MessagesService(deps),
     metrics: new MetricsService(deps),
+    history: new HistoryService(deps),
+    forecast: new ForecastService(deps),
   };
 }

@@ -16,6 +16,7 @@ import type { ProjectRow } from '../store/projects.js';
 import { getRequest, scopeOf, updateRequest } from '../store/requests.js';
 import { waitingRequestsFor } from '../store/waiting-requests.js';
 import { emitProjectUsersOf, emitRequest } from './emit.js';
+import { recordHistory } from './project-write.js';
 
 /**
  * Routes waiting requests to those of `userIds` who can take chats now; returns how many were assigned. With several
@@ -47,6 +48,8 @@ export async function routeWaitingTo(
       const before = (await getRequest(tx, project.id, requestId))!;
       const after = (await updateRequest(tx, project.id, requestId, { agents: [taker.userId], status: RequestStatus.ASSIGNED, assignedAtNow: true }))!;
       emitRequest(outbox, after, 'UPDATE', scopeOf(before));
+      // Like every request write: the history holds what the request contributes after it (docs/metrics.md).
+      await recordHistory(w, before, after);
       taker.load += 1;
       taker.free -= 1;
       taker.took += 1;

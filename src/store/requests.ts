@@ -27,6 +27,8 @@ interface RequestRow {
   duration: number | null;
   reopened_at: Date | null;
   reopened_by: string | null;
+  rating: number | null;
+  rating_message: string | null;
   tags: string[];
   notes: Request['notes'];
   priority: Request['priority'];
@@ -91,6 +93,8 @@ function toRequest(row: RequestRow): Request {
     duration: numOrNull(row.duration),
     reopened_at: isoOrNull(row.reopened_at),
     reopened_by: row.reopened_by,
+    rating: row.rating === null ? null : Number(row.rating),
+    rating_message: row.rating_message,
     tags: servedJson(row.tags),
     notes: servedJson(row.notes),
     priority: row.priority,
@@ -220,6 +224,8 @@ export interface RequestPatch {
   /** Back from closed: the close is forgotten, the reopening recorded. */
   reopen?: { by: string };
   attributes?: Record<string, unknown>;
+  /** The visitor's rating; the message is replaced with it (null clears it). */
+  rating?: { value: number; message: string | null };
 }
 
 /**
@@ -251,6 +257,10 @@ export async function updateRequest(q: Queryable, projectId: string, requestId: 
     set('closed_by', patch.close.by);
     sets.push('closed_at = clock_timestamp()');
     sets.push(`duration = (extract(epoch FROM clock_timestamp() - created_at) * 1000)::bigint`);
+  }
+  if (patch.rating) {
+    set('rating', patch.rating.value);
+    set('rating_message', patch.rating.message);
   }
   if (patch.reopen) {
     set('reopened_by', patch.reopen.by);
