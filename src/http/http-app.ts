@@ -10,6 +10,7 @@ import { healthRoutes, type ReadinessPolicy } from './health-routes.js';
 import { guardInput } from './input-guard.js';
 import { prometheusRoutes } from './prometheus-routes.js';
 import type { NodeMetrics } from '../observability/prometheus.js';
+import { eventRoutes } from './event-routes.js';
 import { messageRoutes } from './message-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { projectRoutes } from './project-routes.js';
@@ -74,6 +75,7 @@ export function buildHttpApp(
   departmentRoutes(app, deps);
   requestRoutes(app, deps);
   messageRoutes(app, deps);
+  eventRoutes(app, deps);
   metricsRoutes(app, deps);
   dashboardRoutes(app);
   return app;

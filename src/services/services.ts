@@ -1,6 +1,7 @@
 import { MetricsService } from '../metrics/metrics-service.js';
 import type { ServiceDeps } from './context.js';
 import { AuthService } from './auth-service.js';
+import { ContactEventsService } from './contact-events-service.js';
 import { DepartmentsService } from './departments-service.js';
 import { MessagesService } from './messages-service.js';
 import { ProjectsService } from './projects-service.js';
@@ -16,6 +17,8 @@ export interface Services {
   departments: DepartmentsService;
   requests: RequestsService;
   messages: MessagesService;
+  /** Tiledesk's events API (contact events; not the outbox). */
+  events: ContactEventsService;
   metrics: MetricsService;
 }
 
@@ -27,6 +30,7 @@ export function createServices(deps: ServiceDeps, tokens: TokenService): Service
     departments: new DepartmentsService(deps),
     requests: new RequestsService(deps),
     messages: new MessagesService(deps),
+    events: new ContactEventsService(deps),
     metrics: new MetricsService(deps),
   };
 }

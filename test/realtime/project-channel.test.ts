@@ -43,6 +43,7 @@ function outbox(seqs: number[], fail = false): Queryable & { reads: [number, num
 }
 
 class Recorder implements Subscriber {
+  readonly understandsDelete = true;
   seqs: number[] = [];
   dropped: string[] = [];
   send(frame: Buffer): void {
