@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Recorder } from '../client/recorder.js';
 import { expectStatus } from '../support/rest-client.js';
 import { TestClient } from './client.js';
 import { startHarness, storeKinds, type Harness } from './harness.js';
@@ -123,6 +124,28 @@ for (const kind of storeKinds()) {
       const vera = await connect(h, visitor);
       assert.equal((await subscribed(vera, topic)).payload.code, 'SUBSCRIBE_FORBIDDEN');
       await Promise.all([a.close(), vera.close()]);
+    });
+
+    test('the SDK keeps a contact’s events as a live list, newest first, and takes a bot’s null as no items', async () => {
+      const rec = new Recorder();
+      const sdk = rec.connect({ url: h.url, token: d.supervisor.token });
+      try {
+        const events = `/${d.projectId}/events/${visitor.projectUserId}/sdk.check`;
+        const list = sdk.liveList(events);
+        list.onChange(() => rec.poke());
+        await list.ready;
+        assert.equal(list.size, 0);
+        const first = await postEvent(visitor, { name: 'sdk.check' });
+        const second = await postEvent(d.owner, { name: 'sdk.check', lead: leadId });
+        await rec.until(() => list.size === 2, 'both events in the list');
+        assert.deepEqual(list.items().map((e) => e._id), [second, first]);
+        const bots = `/${d.projectId}/bots/b1`;
+        sdk.subscribe(bots, rec.handlers(bots));
+        const snap = await rec.until(() => rec.events.find((e) => e.topic === bots && e.kind === 'snapshot'), 'the bots snapshot');
+        assert.deepEqual(snap.item, []);
+      } finally {
+        sdk.close();
+      }
     });
 
     test('the default WS_PATHS accept /v2/ws, /v2/ws/ and /', async () => {
