@@ -109,7 +109,7 @@ export const variables: readonly VariableSpec[] = [
   { name: 'DEMO_DATA', default: 'true', description: 'Create a demo project on the first start with an empty store (never in production).' },
   { name: 'HTTP_BODY_MAX_BYTES', default: '65536', description: 'Largest accepted REST request body.' },
   { name: 'HTTP_BODY_MAX_DEPTH', default: '32', description: 'Deepest nesting of arrays and objects in a REST request body; deeper gets 400 `BODY_TOO_DEEP`.' },
-  { name: 'WS_PATHS', default: '/v2/ws/,/', description: 'Comma-separated Realtime API paths.' },
+  { name: 'WS_PATHS', default: '/v2/ws/,/v2/ws,/', description: 'Comma-separated Realtime API paths.' },
   { name: 'WS_HISTORY_REQUESTS_LIMIT', default: '100', description: 'Most requests in a `/P/requests` snapshot.' },
   { name: 'WS_HISTORY_MESSAGES_LIMIT', default: '300', description: 'Most messages in a `/P/requests/R/messages` snapshot (the newest).' },
   { name: 'WS_HEARTBEAT_INTERVAL_MS', default: '30000', description: 'Server ping interval; a connection silent for two intervals is terminated.' },

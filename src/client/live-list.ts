@@ -30,6 +30,7 @@ export interface LiveListOptions<T> {
 
 const REQUESTS_TOPIC = /^\/[^/]+\/requests$/;
 const MESSAGES_TOPIC = /^\/[^/]+\/requests\/[^/]+\/messages$/;
+const EVENTS_TOPIC = /^\/[^/]+\/events\/[^/]+(\/[^/]+)?$/;
 const CLOSED = 1000;
 
 type Record_ = Record<string, unknown>;
@@ -39,10 +40,14 @@ const time = (item: unknown, name: string): number => {
   return typeof value === 'string' || typeof value === 'number' ? new Date(value).getTime() || 0 : 0;
 };
 
-/** The order the server's snapshot uses: requests newest `updatedAt` first, messages oldest first, others as they came. */
+/**
+ * The order the server's snapshot uses: requests newest `updatedAt` first, messages oldest first, a contact's
+ * events newest first, others as they came.
+ */
 export function defaultSort(topic: string): ((a: unknown, b: unknown) => number) | null {
   if (REQUESTS_TOPIC.test(topic)) return (a, b) => time(b, 'updatedAt') - time(a, 'updatedAt');
   if (MESSAGES_TOPIC.test(topic)) return (a, b) => time(a, 'createdAt') - time(b, 'createdAt');
+  if (EVENTS_TOPIC.test(topic)) return (a, b) => time(b, 'createdAt') - time(a, 'createdAt');
   return null;
 }
 

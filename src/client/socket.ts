@@ -2,6 +2,8 @@
  * The slice of the WebSocket API the SDK uses. Browsers' `WebSocket` and the `ws` package's both fit, so the SDK
  * takes the constructor as an option and never imports a Node-only module.
  */
+import { CAPABILITIES_PARAM, CAPABILITY_DELETE } from '../protocol/capabilities.js';
+
 export interface SocketMessageEvent {
   data: unknown;
 }
@@ -46,9 +48,13 @@ export function realtimeUrl(base: string): string {
   return url.toString();
 }
 
-/** `url` with the token as the `token` query parameter, which browsers need (they cannot set headers). */
+/**
+ * `url` with the token as the `token` query parameter, which browsers need (they cannot set headers), and the
+ * SDK's declaration that it understands `DELETE` (the server otherwise sends Tiledesk's removal form, PROTOCOL §9).
+ */
 export function withToken(url: string, token: string): string {
   const u = new URL(url);
   u.searchParams.set('token', token);
+  u.searchParams.set(CAPABILITIES_PARAM, CAPABILITY_DELETE);
   return u.toString();
 }

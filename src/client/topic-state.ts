@@ -9,7 +9,7 @@ import type { Subscription } from './subscription.js';
 import type { EventMeta } from './topic-events.js';
 
 /** Topics whose snapshot is an array (PROTOCOL §2); the others snapshot one object. */
-const LIST_TOPIC = /\/(requests|messages|project_users)$/;
+const LIST_TOPIC = /\/(requests|messages|project_users)$|\/events\/[^/]+(\/[^/]+)?$/;
 
 export class TopicState {
   readonly subscriptions = new Set<Subscription>();
@@ -42,7 +42,8 @@ export class TopicState {
       this.expecting = 'resume';
       this.seq = payload.seq;
       this.epoch = payload.epoch ?? this.epoch;
-      const items = Array.isArray(payload.message) ? payload.message : [payload.message];
+      // `/P/bots/ID` snapshots null: there is nothing, not one item that is null.
+      const items = Array.isArray(payload.message) ? payload.message : payload.message === null ? [] : [payload.message];
       for (const s of [...this.subscriptions]) s.snapshot(items, { ...meta, snapshot: true }, payload.reset === true);
       return;
     }

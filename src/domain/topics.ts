@@ -6,10 +6,16 @@ export type Topic =
   | { kind: 'project_user'; projectId: string; projectUserId: string }
   | { kind: 'project_user_by_user'; projectId: string; userId: string }
   | { kind: 'project_users'; projectId: string }
-  | { kind: 'metrics'; projectId: string };
+  | { kind: 'metrics'; projectId: string }
+  /** A contact's events (Tiledesk's events API); `contactId` is a lead or project-user id; `name` narrows to one. */
+  | { kind: 'events'; projectId: string; contactId: string; name: string | null }
+  /** Tiledesk's bot topic: deskwire has no bots, so it answers a null snapshot and nothing follows. */
+  | { kind: 'bots'; projectId: string; botId: string };
 
 export const TOPIC_MAX_BYTES = 256;
 const ID = '([A-Za-z0-9_-]{1,128})';
+/** An event name (`EVENT_NAME_PATTERN`): the id characters plus `.` and `:`. */
+const NAME = '([A-Za-z0-9_.:-]{1,128})';
 const forms: [RegExp, (m: string[]) => Topic][] = [
   [new RegExp(`^/${ID}/requests$`), ([, p]) => ({ kind: 'requests', projectId: p! })],
   [new RegExp(`^/${ID}/requests/${ID}$`), ([, p, r]) => ({ kind: 'request', projectId: p!, requestId: r! })],
@@ -18,6 +24,9 @@ const forms: [RegExp, (m: string[]) => Topic][] = [
   [new RegExp(`^/${ID}/project_users/users/${ID}$`), ([, p, u]) => ({ kind: 'project_user_by_user', projectId: p!, userId: u! })],
   [new RegExp(`^/${ID}/project_users/${ID}$`), ([, p, pu]) => ({ kind: 'project_user', projectId: p!, projectUserId: pu! })],
   [new RegExp(`^/${ID}/metrics$`), ([, p]) => ({ kind: 'metrics', projectId: p! })],
+  [new RegExp(`^/${ID}/events/${ID}$`), ([, p, c]) => ({ kind: 'events', projectId: p!, contactId: c!, name: null })],
+  [new RegExp(`^/${ID}/events/${ID}/${NAME}$`), ([, p, c, n]) => ({ kind: 'events', projectId: p!, contactId: c!, name: n! })],
+  [new RegExp(`^/${ID}/bots/${ID}$`), ([, p, b]) => ({ kind: 'bots', projectId: p!, botId: b! })],
 ];
 
 /** Returns the parsed topic, or null when the string is not one of the documented forms. */

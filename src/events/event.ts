@@ -1,6 +1,7 @@
+import type { ContactScope } from '../domain/contact-visibility.js';
 import type { RequestScope } from '../domain/visibility.js';
 
-export type EventKind = 'request' | 'message' | 'project_user';
+export type EventKind = 'request' | 'message' | 'project_user' | 'contact_event';
 export type EventMethod = 'CREATE' | 'UPDATE' | 'DELETE';
 
 /**
@@ -15,12 +16,14 @@ export interface ProjectEvent {
   epoch: string;
   kind: EventKind;
   method: EventMethod;
-  /** request_id for requests, the message id, or the project-user id. */
+  /** request_id for requests, the message id, the project-user id, or the contact event's id. */
   entityId: string;
   /** The request a request or message event belongs to. */
   requestId: string | null;
   scope: RequestScope | null;
   prevScope: RequestScope | null;
+  /** A contact event's visibility facts (who the contact is, their requests' scopes); absent on other kinds. */
+  contact?: ContactScope | null;
   data: Record<string, unknown>;
   createdAt: string;
 }

@@ -11,6 +11,7 @@ import { historyRoutes } from './history-routes.js';
 import { guardInput } from './input-guard.js';
 import { prometheusRoutes } from './prometheus-routes.js';
 import type { NodeMetrics } from '../observability/prometheus.js';
+import { eventRoutes } from './event-routes.js';
 import { messageRoutes } from './message-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { projectRoutes } from './project-routes.js';
@@ -75,6 +76,7 @@ export function buildHttpApp(
   departmentRoutes(app, deps);
   requestRoutes(app, deps);
   messageRoutes(app, deps);
+  eventRoutes(app, deps);
   metricsRoutes(app, deps);
   historyRoutes(app, deps);
   dashboardRoutes(app);

@@ -17,6 +17,8 @@ import { allowed, shapeSnapshot, touches } from './topic-rules.js';
 export interface Connection {
   readonly userId: string;
   readonly isOpen: boolean;
+  /** The client declared it handles DELETE (PROTOCOL §9). */
+  readonly understandsDelete: boolean;
   send(frame: Buffer | string): void;
   sendError(error: DeskwireError, topic?: string): void;
   /** Anything not from the error catalogue, logged once, as INTERNAL. */
@@ -46,6 +48,10 @@ export class ConnectionSubscriptions implements Subscriber {
     private readonly conn: Connection,
     private readonly deps: SubscriptionDeps,
   ) {}
+
+  get understandsDelete(): boolean {
+    return this.conn.understandsDelete;
+  }
 
   /** Held, queued or loading. */
   get size(): number {
@@ -173,6 +179,7 @@ export class ConnectionSubscriptions implements Subscriber {
   private goLive(sub: Subscription, loaded: Loaded, gap: readonly ProjectEvent[]): void {
     sub.scope = loaded.scope;
     sub.targetUserId = loaded.targetUserId;
+    sub.contact = loaded.contact;
     const viewer = sub.member!.viewer;
     if (viewer === null || !allowed(sub, viewer)) throw new DeskwireError('SUBSCRIBE_FORBIDDEN');
     if (loaded.kind === 'snapshot') {

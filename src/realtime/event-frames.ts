@@ -2,7 +2,7 @@ import type { ProjectUser } from '../domain/project.js';
 import type { ProjectEvent } from '../events/event.js';
 import { encodeServerFrame } from '../protocol/codec.js';
 import { publicView } from '../services/project-users-service.js';
-import { tombstone, type Delivery } from './topic-rules.js';
+import { removal, tombstone, type Delivery } from './topic-rules.js';
 
 /**
  * The encoded `publish` frames of one event, built lazily and shared: each distinct (topic, delivery) is
@@ -37,12 +37,25 @@ export class EventFrames {
 
   private encode(topic: string, d: Delivery): Buffer | Error {
     const e = this.event;
-    const message = d.body === 'full' ? e.data : d.body === 'public' ? publicView(e.data as unknown as ProjectUser) : tombstone(e);
+    const message = messageOf(e, d);
     try {
       return Buffer.from(encodeServerFrame({ action: 'publish', payload: { topic, method: d.method, message, seq: e.seq, epoch: e.epoch } }));
     } catch (error) {
       // JSON.stringify throws on data nested too deep for the stack (RangeError), a BigInt, a cycle.
       return error instanceof Error ? error : new Error(String(error));
     }
+  }
+}
+
+function messageOf(e: ProjectEvent, d: Delivery): unknown {
+  switch (d.body) {
+    case 'full':
+      return e.data;
+    case 'public':
+      return publicView(e.data as unknown as ProjectUser);
+    case 'tombstone':
+      return tombstone(e);
+    case 'removal':
+      return removal(e);
   }
 }

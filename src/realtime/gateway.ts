@@ -13,7 +13,7 @@ import { findConnectingUsers } from '../store/users.js';
 import type { LimitStore } from '../limits/limit-store.js';
 import { clientIp, transportAllowed } from '../net/forwarded.js';
 import { ConnectionAdmission } from './admission.js';
-import { isWebSocketUpgrade, pathOf, refuse, tokenOf } from './handshake.js';
+import { isWebSocketUpgrade, pathOf, refuse, tokenOf, understandsDelete } from './handshake.js';
 import { isRedisUnavailable } from '../redis/redis-errors.js';
 import { Hub } from './hub.js';
 import type { Logger } from './logger.js';
@@ -127,7 +127,7 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
           sockets.delete(ws);
           deps.presence?.disconnected(claims.userId);
         });
-        const session = new Session(ws, socket, claims.userId, claims.expiresAt, { config, db, hub, tokens, logger, observer }, (s) => {
+        const session = new Session(ws, socket, claims.userId, claims.expiresAt, understandsDelete(req), { config, db, hub, tokens, logger, observer }, (s) => {
           sessions.delete(s);
           revocation.untrack(s);
         });

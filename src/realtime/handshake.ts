@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DeskwireError, errors } from '../domain/errors.js';
+import { CAPABILITY_DELETE, capabilitiesOf } from '../protocol/capabilities.js';
 import { stripTokenPrefix } from '../services/tokens.js';
 
 /** The request path without its query: the only form of the URL that may be logged (the query can hold a token). */
@@ -41,6 +42,13 @@ export function tokenOf(req: IncomingMessage): string | null {
   const header = req.headers.authorization;
   if (typeof header === 'string' && stripTokenPrefix(header) !== '') return stripTokenPrefix(header);
   return null;
+}
+
+/** Whether the client declared at connect that it understands `DELETE` publishes (deskwire's SDK does). */
+export function understandsDelete(req: IncomingMessage): boolean {
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  return q !== -1 && capabilitiesOf(url.slice(q + 1)).has(CAPABILITY_DELETE);
 }
 
 /** Answers a refused upgrade with a plain HTTP response and a JSON body from the error catalogue, then hangs up. */

@@ -56,6 +56,8 @@ export class Session implements Connection {
     socket: Duplex,
     readonly userId: string,
     expiresAt: number,
+    /** The client declared it handles DELETE (PROTOCOL §9); otherwise it gets Tiledesk's removal form. */
+    readonly understandsDelete: boolean,
     private readonly deps: SessionDeps,
     private readonly onClosed: (session: Session) => void,
   ) {

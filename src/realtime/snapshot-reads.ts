@@ -4,6 +4,8 @@ import { memberRoles } from '../domain/roles.js';
 import type { ProjectEvent } from '../events/event.js';
 import { readProjectMetrics } from '../metrics/project-metrics.js';
 import type { Queryable } from '../store/db.js';
+import { EVENTS_SNAPSHOT_LIMIT } from '../domain/contact-event.js';
+import { contactScope, findContact, listContactEvents, type Contact } from '../store/contact-events.js';
 import { readEventRange } from '../store/events.js';
 import { listMessages } from '../store/messages.js';
 import { getProjectUsersByIds, getProjectUsersByUsers, listProjectUsers } from '../store/project-users.js';
@@ -121,6 +123,20 @@ export class BatchReads {
 
   members() {
     return this.once('members', () => listProjectUsers(this.tx, this.project.id, memberRoles));
+  }
+
+  /** The contact a lead or project-user id names, with the visibility facts of its requests; null when neither. */
+  contact(id: string) {
+    return this.once(`contact|${id}`, async () => {
+      const contact = await findContact(this.tx, this.project.id, id);
+      return contact === null ? null : { contact, scope: await contactScope(this.tx, this.project.id, contact.userId) };
+    });
+  }
+
+  /** A contact's newest events (of one name, or all), newest first. */
+  contactEvents(contact: Contact, name: string | null) {
+    const key = `events|${contact.leadId}|${contact.projectUserId}|${name ?? ''}`;
+    return this.once(key, () => listContactEvents(this.tx, { projectId: this.project.id, contact, name, limit: EVENTS_SNAPSHOT_LIMIT, offset: 0 }));
   }
 
   metrics() {

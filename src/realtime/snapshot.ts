@@ -1,3 +1,5 @@
+import type { ContactScope } from '../domain/contact-visibility.js';
+import { canSeeContact } from '../domain/contact-visibility.js';
 import { DeskwireError } from '../domain/errors.js';
 import { isMember, isSupervising } from '../domain/roles.js';
 import type { Topic } from '../domain/topics.js';
@@ -30,6 +32,7 @@ export interface LoadRequest {
 interface Target {
   scope: RequestScope | null;
   targetUserId: string | null;
+  contact?: ContactScope;
   /** The snapshot body, unshaped (see `shapeSnapshot`); null when replaying. */
   message: unknown;
 }
@@ -42,6 +45,7 @@ export type Loaded = {
   viewer: Viewer;
   scope: RequestScope | null;
   targetUserId: string | null;
+  contact: ContactScope | null;
 } & ({ kind: 'snapshot'; message: unknown; reset: boolean } | { kind: 'replay'; events: ProjectEvent[] });
 
 /** What a load of a batch comes to: its result, or SUBSCRIBE_FORBIDDEN. */
@@ -84,9 +88,10 @@ export async function loadTopics(db: Db, projectId: string, take: () => readonly
     for (const load of loads) {
       const pu = await reads.projectUserOfUser(load.userId);
       const viewer = pu && viewerOf(pu);
-      if (viewer === null || !viewer.active || !isMember(viewer.role)) plans.push(forbidden());
-      // Metrics are a current object, not a history: a resume gets a fresh one.
-      else plans.push({ load, viewer, replay: load.parsed.kind !== 'metrics' && canReplay(project, load.opts) });
+      // A visitor may subscribe to the events about themselves only (checked with the contact, in readTarget).
+      if (viewer === null || !viewer.active || (!isMember(viewer.role) && load.parsed.kind !== 'events')) plans.push(forbidden());
+      // Metrics are a current object, not a history, and bots have neither: a resume gets a fresh snapshot.
+      else plans.push({ load, viewer, replay: load.parsed.kind !== 'metrics' && load.parsed.kind !== 'bots' && canReplay(project, load.opts) });
     }
     await reads.prefetch(needsOf(plans.filter((p): p is Plan => !(p instanceof DeskwireError))));
 
@@ -120,7 +125,7 @@ async function finish(reads: BatchReads, project: ProjectRow, { load, viewer, re
   try {
     const seq = Number(project.seq);
     const target = await readTarget(reads, load.parsed, viewer, load.opts, !replay);
-    const base = { seq, epoch: project.epoch, viewer, scope: target.scope, targetUserId: target.targetUserId };
+    const base = { seq, epoch: project.epoch, viewer, scope: target.scope, targetUserId: target.targetUserId, contact: target.contact ?? null };
     if (replay) return { ...base, kind: 'replay', events: await reads.eventsSince(load.opts.since!, load.topic) };
     return { ...base, kind: 'snapshot', message: target.message, reset: load.opts.since !== undefined };
   } catch (error) {
@@ -174,5 +179,13 @@ async function readTarget(reads: BatchReads, t: Topic, viewer: Viewer, opts: Loa
       if (read === null) throw forbidden();
       return { ...none, message: read.metrics };
     }
+    case 'events': {
+      const found = await reads.contact(t.contactId);
+      if (found === null || !canSeeContact(viewer, found.scope)) throw forbidden();
+      return { ...none, contact: found.scope, message: withBody ? await reads.contactEvents(found.contact, t.name) : null };
+    }
+    case 'bots':
+      // No bots here: Tiledesk answers an unknown bot with null, and so does deskwire, for every bot id.
+      return { ...none, message: null };
   }
 }

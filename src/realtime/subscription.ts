@@ -1,12 +1,15 @@
+import type { ContactScope } from '../domain/contact-visibility.js';
 import type { DeskwireError } from '../domain/errors.js';
 import type { Topic } from '../domain/topics.js';
 import type { RequestScope, Viewer } from '../domain/visibility.js';
 import type { ProjectEvent } from '../events/event.js';
 import type { EventFrames } from './event-frames.js';
-import { decide, sameViewer, type RuleTarget } from './topic-rules.js';
+import { decide, forClient, sameViewer, type RuleTarget } from './topic-rules.js';
 
 /** What the hub needs from a connection. */
 export interface Subscriber {
+  /** The client handles DELETE; otherwise a request leaving its sight reaches it as Tiledesk's removal (§9). */
+  readonly understandsDelete: boolean;
   send(frame: Buffer): void;
   /** The viewer's role, departments or membership changed: re-check the connection's subscriptions of that project. */
   accessChanged(member: Member): void;
@@ -59,6 +62,7 @@ export class Subscription implements RuleTarget {
   coveredFrom: number | null = null;
   scope: RequestScope | null = null;
   targetUserId: string | null = null;
+  contact: ContactScope | null = null;
   member: Member | null = null;
 
   constructor(
@@ -85,7 +89,7 @@ export class Subscription implements RuleTarget {
   deliver(e: ProjectEvent, frames: EventFrames): boolean {
     if (e.seq <= this.lastSeq) return false;
     this.lastSeq = e.seq;
-    const d = decide(this, this.member?.viewer ?? null, e);
+    const d = forClient(this.parsed, decide(this, this.member?.viewer ?? null, e), this.subscriber.understandsDelete);
     if (d === null) return false;
     this.subscriber.send(frames.get(this.topic, d));
     return true;

@@ -6,6 +6,7 @@
 import type { ProjectUser } from '../domain/project.js';
 import type { Request } from '../domain/request.js';
 import { isMember, isRole, isSupervising } from '../domain/roles.js';
+import { canSeeContact, type ContactScope } from '../domain/contact-visibility.js';
 import type { Topic } from '../domain/topics.js';
 import { canSeePrivateFields, canSeeRequest, type RequestScope, type Viewer } from '../domain/visibility.js';
 import type { ProjectEvent } from '../events/event.js';
@@ -14,8 +15,11 @@ import { viewerOf } from '../services/context.js';
 import { publicView } from '../services/project-users-service.js';
 import { scopeOf } from '../store/requests.js';
 
-/** `full` is the entity as stored in the event, `public` without private fields, `tombstone` ids only. */
-export type Body = 'full' | 'public' | 'tombstone';
+/**
+ * `full` is the entity as stored in the event, `public` without private fields, `tombstone` ids only, `removal`
+ * Tiledesk's way of taking a request off a list: its ids and `status: 1000`, nothing else.
+ */
+export type Body = 'full' | 'public' | 'tombstone' | 'removal';
 
 export interface Delivery {
   readonly method: PublishMethod;
@@ -23,7 +27,7 @@ export interface Delivery {
 }
 
 const METHODS: readonly PublishMethod[] = ['CREATE', 'UPDATE', 'DELETE'];
-const BODIES: readonly Body[] = ['full', 'public', 'tombstone'];
+const BODIES: readonly Body[] = ['full', 'public', 'tombstone', 'removal'];
 /** Every delivery exists once: deciding allocates nothing per subscriber, and frames can be cached by identity. */
 const DELIVERIES = Object.fromEntries(
   METHODS.map((method) => [method, Object.fromEntries(BODIES.map((body) => [body, Object.freeze({ method, body })]))]),
@@ -34,6 +38,8 @@ export function delivery(method: PublishMethod, body: Body): Delivery {
 }
 
 const TOMBSTONE = delivery('DELETE', 'tombstone');
+const REMOVAL = delivery('UPDATE', 'removal');
+const CREATE_FULL = delivery('CREATE', 'full');
 
 /** The per-subscription facts the rules read and keep current. */
 export interface RuleTarget {
@@ -42,6 +48,8 @@ export interface RuleTarget {
   scope: RequestScope | null;
   /** The user behind a `project_user` topic's project user. */
   targetUserId: string | null;
+  /** Visibility facts of an `events` topic's contact, as of the last event seen. */
+  contact: ContactScope | null;
 }
 
 /** The viewer a project_user event describes: null when the project user was removed. */
@@ -82,6 +90,14 @@ export function topicKeys(e: ProjectEvent): string[] {
       if (user !== null) keys.push(`${base}/project_users/users/${user}`);
       return keys;
     }
+    case 'contact_event': {
+      // The contact is subscribed to by either of its ids, with or without the event's name.
+      const keys: string[] = [];
+      for (const c of [e.data.lead, e.data.project_user]) {
+        if (typeof c === 'string') keys.push(`${base}/events/${c}`, `${base}/events/${c}/${String(e.data.name)}`);
+      }
+      return keys;
+    }
   }
 }
 
@@ -91,10 +107,14 @@ export function touches(e: ProjectEvent, topic: string): boolean {
 
 /** Whether a viewer may hold (or keep) a subscription. A viewer of null is not a member. */
 export function allowed(sub: RuleTarget, viewer: Viewer | null): boolean {
-  if (viewer === null || !viewer.active || !isMember(viewer.role)) return false;
+  if (viewer === null || !viewer.active) return false;
+  // A visitor may hold one kind of topic: the events about themselves.
+  if (sub.parsed.kind === 'events') return sub.contact !== null && canSeeContact(viewer, sub.contact);
+  if (!isMember(viewer.role)) return false;
   switch (sub.parsed.kind) {
     case 'requests':
     case 'project_user_by_user':
+    case 'bots':
       return true;
     case 'request':
     case 'messages':
@@ -161,7 +181,31 @@ export function decide(sub: RuleTarget, viewer: Viewer | null, e: ProjectEvent):
     case 'metrics':
       // Metrics are not events: the metrics publisher sends UPDATEs computed from the store.
       return null;
+    case 'events':
+      // Only contact events reach this topic (its keys); each is authorized with the facts it carries.
+      if (e.kind !== 'contact_event' || e.contact == null) return null;
+      sub.contact = e.contact;
+      return canSeeContact(viewer, e.contact) ? CREATE_FULL : null;
+    case 'bots':
+      return null;
   }
+}
+
+/**
+ * What a client that did not declare the `delete` capability receives instead of `d` (PROTOCOL §9). A Tiledesk
+ * client ignores DELETE but drops a request from its lists on an UPDATE with `status: 1000`, and otherwise
+ * replaces it: on the request topics a request leaving its sight becomes that UPDATE, carrying the ids and nothing
+ * else. Elsewhere DELETE stays (ids only, ignored by such a client, harmless). Allocates nothing.
+ */
+export function forClient(topic: Topic, d: Delivery | null, understandsDelete: boolean): Delivery | null {
+  if (d !== TOMBSTONE || understandsDelete) return d;
+  return topic.kind === 'requests' || topic.kind === 'request' ? REMOVAL : d;
+}
+
+/** Tiledesk's removal of a request: enough to find it in a list, `status: 1000`, and none of its data. */
+export function removal(e: ProjectEvent): Record<string, unknown> {
+  const id = typeof e.data._id === 'string' ? e.data._id : e.entityId;
+  return { _id: id, id, request_id: e.requestId ?? e.entityId, id_project: e.projectId, status: 1000 };
 }
 
 /** The ids a DELETE carries, and nothing else. */
@@ -174,6 +218,7 @@ export function tombstone(e: ProjectEvent): Record<string, unknown> {
     case 'message':
       return { _id: e.entityId, id: e.entityId, request_id: e.requestId };
     case 'project_user':
+    case 'contact_event':
       return { _id: e.entityId, id: e.entityId };
   }
 }

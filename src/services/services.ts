@@ -2,6 +2,7 @@ import { ForecastService } from '../metrics/forecast-service.js';
 import { MetricsService } from '../metrics/metrics-service.js';
 import type { ServiceDeps } from './context.js';
 import { AuthService } from './auth-service.js';
+import { ContactEventsService } from './contact-events-service.js';
 import { DepartmentsService } from './departments-service.js';
 import { HistoryService } from './history-service.js';
 import { MessagesService } from './messages-service.js';
@@ -18,6 +19,8 @@ export interface Services {
   departments: DepartmentsService;
   requests: RequestsService;
   messages: MessagesService;
+  /** Tiledesk's events API (contact events; not the outbox). */
+  events: ContactEventsService;
   metrics: MetricsService;
   history: HistoryService;
   forecast: ForecastService;
@@ -31,6 +34,7 @@ export function createServices(deps: ServiceDeps, tokens: TokenService): Service
     departments: new DepartmentsService(deps),
     requests: new RequestsService(deps),
     messages: new MessagesService(deps),
+    events: new ContactEventsService(deps),
     metrics: new MetricsService(deps),
     history: new HistoryService(deps),
     forecast: new ForecastService(deps),

@@ -1,4 +1,5 @@
 import type { NewEvent, ProjectEvent } from '../events/event.js';
+import type { ContactScope } from '../domain/contact-visibility.js';
 import type { RequestScope } from '../domain/visibility.js';
 import type { Queryable } from './db.js';
 import type { ProjectRow } from './projects.js';
@@ -15,6 +16,7 @@ interface EventRow {
   request_id: string | null;
   scope: RequestScope | null;
   prev_scope: RequestScope | null;
+  contact: ContactScope | null;
   data: Record<string, unknown>;
   created_at: Date;
 }
@@ -30,6 +32,7 @@ function toEvent(row: EventRow): ProjectEvent {
     requestId: row.request_id,
     scope: row.scope,
     prevScope: row.prev_scope,
+    ...(row.contact ? { contact: row.contact } : {}),
     data: servedJson(row.data, STORED_EVENT_MAX_DEPTH),
     createdAt: iso(row.created_at),
   };
@@ -75,16 +78,17 @@ export class OutboxWriter {
       request_id: e.requestId,
       scope: e.scope,
       prev_scope: e.prevScope,
+      contact: e.contact ?? null,
       data: e.data,
       created_at: e.createdAt,
     }));
     // One jsonb parameter rather than 11 per row: no limit on the number of events, one statement text for all.
     await q.query(
       `WITH appended AS (
-         INSERT INTO events (project_id, seq, epoch, kind, method, entity_id, request_id, scope, prev_scope, data, created_at)
-         SELECT $1, e.seq, $2, e.kind, e.method, e.entity_id, e.request_id, e.scope, e.prev_scope, e.data, e.created_at
+         INSERT INTO events (project_id, seq, epoch, kind, method, entity_id, request_id, scope, prev_scope, contact, data, created_at)
+         SELECT $1, e.seq, $2, e.kind, e.method, e.entity_id, e.request_id, e.scope, e.prev_scope, e.contact, e.data, e.created_at
            FROM jsonb_to_recordset($3::jsonb) AS e(seq bigint, kind text, method text, entity_id text, request_id text,
-                                                   scope jsonb, prev_scope jsonb, data jsonb, created_at timestamptz)
+                                                   scope jsonb, prev_scope jsonb, contact jsonb, data jsonb, created_at timestamptz)
        )
        UPDATE projects SET seq = $4 WHERE id = $1`,
       [this.project.id, this.project.epoch, JSON.stringify(rows), this.seq],

@@ -43,6 +43,7 @@ function outbox(seqs: number[], fail = false): Queryable & { reads: [number, num
 }
 
 class Recorder implements Subscriber {
+  readonly understandsDelete = true;
   seqs: number[] = [];
   dropped: string[] = [];
   send(frame: Buffer): void {
@@ -143,4 +144,41 @@ test('an event that cannot be encoded is logged once with its seq, its subscribe
   channel.offer(event(7));
   assert.deepEqual([a.seqs, b.seqs], [[5, 7], [5, 7]]);
   assert.equal(channel.head, 7);
+});
+
+test('a gap filled from the outbox carries each client’s form of a request leaving its sight: DELETE or Tiledesk’s removal', async () => {
+  const pooled = { departmentId: 'd', agents: [], requesterUserId: null };
+  const taken = { departmentId: 'd', agents: ['u2'], requesterUserId: null };
+  const join = (seq: number): ProjectEvent => ({ ...event(seq), scope: taken, prevScope: pooled, data: { _id: 'x', request_id: 'r1', status: 200, agents: ['u2'], secret: 'mine' } });
+  // seq 6 is the join; it reaches the channel only through the gap that seq 7 (a later, unrelated change) reveals.
+  const store: Queryable = {
+    async query<T>(_sql: string, params: readonly unknown[] = []): Promise<T[]> {
+      const [, from, to] = params as [string, number, number];
+      return [join(6)].filter((e) => e.seq > from && e.seq <= to).map((e) => ({ ...e, project_id: P, entity_id: e.entityId, request_id: e.requestId, prev_scope: e.prevScope, created_at: e.createdAt }) as T);
+    },
+  };
+  const channel = new ProjectChannel(P, store, silent, () => {});
+  channel.establish(5);
+  const frames = new Map<boolean, any[]>([[true, []], [false, []]]);
+  for (const understandsDelete of [true, false]) {
+    const subscriber: Subscriber = {
+      understandsDelete,
+      send: (frame) => void frames.get(understandsDelete)!.push(JSON.parse(frame.toString()).payload),
+      accessChanged() {},
+      drop() {},
+      resync() {},
+    };
+    const topic = `/${P}/requests`;
+    const sub = new Subscription(subscriber, topic, parseTopic(topic)!, undefined, undefined);
+    sub.member = new Member(subscriber, P, 'u1');
+    sub.member.update({ userId: 'u1', role: 'agent', departmentIds: ['d'], active: true }, 0);
+    sub.state = 'loading';
+    channel.addSubscription(sub);
+    sub.state = 'live';
+    sub.lastSeq = 5;
+  }
+  channel.offer({ ...event(7), scope: taken, prevScope: taken });
+  await until(() => frames.get(false)!.length === 1 && frames.get(true)!.length === 1);
+  assert.deepEqual(frames.get(true)!.map((p) => [p.seq, p.method, p.message]), [[6, 'DELETE', { _id: 'x', id: 'x', request_id: 'r1' }]]);
+  assert.deepEqual(frames.get(false)!.map((p) => [p.seq, p.method, p.message]), [[6, 'UPDATE', { _id: 'x', id: 'x', request_id: 'r1', id_project: P, status: 1000 }]]);
 });

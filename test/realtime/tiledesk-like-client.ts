@@ -28,6 +28,8 @@ export class TiledeskLikeClient {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly waiters = new Set<() => void>();
+  /** Every publish frame as it arrived, in order (what the client was told, whether its lists used it or not). */
+  readonly publishes: { topic: string; method: string; message: any }[] = [];
   readonly stats = { opens: 0, closes: [] as number[], pingsSent: 0, pongsReceived: 0, serverPings: 0, subscribesSent: 0, frames: 0 };
 
   constructor(
@@ -134,6 +136,7 @@ export class TiledeskLikeClient {
       } else this.stats.pongsReceived++;
       return this.notify();
     }
+    if (json.action === 'publish') this.publishes.push({ topic: json.payload.topic, method: json.payload.method, message: json.payload.message });
     const callbacks = this.callbacks.get(json.payload.topic);
     const method = json.payload.method;
     const items: Item[] = Array.isArray(json.payload.message) ? json.payload.message : [json.payload.message];

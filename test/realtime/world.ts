@@ -13,14 +13,22 @@ export function makeDesk(h: Harness): Promise<Desk> {
   return createDesk(h.url);
 }
 
-/** Connects the way the Tiledesk dashboard does: `?token=` + the sign-in token `JWT <jwt>`, space and all. */
+/**
+ * Connects with the token the way the Tiledesk dashboard does (`?token=` + the sign-in token `JWT <jwt>`, space and
+ * all) and declares the `delete` capability as deskwire's SDK does, so request visibility loss arrives as DELETE.
+ */
 export function connect(h: Harness, person: Pick<Person, 'token'>): Promise<TestClient> {
+  return TestClient.connect(`${h.wsUrl}?token=${person.token}&capabilities=delete`);
+}
+
+/** Connects as an unmodified Tiledesk client does: the token and nothing else (PROTOCOL §9: no DELETE for it). */
+export function connectPlain(h: Harness, person: Pick<Person, 'token'>): Promise<TestClient> {
   return TestClient.connect(`${h.wsUrl}?token=${person.token}`);
 }
 
-/** Connects as a user created by the fixtures, with a freshly issued token. */
+/** Connects as a user created by the fixtures, with a freshly issued token, declaring `delete` as the SDK does. */
 export async function connectAs(h: Harness, userId: string): Promise<TestClient> {
-  return TestClient.connect(`${h.wsUrl}?token=${encodeURIComponent(`JWT ${await h.token(userId)}`)}`);
+  return TestClient.connect(`${h.wsUrl}?token=${encodeURIComponent(`JWT ${await h.token(userId)}`)}&capabilities=delete`);
 }
 
 /** Subscribes and waits for the snapshot (or the error) of that topic. */

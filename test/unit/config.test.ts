@@ -35,7 +35,7 @@ test('an empty environment gives the documented defaults', () => {
   assert.equal(config.tokenTtlSeconds, 86_400);
   assert.equal(config.demoData, true);
   assert.equal(config.httpBodyMaxBytes, 65_536);
-  assert.deepEqual(config.wsPaths, ['/v2/ws/', '/']);
+  assert.deepEqual(config.wsPaths, ['/v2/ws/', '/v2/ws', '/']);
   assert.equal(config.wsHistoryRequestsLimit, 100);
   assert.equal(config.wsHistoryMessagesLimit, 300);
   assert.equal(config.wsHeartbeatIntervalMs, 30_000);
