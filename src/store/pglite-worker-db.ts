@@ -45,6 +45,8 @@ export class PgliteWorkerDb implements Db {
   /** Set when the worker stopped unasked: what every call fails with from then on. */
   private stopped: StoreWorkerStoppedError | null = null;
   private closing: Promise<void> | null = null;
+  /** Set when the worker has exited after a close: a message to it would never be answered. */
+  private ended: Error | null = null;
   private readonly stopListeners = new Set<(error: StoreWorkerStoppedError) => void>();
   /** Woken when the last pending call settles (close waits for them). */
   private onIdle: (() => void) | null = null;
@@ -154,6 +156,7 @@ export class PgliteWorkerDb implements Db {
 
   private send(request: Request): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.stopped);
+    if (this.ended) return Promise.reject(this.ended);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -188,7 +191,8 @@ export class PgliteWorkerDb implements Db {
     if (this.stopped) return;
     if (this.closing && !cause) {
       // Ended by close: only a call still waiting (none, normally) has to learn it.
-      this.failPending(new Error('PGlite is closed'));
+      this.ended = new Error('PGlite is closed');
+      this.failPending(this.ended);
       return;
     }
     this.stopped = new StoreWorkerStoppedError(why, cause);
