@@ -32,7 +32,8 @@ import type { Db } from './store/db.js';
 import { pruneEvents } from './store/events.js';
 import { migrate } from './store/migrate.js';
 import { describeExposure } from './store/data-dir-modes.js';
-import { PgliteDb, type PgliteOpenOptions } from './store/pglite-db.js';
+import { openPglite } from './store/open-pglite.js';
+import type { PgliteOpenOptions } from './store/pglite-data-dir.js';
 import { pauseAt } from './test-pause.js';
 import { PostgresDb } from './store/pg-db.js';
 
@@ -79,10 +80,12 @@ export function createLogger(config: Config): Logger {
 
 /**
  * The configured store. An embedded one is locked first (one process per DATA_DIR: a second one is refused with
- * `DataDirHeldError`, or waits with DATA_DIR_WAIT) and made owner-only.
+ * `DataDirHeldError`, or waits with DATA_DIR_WAIT) and made owner-only, then runs on its own worker thread
+ * (PGLITE_THREAD=worker, the default) or on this one.
  */
 export async function openStore(config: Config, options: Omit<PgliteOpenOptions, 'wait'> = {}): Promise<Db> {
-  return config.databaseUrl ? PostgresDb.connect(config.databaseUrl) : PgliteDb.open(config.dataDir, { ...options, wait: config.dataDirWait });
+  if (config.databaseUrl) return PostgresDb.connect(config.databaseUrl);
+  return openPglite(config.dataDir, config.pgliteThread, { ...options, wait: config.dataDirWait });
 }
 
 /**

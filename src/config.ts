@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 
 export type NodeEnv = 'development' | 'production' | 'test';
+/** Where the embedded store runs (PGLITE_THREAD): its own worker thread, or the event loop's. */
+export type PgliteThread = 'worker' | 'main';
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 
 export interface Config {
@@ -16,6 +18,8 @@ export interface Config {
   dataDir: string | null;
   /** When another process holds DATA_DIR: wait for it to exit (true) or refuse at once (false). */
   dataDirWait: boolean;
+  /** Where the embedded store runs: on its own worker thread (default) or on the event loop's (`main`). */
+  pgliteThread: PgliteThread;
   databaseUrl: string | null;
   redisUrl: string | null;
   logLevel: string;
@@ -96,6 +100,7 @@ export const variables: readonly VariableSpec[] = [
   { name: 'HOST', default: '127.0.0.1', description: 'Address to bind.' },
   { name: 'DATA_DIR', default: './data', description: 'Directory for the embedded PGlite store and the development JWT secret. `:memory:` keeps nothing on disk.' },
   { name: 'DATA_DIR_WAIT', default: 'false', description: 'When another process holds DATA_DIR, wait until it has exited (true) instead of refusing to start (false). `--wait` on serve, migrate and token.' },
+  { name: 'PGLITE_THREAD', default: 'worker', description: 'Where the embedded store runs: `worker` (its own thread, so statements do not hold up HTTP and socket writes) or `main` (the event loop\'s thread). Ignored with DATABASE_URL.' },
   { name: 'DATABASE_URL', default: null, description: 'PostgreSQL connection string. When set, PostgreSQL is the store instead of embedded PGlite.' },
   { name: 'REDIS_URL', default: null, description: 'Redis connection string for the cluster bus and shared limits. Unset: in-process bus.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
@@ -296,6 +301,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): Readonl
     restAuthPerIpPerMinute: int('REST_AUTH_PER_IP_PER_MINUTE', 1),
     limitOverrideMaxFactor: int('LIMIT_OVERRIDE_MAX_FACTOR', 1, 1000),
     dataDirWait: bool('DATA_DIR_WAIT'),
+    pgliteThread: oneOf<PgliteThread>('PGLITE_THREAD', ['worker', 'main']),
     testPauseAt: raw('TEST_PAUSE_AT') === null ? null : oneOf<StartPoint>('TEST_PAUSE_AT', startPoints),
   };
   if (config.testPauseAt !== null && nodeEnv === 'production') problems.push('TEST_PAUSE_AT is for tests; it is refused in production');

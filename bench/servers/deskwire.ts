@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { redactPaths, startApp } from '../../src/app.js';
 import { encodeServerFrame } from '../../src/protocol/codec.js';
 import type { Db } from '../../src/store/db.js';
-import { PgliteDb } from '../../src/store/pglite-db.js';
+import { openPglite } from '../../src/store/open-pglite.js';
 import { PostgresDb } from '../../src/store/pg-db.js';
 import { serveRpc } from '../lib/rpc.js';
 import { benchConfig } from './bench-config.js';
@@ -65,7 +65,8 @@ const shape = {
 async function openDb(): Promise<{ db: Db; schema: string | null; drop: () => Promise<void> }> {
   if (values.store !== 'postgres') {
     if (values.join) throw new Error('--join needs --store=postgres: PGlite cannot be shared between processes');
-    return { db: await PgliteDb.open(null), schema: null, drop: async () => {} };
+    // On the thread PGLITE_THREAD names (the server's default: its own worker thread).
+    return { db: await openPglite(null, config.pgliteThread), schema: null, drop: async () => {} };
   }
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('--store=postgres needs DATABASE_URL');
@@ -92,10 +93,10 @@ async function openDb(): Promise<{ db: Db; schema: string | null; drop: () => Pr
   };
 }
 
+const config = benchConfig();
 const opened = await openDb();
 const { drop } = opened;
 const { db, counts } = countingDb(opened.db);
-const config = benchConfig();
 // Logs go to stderr: stdout carries the announce line only.
 const logger = pino({ level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } }, pino.destination(2));
 const app = await startApp(config, { db, logger });
@@ -144,6 +145,6 @@ if (process.send) {
   );
 }
 
-const node: DeskwireNodeAnnounce = { kind: 'deskwire', url: app.url, pid: process.pid, store: db.kind, schema: opened.schema, fdLimit: fdSoftLimit() };
+const node: DeskwireNodeAnnounce = { kind: 'deskwire', url: app.url, pid: process.pid, store: db.kind === 'pglite' ? `pglite (${config.pgliteThread} thread)` : db.kind, schema: opened.schema, fdLimit: fdSoftLimit() };
 const announce: DeskwireNodeAnnounce | DeskwireAnnounce = seeded ? { ...node, ...seeded } : node;
 process.stdout.write(`${JSON.stringify(announce)}\n`);

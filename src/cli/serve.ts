@@ -40,7 +40,7 @@ export const serveCommand: ServerCommand = {
 /** `deskwire serve`: start, print where and how to sign in, stop cleanly on SIGINT/SIGTERM. */
 export async function serve(config: Config): Promise<App> {
   await assertPortFree(config.host, config.port);
-  const [{ startApp }, { PgliteDb }] = await Promise.all([import('../app.js'), import('../store/pglite-db.js')]);
+  const [{ startApp }, { dirLockOf }, { PgliteWorkerDb }] = await Promise.all([import('../app.js'), import('../store/open-pglite.js'), import('../store/pglite-worker-db.js')]);
   let app: App;
   try {
     app = await startApp(config);
@@ -71,8 +71,15 @@ export async function serve(config: Config): Promise<App> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  if (app.db instanceof PgliteDb && app.db.dirLock) {
-    serveControl(app.db.dirLock, { token: (email, ttl) => issueToken(app.db, app.tokens, email, ttl) }, { production: config.nodeEnv === 'production' });
+  if (app.db instanceof PgliteWorkerDb) {
+    const db = app.db;
+    db.onStopped((error) => exitOnStoreLoss(app, error, () => (stopping = true)));
+    // Tests only: SIGUSR2 makes the store's worker throw, as a fault in it would (NODE_ENV=test).
+    if (config.nodeEnv === 'test') process.on('SIGUSR2', () => void db.failWorkerForTest('throw'));
+  }
+  const dirLock = dirLockOf(app.db);
+  if (dirLock) {
+    serveControl(dirLock, { token: (email, ttl) => issueToken(app.db, app.tokens, email, ttl) }, { production: config.nodeEnv === 'production' });
   }
   try {
     process.stdout.write(await banner(app, config));
@@ -81,6 +88,21 @@ export async function serve(config: Config): Promise<App> {
     if (!stopping) throw error;
   }
   return app;
+}
+
+/** How long a node whose store worker stopped closes its connections before it exits regardless. */
+const STORE_LOSS_CLOSE_MS = 5000;
+
+/**
+ * The embedded store's worker thread stopped: every store call already fails (503, /readyz not ready). The node
+ * says so in one line, sends its Realtime clients away (1001: resume elsewhere or after a restart), and exits 1 so
+ * that its supervisor restarts it; bounded, so a close that cannot finish does not keep a storeless node running.
+ */
+function exitOnStoreLoss(app: App, error: Error, markStopping: () => void): void {
+  markStopping();
+  app.logger.fatal({ err: error.cause ?? error }, `${error.message}; exiting`);
+  const deadline = new Promise((resolve) => setTimeout(resolve, STORE_LOSS_CLOSE_MS).unref());
+  void Promise.race([app.close().catch(() => {}), deadline]).finally(() => process.exit(1));
 }
 
 /** Where the server listens and how to sign in (with the demo project's details when there is one). */

@@ -1,11 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Mutex, PGlite, protocol, types } from '@electric-sql/pglite';
-import { lockDataDir, type DataDirLock, type LockHolder } from './data-dir-lock.js';
-import { makeOwnerOnly, type ModeReport } from './data-dir-modes.js';
+import type { DataDirLock } from './data-dir-lock.js';
+import { makeOwnerOnly } from './data-dir-modes.js';
 import type { Db, Queryable } from './db.js';
 import { StatementNames } from './statement-names.js';
-import { StoreMissingError } from './store-errors.js';
+import { openInDataDir, type PgliteOpenOptions } from './pglite-data-dir.js';
 
 const { serialize } = protocol;
 
@@ -26,23 +24,7 @@ interface CommandComplete extends ProtocolMessage {
   text: string;
 }
 
-export interface PgliteOpenOptions {
-  maxPrepared?: number;
-  /** Create the store when the directory holds none (default true; the CLI's `token` and `migrate` pass false). */
-  create?: boolean;
-  /** Recorded in the lock: what holds the directory (`deskwire serve`). */
-  command?: string;
-  /** Wait for the directory's holder to exit instead of refusing (`--wait`). */
-  wait?: boolean;
-  onWait?: (holder: LockHolder) => void;
-  /** Called when the directory was open to other users (it is made owner-only either way). */
-  onExposed?: (dataDir: string, report: ModeReport) => void;
-}
-
-/** Whether `dataDir` holds an embedded store. */
-export function pgliteStoreExists(dataDir: string): boolean {
-  return existsSync(join(dataDir, 'pglite', 'PG_VERSION'));
-}
+export { pgliteStoreExists, type PgliteOpenOptions } from './pglite-data-dir.js';
 
 /**
  * Embedded PostgreSQL. One statement runs at a time and a transaction holds the database to itself, so
@@ -74,23 +56,16 @@ export class PgliteDb implements Db {
    */
   static async open(dataDir: string | null, options: PgliteOpenOptions = {}): Promise<PgliteDb> {
     if (dataDir === null) return new PgliteDb(await PGlite.create(), options.maxPrepared);
-    // Checked before the lock, which would create the directory: a mistyped DATA_DIR leaves nothing behind.
-    if (options.create === false && !pgliteStoreExists(dataDir)) throw new StoreMissingError(dataDir);
-    const lock = await lockDataDir(dataDir, { command: options.command ?? 'deskwire', wait: options.wait, onWait: options.onWait });
-    try {
-      const dir = join(lock.dir, 'pglite');
-      if (options.create === false && !pgliteStoreExists(lock.dir)) throw new StoreMissingError(lock.dir);
-      const before = makeOwnerOnly(lock.dir);
-      if (before.exposed.length > 0) options.onExposed?.(lock.dir, before);
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const pg = await PGlite.create(dir);
-      // A new database's files are written 0666 by PGlite itself.
-      makeOwnerOnly(lock.dir);
-      return new PgliteDb(pg, options.maxPrepared, lock);
-    } catch (error) {
-      await lock.release();
-      throw error;
-    }
+    const { opened, lock } = await openInDataDir(dataDir, options, (dir) => PGlite.create(dir));
+    return new PgliteDb(opened, options.maxPrepared, lock);
+  }
+
+  /**
+   * A database in `pgliteDir` (null: in memory) whose data directory is locked by someone else: the store worker
+   * thread opens it so, while the process that started it holds the lock.
+   */
+  static async openUnlocked(pgliteDir: string | null, maxPrepared?: number): Promise<PgliteDb> {
+    return new PgliteDb(pgliteDir === null ? await PGlite.create() : await PGlite.create(pgliteDir), maxPrepared);
   }
 
   query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {

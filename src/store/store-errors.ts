@@ -5,6 +5,7 @@ export function isStoreUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | null;
   if (!e) return false;
   if (e.code && connectionErrorCodes.has(e.code)) return true;
+  if (error instanceof StoreWorkerStoppedError) return true;
   const message = e.message ?? '';
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed/i.test(message);
 }
@@ -14,5 +15,13 @@ export class StoreMissingError extends Error {
   constructor(readonly where: string) {
     super(`no deskwire store in ${where}: check DATA_DIR (or DATABASE_URL), start the server once to create it, or pass --init`);
     this.name = 'StoreMissingError';
+  }
+}
+
+/** The embedded store's worker thread stopped without being closed: the node has no store until it restarts. */
+export class StoreWorkerStoppedError extends Error {
+  constructor(why: string, cause?: Error) {
+    super(`the embedded store's worker thread stopped (${why}): the node cannot serve without its store`, cause ? { cause } : undefined);
+    this.name = 'StoreWorkerStoppedError';
   }
 }

@@ -3,13 +3,18 @@ import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { PgliteDb } from '../../src/store/pglite-db.js';
+import { PgliteWorkerDb } from '../../src/store/pglite-worker-db.js';
 import { createTestSchema, storeKinds, type StoreKind, type TestSchema } from '../support/test-app.js';
 
+/** The embedded store runs on this thread (`pglite`) or on its own worker thread (`pglite-worker`): both pass. */
+type DriverKind = StoreKind | 'pglite-worker';
+
 /** A store whose statement cap is `maxPrepared`, with the schema migrated; `close` also drops a test schema. */
-async function openDb(kind: StoreKind, maxPrepared?: number): Promise<Db> {
+async function openDb(kind: DriverKind, maxPrepared?: number): Promise<Db> {
   let db: Db;
   let schema: TestSchema | null = null;
   if (kind === 'pglite') db = await PgliteDb.open(null, { maxPrepared });
+  else if (kind === 'pglite-worker') db = await PgliteWorkerDb.open(null, { maxPrepared });
   else {
     schema = await createTestSchema();
     db = schema.connect({ maxPrepared });
@@ -32,7 +37,7 @@ async function preparedTexts(tx: Pick<Db, 'query'>): Promise<string[]> {
 
 const probe = 'SELECT $1::int + 1 AS n';
 
-for (const kind of storeKinds()) {
+for (const kind of ['pglite-worker', ...storeKinds()] as DriverKind[]) {
   describe(`database driver (${kind})`, () => {
     let db: Db;
     before(async () => {

@@ -1,13 +1,14 @@
 /**
  * A migrated, empty embedded store to copy, for tests about what happens on a data directory rather than about
  * creating one: a new PGlite database costs seconds (its initdb writes ~1,000 files), a copy milliseconds. Built
- * once per test file, through the same code a server uses (PgliteDb.open, then the migrations).
+ * once per test file, through the same code a server uses (the embedded store's open, then the migrations).
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from '../../src/store/migrate.js';
-import { PgliteDb } from '../../src/store/pglite-db.js';
+import { openPglite } from '../../src/store/open-pglite.js';
+import { testPgliteThread } from './test-app.js';
 
 let template: Promise<string> | null = null;
 
@@ -17,7 +18,7 @@ export async function emptyStoreAt(dataDir: string): Promise<string> {
     const parent = mkdtempSync(join(tmpdir(), 'deskwire-template-'));
     process.once('exit', () => rmSync(parent, { recursive: true, force: true }));
     const dir = join(parent, 'data');
-    const db = await PgliteDb.open(dir);
+    const db = await openPglite(dir, testPgliteThread);
     await migrate(db);
     await db.close();
     return dir;

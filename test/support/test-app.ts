@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startApp, type App } from '../../src/app.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config, type PgliteThread } from '../../src/config.js';
 import type { Db } from '../../src/store/db.js';
-import { PgliteDb } from '../../src/store/pglite-db.js';
+import { openPglite } from '../../src/store/open-pglite.js';
 import { PostgresDb } from '../../src/store/pg-db.js';
 
 export type StoreKind = 'pglite' | 'postgres';
@@ -18,6 +18,12 @@ export function postgresSkipReason(): string | false {
   if (process.env.CI === 'true') throw new Error('CI=true but DATABASE_URL is not set: the PostgreSQL runs may not skip in CI');
   return 'DATABASE_URL is not set';
 }
+
+/**
+ * The thread the tests' embedded stores run on: the server's default (worker), or PGLITE_THREAD=main to run the
+ * suite on the in-thread store.
+ */
+export const testPgliteThread: PgliteThread = process.env.PGLITE_THREAD === 'main' ? 'main' : 'worker';
 
 /** A private schema on the PostgreSQL server: several nodes may connect to it; `drop()` removes it. */
 export interface TestSchema {
@@ -48,7 +54,7 @@ export async function createTestSchema(): Promise<TestSchema> {
 
 /** A fresh empty store: in-memory PGlite, or a private schema on the PostgreSQL server that is dropped on close. */
 export async function openTestDb(kind: StoreKind): Promise<Db> {
-  if (kind === 'pglite') return PgliteDb.open(null);
+  if (kind === 'pglite') return openPglite(null, testPgliteThread);
   const schema = await createTestSchema();
   const db = schema.connect();
   const close = db.close.bind(db);
@@ -73,7 +79,7 @@ export const generousRequestBudgets = {
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig(
-    { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: ':memory:', JWT_SECRET: randomBytes(24).toString('hex'), LOG_LEVEL: 'silent', DEMO_DATA: 'false', ...generousRequestBudgets, ...overrides },
+    { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: ':memory:', JWT_SECRET: randomBytes(24).toString('hex'), LOG_LEVEL: 'silent', DEMO_DATA: 'false', PGLITE_THREAD: testPgliteThread, ...generousRequestBudgets, ...overrides },
     {},
   );
 }
