@@ -6,6 +6,7 @@ import type { ProjectEvent } from '../../src/events/event.js';
 import { ProjectChannel } from '../../src/realtime/project-channel.js';
 import { Member, Subscription, type Subscriber } from '../../src/realtime/subscription.js';
 import type { Queryable } from '../../src/store/db.js';
+import { until } from '../support/until.js';
 
 const P = 'p1';
 const scope = { departmentId: 'd', agents: [], requesterUserId: null };
@@ -96,7 +97,7 @@ test('a gap is filled from the outbox before anything newer; late and repeated e
   liveSub(channel, rec, 5);
   channel.offer(event(8));
   channel.offer(event(9)); // arrives while the gap is being filled
-  await until(() => rec.seqs.length === 4);
+  await until(() => rec.seqs.length === 4, 'the gap filled', eachTurn);
   channel.offer(event(7));
   channel.offer(event(9));
   channel.offer(event(10));
@@ -110,19 +111,14 @@ test('when the outbox cannot be read, the project’s subscriptions end with a r
   const rec = new Recorder();
   liveSub(channel, rec, 5);
   channel.offer(event(8));
-  await until(() => rec.dropped.length === 1);
+  await until(() => rec.dropped.length === 1, 'the subscription dropped', eachTurn);
   assert.deepEqual(rec.dropped, [`/${P}/requests/r1 STORE_UNAVAILABLE`]);
 });
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
+/** The channel works on the event loop: check once a turn, not on a timer. */
+const eachTurn = { timeoutMs: 1000, everyMs: 0 };
 
-async function until(check: () => boolean, timeoutMs = 1000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 test('an event that cannot be encoded is logged once with its seq, its subscribers are re-read from the outbox, and dispatch goes on', () => {
   const errors: Record<string, unknown>[] = [];
