@@ -1,47 +1,17 @@
-/** The REST calls the client commands make: JSON in and out, failures as errors carrying the protocol's code. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
+/**
+ * The REST client of the CLI's commands: the SDK's `RestClient` (src/client/rest-client.ts), with the one thing the
+ * command line adds, a bare token from a flag or the environment given its `JWT ` scheme. Failures are its `ApiError`.
+ */
+import { normalizeToken, RestClient } from '../client/rest-client.js';
+
+export { ApiError } from '../client/rest-client.js';
+
+export class ApiClient extends RestClient {
+  constructor(baseUrl: string, token: string | null = null) {
+    super(baseUrl, token === null ? null : normalizeToken(token));
   }
-}
 
-export class ApiClient {
-  constructor(
-    readonly baseUrl: string,
-    readonly token: string | null = null,
-  ) {}
-
-  as(token: string): ApiClient {
+  override as(token: string): ApiClient {
     return new ApiClient(this.baseUrl, token);
-  }
-
-  async call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    // The server accepts `JWT …`, `Bearer …`; a bare JWT needs a scheme.
-    if (this.token) headers.authorization = /^(JWT|Bearer) /i.test(this.token) ? this.token : `JWT ${this.token}`;
-    const response = await fetch(new URL(path, this.baseUrl), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    const parsed: unknown = text ? JSON.parse(text) : null;
-    if (!response.ok) {
-      const error = (parsed ?? {}) as { error?: string; message?: string };
-      throw new ApiError(response.status, error.error ?? 'HTTP_ERROR', `${method} ${path}: ${response.status} ${error.error ?? ''} ${error.message ?? ''}`.trim());
-    }
-    return parsed as T;
-  }
-
-  get<T = any>(path: string): Promise<T> {
-    return this.call<T>('GET', path);
-  }
-  post<T = any>(path: string, body: unknown = {}): Promise<T> {
-    return this.call<T>('POST', path, body);
-  }
-  put<T = any>(path: string, body: unknown = {}): Promise<T> {
-    return this.call<T>('PUT', path, body);
   }
 }
