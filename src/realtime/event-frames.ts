@@ -1,4 +1,3 @@
-import type { ProjectUser } from '../domain/project.js';
 import type { ProjectEvent } from '../events/event.js';
 import { encodeServerFrame } from '../protocol/codec.js';
 import { publicView } from '../services/project-users-service.js';
@@ -37,7 +36,8 @@ export class EventFrames {
 
   private encode(topic: string, d: Delivery): Buffer | Error {
     const e = this.event;
-    const message = d.body === 'full' ? e.data : d.body === 'public' ? publicView(e.data as unknown as ProjectUser) : tombstone(e);
+    // Only project_user deliveries are ever 'public' (topic-rules.ts decides the body).
+    const message = d.body === 'full' ? e.data : d.body === 'public' && e.kind === 'project_user' ? publicView(e.data) : tombstone(e);
     try {
       return Buffer.from(encodeServerFrame({ action: 'publish', payload: { topic, method: d.method, message, seq: e.seq, epoch: e.epoch } }));
     } catch (error) {

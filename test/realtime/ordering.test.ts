@@ -187,7 +187,7 @@ for (const kind of storeKinds()) {
       await c.waitFor((f) => f.payload.message?.tags?.[0] === 'c', 'the last event');
       assert.deepEqual(c.publishes(topic).map((f) => [f.payload.method, f.payload.message.tags[0], f.payload.seq]), [
         ['CREATE', 'old', old[0]!.seq],
-        ...during.map((e) => ['UPDATE', (e.data.tags as string[])[0], e.seq]),
+        ...during.map((e) => ['UPDATE', e.kind === 'request' ? e.data.tags[0] : e.kind, e.seq]),
       ]);
       await c.close();
     });

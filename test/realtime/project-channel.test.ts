@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DeskwireError } from '../../src/domain/errors.js';
 import { parseTopic } from '../../src/domain/topics.js';
-import type { ProjectEvent } from '../../src/events/event.js';
+import type { ProjectEvent, RequestEvent } from '../../src/events/event.js';
 import { ProjectChannel } from '../../src/realtime/project-channel.js';
 import { Member, Subscription, type Subscriber } from '../../src/realtime/subscription.js';
 import type { Queryable } from '../../src/store/db.js';
 import { until } from '../support/until.js';
+import { sampleRequest } from '../support/sample-entities.js';
 
 const P = 'p1';
 const scope = { departmentId: 'd', agents: [], requesterUserId: null };
-const event = (seq: number): ProjectEvent => ({
+const event = (seq: number): RequestEvent => ({
   projectId: P,
   seq,
   epoch: 'e',
@@ -20,7 +21,7 @@ const event = (seq: number): ProjectEvent => ({
   requestId: 'r1',
   scope,
   prevScope: scope,
-  data: { _id: 'x', request_id: 'r1', status: 100, n: seq },
+  data: sampleRequest({ _id: 'x', request_id: 'r1', status: 100, attributes: { n: seq } }),
   createdAt: new Date().toISOString(),
 });
 
@@ -131,7 +132,7 @@ test('an event that cannot be encoded is logged once with its seq, its subscribe
   channel.establish(4);
   channel.offer(event(5));
   // JSON.stringify throws on a BigInt as it does on data nested too deep for the stack.
-  channel.offer({ ...event(6), data: { ...event(6).data, big: 1n } });
+  channel.offer({ ...event(6), data: sampleRequest({ ...event(6).data, attributes: { big: 1n } }) });
   assert.deepEqual(errors.map((f) => [f.seq, f.subscriptions]), [[6, 2]], 'one log line for the event, with its seq');
   assert.deepEqual([a.resynced, b.resynced], [[`${subA.topic} from 6`], [`${subA.topic} from 6`]], 'each affected subscription is brought level');
   assert.deepEqual([a.seqs, b.seqs], [[5], [5]], 'nothing undecodable was sent');
