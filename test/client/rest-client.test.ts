@@ -10,26 +10,19 @@ import { after, before, describe, test } from 'node:test';
 import { ApiClient } from '../../src/cli/api-client.js';
 import { ApiError, normalizeToken, RestClient } from '../../src/client/index.js';
 import type { ProjectUser } from '../../src/domain/project.js';
-import { createDesk, type Desk } from '../support/desk.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useDesk } from '../support/use-desk.js';
 
 describe('the SDK REST client', () => {
-  let app: TestApp;
-  let desk: Desk;
-  before(async () => {
-    app = await startTestApp();
-    desk = await createDesk(app.url);
-  });
-  after(() => app.closeAll());
+  const suite = useDesk();
 
   test('a 2xx answer gives its parsed body', async () => {
-    const me = await new RestClient(app.url, desk.owner.token).get<ProjectUser>(`/${desk.projectId}/project_users/me`);
-    assert.equal(me.uuid_user, desk.owner.userId);
+    const me = await new RestClient(suite.app.url, suite.desk.owner.token).get<ProjectUser>(`/${suite.desk.projectId}/project_users/me`);
+    assert.equal(me.uuid_user, suite.desk.owner.userId);
   });
 
   test('a refusal throws an ApiError with the catalogue code, the status, the server sentence and the call', async () => {
-    const anonymous = new RestClient(app.url);
-    const error = await anonymous.post('/auth/signin', { email: desk.owner.email, password: 'wrong' }).then(
+    const anonymous = new RestClient(suite.app.url);
+    const error = await anonymous.post('/auth/signin', { email: suite.desk.owner.email, password: 'wrong' }).then(
       () => assert.fail('signed in with a wrong password'),
       (e: unknown) => e,
     );
@@ -40,19 +33,19 @@ describe('the SDK REST client', () => {
   });
 
   test('send answers every status with its body and throws nothing', async () => {
-    const answer = await new RestClient(app.url, desk.agentA.token).send('POST', '/projects/nope/requests', '{not json');
+    const answer = await new RestClient(suite.app.url, suite.desk.agentA.token).send('POST', '/projects/nope/requests', '{not json');
     assert.equal(answer.status >= 400 && answer.status < 500, true, `status ${answer.status}`);
     assert.equal(typeof answer.body.error, 'string');
   });
 
   test('the CLI adapter gives a bare token the JWT scheme and keeps a schemed one as it is', async () => {
-    const bare = desk.owner.token.replace(/^JWT /, '');
-    assert.notEqual(bare, desk.owner.token);
-    const cli = new ApiClient(app.url, bare);
-    assert.equal(cli.token, desk.owner.token);
-    assert.equal(cli.as(bare).token, desk.owner.token);
-    assert.equal((await cli.get<ProjectUser>(`/${desk.projectId}/project_users/me`)).uuid_user, desk.owner.userId);
-    assert.equal(new ApiClient(app.url, `Bearer ${bare}`).token, `Bearer ${bare}`);
+    const bare = suite.desk.owner.token.replace(/^JWT /, '');
+    assert.notEqual(bare, suite.desk.owner.token);
+    const cli = new ApiClient(suite.app.url, bare);
+    assert.equal(cli.token, suite.desk.owner.token);
+    assert.equal(cli.as(bare).token, suite.desk.owner.token);
+    assert.equal((await cli.get<ProjectUser>(`/${suite.desk.projectId}/project_users/me`)).uuid_user, suite.desk.owner.userId);
+    assert.equal(new ApiClient(suite.app.url, `Bearer ${bare}`).token, `Bearer ${bare}`);
     assert.equal(normalizeToken(` ${bare} `), `JWT ${bare}`);
   });
 });
