@@ -4,6 +4,7 @@
  */
 import type { StaffingAnswer } from '../../src/domain/metrics.js';
 import type { ProjectSettings, ProjectUser } from '../../src/domain/project.js';
+import { ApiError, RestClient } from '../../src/client/rest-client.js';
 
 export interface MyProject {
   id: string;
@@ -12,49 +13,34 @@ export interface MyProject {
   settings: ProjectSettings;
 }
 
-/** A REST failure with the catalogue's code, so the page can say "not available for your role" for FORBIDDEN. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
+export { ApiError, normalizeToken } from '../../src/client/rest-client.js';
+
+/** The page's own origin: sign-in is anonymous, every other call carries the signed-in token. */
+function api(token: string | null = null): RestClient {
+  return new RestClient('', token);
 }
 
-async function call<T>(path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  if (init.token) headers.authorization = init.token;
-  const response = await fetch(path, { ...init, headers });
-  const body = (await response.json().catch(() => null)) as (T & { error?: string; message?: string }) | null;
-  if (!response.ok) throw new ApiError(response.status, body?.error ?? 'HTTP_' + response.status, body?.message ?? response.statusText);
-  return body as T;
+/** What to show a person for a failed call: the server's sentence for a refusal, else the error's own message. */
+export function failureText(error: unknown): string {
+  return error instanceof ApiError ? error.reason : error instanceof Error ? error.message : String(error);
 }
 
 /** POST /auth/signin: the token comes back as "JWT eyJ…", which is what both REST and the SDK take. */
 export async function signIn(email: string, password: string): Promise<string> {
-  const answer = await call<{ token: string }>('/auth/signin', { method: 'POST', body: JSON.stringify({ email, password }) });
+  const answer = await api().post<{ token: string }>('/auth/signin', { email, password });
   return answer.token;
 }
 
 export function myProjects(token: string): Promise<MyProject[]> {
-  return call<MyProject[]>('/projects', { token });
+  return api(token).get<MyProject[]>('/projects');
 }
 
 /** The caller's own project user: an agent's page follows its own row by user id. */
 export function myProjectUser(token: string, projectId: string): Promise<ProjectUser> {
-  return call<ProjectUser>(`/${encodeURIComponent(projectId)}/project_users/me`, { token });
+  return api(token).get<ProjectUser>(`/${encodeURIComponent(projectId)}/project_users/me`);
 }
 
 export function staffing(token: string, projectId: string, target: number, within: number): Promise<StaffingAnswer> {
   const query = new URLSearchParams({ target: String(target), within: String(within) });
-  return call<StaffingAnswer>(`/${encodeURIComponent(projectId)}/metrics/staffing?${query}`, { token });
-}
-
-/** A pasted token may lack the scheme; REST and the Realtime API both accept "JWT <jwt>". */
-export function normalizeToken(raw: string): string {
-  const token = raw.trim();
-  return /^(JWT|Bearer) /i.test(token) ? token : `JWT ${token}`;
+  return api(token).get<StaffingAnswer>(`/${encodeURIComponent(projectId)}/metrics/staffing?${query}`);
 }

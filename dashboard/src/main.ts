@@ -2,7 +2,7 @@
  * The supervisor dashboard's entry: sign in (email and password through REST, or a pasted token), pick a project,
  * open its live page. The token is kept in sessionStorage so a reload stays signed in, and only in this tab.
  */
-import { ApiError, myProjects, normalizeToken, signIn, type MyProject } from './api.js';
+import { ApiError, failureText, myProjects, normalizeToken, signIn, type MyProject } from './api.js';
 import { byId, h } from './dom.js';
 import { openProject } from './project-view.js';
 import './style.css';
@@ -29,7 +29,7 @@ async function enter(token: string): Promise<void> {
   try {
     projects = await myProjects(token);
   } catch (error) {
-    return showSignin(error instanceof ApiError && error.status === 401 ? 'That token is not valid (or has expired).' : `Could not load projects: ${(error as Error).message}`);
+    return showSignin(error instanceof ApiError && error.status === 401 ? 'That token is not valid (or has expired).' : `Could not load projects: ${failureText(error)}`);
   }
   sessionStorage.setItem(TOKEN_KEY, token);
   signinView.hidden = true;
@@ -59,7 +59,7 @@ byId<HTMLFormElement>('signin-form').addEventListener('submit', async (e) => {
   try {
     await enter(pasted !== '' ? normalizeToken(pasted) : await signIn(email, password));
   } catch (error) {
-    signinError.textContent = error instanceof ApiError && error.code === 'SIGNIN_FAILED' ? 'Wrong email or password.' : `Sign-in failed: ${(error as Error).message}`;
+    signinError.textContent = error instanceof ApiError && error.code === 'SIGNIN_FAILED' ? 'Wrong email or password.' : `Sign-in failed: ${failureText(error)}`;
   }
 });
 byId('signout').addEventListener('click', () => showSignin());

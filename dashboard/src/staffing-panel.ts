@@ -4,7 +4,7 @@
  * another target on demand, the one call the page makes that is not a push.
  */
 import type { LiveStaffing, StaffingAnswer } from '../../src/domain/metrics.js';
-import { ApiError, staffing } from './api.js';
+import { ApiError, failureText, staffing } from './api.js';
 import { h, note } from './dom.js';
 import { duration, percent } from './format.js';
 
@@ -49,7 +49,7 @@ export class StaffingPanel {
       this.show(await staffing(this.token, this.projectId, target, within));
     } catch (error) {
       if (error instanceof ApiError && error.code === 'FORBIDDEN') this.forbidden();
-      else note(this.answer, `Estimate failed: ${(error as Error).message}`, 'error');
+      else note(this.answer, `Estimate failed: ${failureText(error)}`, 'error');
     }
   }
 

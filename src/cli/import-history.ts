@@ -56,7 +56,7 @@ async function runImport(args: ParsedArgs, target: ServerTarget): Promise<number
   process.stderr.write(`deskwire import-history: sending ${file} (${lines - 1} rows, ${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB) to project ${project}…\n`);
   const started = Date.now();
   try {
-    const summary = await new ApiClient(target.url, target.token).call<Summary>('POST', `/${encodeURIComponent(project)}/history/import`, text, 'text/csv');
+    const summary = await new ApiClient(target.url, target.token).call<Summary>('POST', `/${encodeURIComponent(project)}/history/import`, text, { 'content-type': 'text/csv' });
     const span = summary.from ? ` from ${summary.from} to ${summary.to}` : '';
     process.stdout.write(`imported ${summary.imported} conversations into ${summary.intervals} history intervals${span} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return ExitCode.OK;

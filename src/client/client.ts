@@ -4,7 +4,7 @@
  * deadline, and refreshing the token before its `exp` through the `refresh` action.
  */
 import type { ErrorCode } from '../domain/errors.js';
-import { CloseCode, shouldReconnect } from '../protocol/close-codes.js';
+import { CLIENT_ABANDONED_CLOSE, CloseCode, shouldReconnect } from '../protocol/close-codes.js';
 import { decodeServerFrame } from '../protocol/codec.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
@@ -250,7 +250,7 @@ export class DeskwireClient {
     this.tokens.stop();
     const socket = this.socket;
     this.dropSocket();
-    if (socket && socket.readyState <= SOCKET_OPEN) socket.close(1000, 'closed by client');
+    if (socket && socket.readyState <= SOCKET_OPEN) socket.close(CloseCode.NORMAL, 'closed by client');
     for (const topic of this.topics.values()) {
       if (error.code !== 'CLIENT_CLOSED') topic.error(error);
       topic.end(error.code === 'CLIENT_CLOSED' ? null : error);
@@ -273,7 +273,7 @@ export class DeskwireClient {
     const socket = this.socket;
     this.onClose(CloseCode.INTERNAL_ERROR, 'no answer to ping', true);
     try {
-      socket?.close(4000, 'pong timeout');
+      socket?.close(CLIENT_ABANDONED_CLOSE, 'pong timeout');
     } catch {
       // already closing
     }

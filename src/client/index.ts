@@ -9,6 +9,7 @@ export type { EventMeta, TopicEvent, TopicHandlers } from './topic-events.js';
 export { DeskwireClientError, type ClientErrorCode, type ClientOnlyCode } from './client-error.js';
 export { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 export { tokenExpiresAt } from './jwt-expiry.js';
+export { ApiError, normalizeToken, RestClient, type RestResponse } from './rest-client.js';
 export type { SocketLike, WebSocketConstructor } from './socket.js';
 export { CloseCode, shouldReconnect } from '../protocol/close-codes.js';
 export type { ErrorCode } from '../domain/errors.js';

@@ -1,4 +1,3 @@
-import type { ProjectUser } from '../domain/project.js';
 import type { ProjectEvent } from '../events/event.js';
 import { encodeServerFrame } from '../protocol/codec.js';
 import { publicView } from '../services/project-users-service.js';
@@ -52,7 +51,8 @@ function messageOf(e: ProjectEvent, d: Delivery): unknown {
     case 'full':
       return e.data;
     case 'public':
-      return publicView(e.data as unknown as ProjectUser);
+      // Only project_user deliveries are ever 'public' (topic-rules.ts decides the body).
+      return e.kind === 'project_user' ? publicView(e.data) : tombstone(e);
     case 'tombstone':
       return tombstone(e);
     case 'removal':

@@ -9,7 +9,7 @@ import { isMember, isRole, isSupervising } from '../domain/roles.js';
 import { canSeeContact, type ContactScope } from '../domain/contact-visibility.js';
 import type { Topic } from '../domain/topics.js';
 import { canSeePrivateFields, canSeeRequest, type RequestScope, type Viewer } from '../domain/visibility.js';
-import type { ProjectEvent } from '../events/event.js';
+import type { ProjectEvent, ProjectUserEvent } from '../events/event.js';
 import type { PublishMethod } from '../protocol/frames.js';
 import { viewerOf } from '../services/context.js';
 import { publicView } from '../services/project-users-service.js';
@@ -53,8 +53,8 @@ export interface RuleTarget {
 }
 
 /** The viewer a project_user event describes: null when the project user was removed. */
-export function viewerOfEvent(e: ProjectEvent): Viewer | null {
-  return e.method === 'DELETE' ? null : viewerOf(e.data as unknown as ProjectUser);
+export function viewerOfEvent(e: ProjectUserEvent): Viewer | null {
+  return e.method === 'DELETE' ? null : viewerOf(e.data);
 }
 
 export function sameViewer(a: Viewer | null, b: Viewer | null): boolean {
@@ -69,7 +69,7 @@ export function sameViewer(a: Viewer | null, b: Viewer | null): boolean {
 }
 
 /** The user id a project_user event is about. */
-export function eventUserId(e: ProjectEvent): string | null {
+export function eventUserId(e: ProjectUserEvent): string | null {
   const u = e.data.uuid_user;
   return typeof u === 'string' ? u : null;
 }
@@ -79,11 +79,11 @@ export function topicKeys(e: ProjectEvent): string[] {
   const base = `/${e.projectId}`;
   switch (e.kind) {
     case 'request': {
-      const r = e.requestId ?? e.entityId;
+      const r = e.requestId;
       return [`${base}/requests`, `${base}/requests/${r}`, `${base}/requests/${r}/messages`];
     }
     case 'message':
-      return e.requestId === null ? [] : [`${base}/requests/${e.requestId}/messages`];
+      return [`${base}/requests/${e.requestId}/messages`];
     case 'project_user': {
       const keys = [`${base}/project_users`, `${base}/project_users/${e.entityId}`];
       const user = eventUserId(e);
@@ -128,7 +128,7 @@ export function allowed(sub: RuleTarget, viewer: Viewer | null): boolean {
 }
 
 /** A request the `/requests` topic lists at all (Tiledesk never publishes preflight, draft or temp requests there). */
-function listed(data: Record<string, unknown>): boolean {
+function listed(data: Pick<Request, 'preflight' | 'draft' | 'status'>): boolean {
   return data.preflight !== true && data.draft !== true && typeof data.status === 'number' && data.status > 50;
 }
 
@@ -211,10 +211,8 @@ export function removal(e: ProjectEvent): Record<string, unknown> {
 /** The ids a DELETE carries, and nothing else. */
 export function tombstone(e: ProjectEvent): Record<string, unknown> {
   switch (e.kind) {
-    case 'request': {
-      const id = typeof e.data._id === 'string' ? e.data._id : e.entityId;
-      return { _id: id, id, request_id: e.requestId ?? e.entityId };
-    }
+    case 'request':
+      return { _id: e.data._id, id: e.data._id, request_id: e.requestId };
     case 'message':
       return { _id: e.entityId, id: e.entityId, request_id: e.requestId };
     case 'project_user':

@@ -68,7 +68,7 @@ export class ContactEventsService {
         scope: null,
         prevScope: null,
         contact: scope,
-        data: event as unknown as Record<string, unknown>,
+        data: event,
       });
       return event;
     });

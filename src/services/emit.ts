@@ -17,7 +17,7 @@ export function emitRequest(outbox: OutboxWriter, request: Request, method: Even
     requestId: request.request_id,
     scope: scopeOf(request),
     prevScope,
-    data: request as unknown as Record<string, unknown>,
+    data: request,
   });
 }
 
@@ -29,13 +29,13 @@ export function emitMessage(outbox: OutboxWriter, request: Request, message: Mes
     requestId: request.request_id,
     scope: scopeOf(request),
     prevScope: null,
-    data: message as unknown as Record<string, unknown>,
+    data: message,
   });
 }
 
 /** Appends the event of a project user, as the statement that changed it returned it. */
 export function emitProjectUserAs(outbox: OutboxWriter, pu: ProjectUser, method: EventMethod): void {
-  outbox.emit({ kind: 'project_user', method, entityId: pu._id, requestId: null, scope: null, prevScope: null, data: pu as unknown as Record<string, unknown> });
+  outbox.emit({ kind: 'project_user', method, entityId: pu._id, requestId: null, scope: null, prevScope: null, data: pu });
 }
 
 /** Reads a project user after a change and appends its event. */

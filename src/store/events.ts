@@ -1,41 +1,42 @@
 import type { NewEvent, ProjectEvent } from '../events/event.js';
-import type { ContactScope } from '../domain/contact-visibility.js';
-import type { RequestScope } from '../domain/visibility.js';
 import type { Queryable } from './db.js';
 import type { ProjectRow } from './projects.js';
 import { STORED_EVENT_MAX_DEPTH } from '../domain/json-depth.js';
 import { iso, servedJson } from './sql-values.js';
 
-interface EventRow {
-  project_id: string;
-  seq: number;
-  epoch: string;
-  kind: ProjectEvent['kind'];
-  method: ProjectEvent['method'];
-  entity_id: string;
-  request_id: string | null;
-  scope: RequestScope | null;
-  prev_scope: RequestScope | null;
-  contact: ContactScope | null;
-  data: Record<string, unknown>;
-  created_at: Date;
-}
+/** A row of the events table for one kind of event, as the outbox writes it (see `OutboxWriter.flush`). */
+type RowOf<E> = E extends ProjectEvent
+  ? {
+      project_id: string;
+      seq: number;
+      epoch: string;
+      kind: E['kind'];
+      method: E['method'];
+      entity_id: string;
+      request_id: E['requestId'];
+      scope: E['scope'];
+      prev_scope: E['prevScope'];
+      /** Only contact events have one (who may see the contact); null for the other kinds. */
+      contact: E extends { contact: infer C } ? C : null;
+      data: E['data'];
+      created_at: Date;
+    }
+  : never;
+type EventRow = RowOf<ProjectEvent>;
 
 function toEvent(row: EventRow): ProjectEvent {
-  return {
-    projectId: row.project_id,
-    seq: Number(row.seq),
-    epoch: row.epoch,
-    kind: row.kind,
-    method: row.method,
-    entityId: row.entity_id,
-    requestId: row.request_id,
-    scope: row.scope,
-    prevScope: row.prev_scope,
-    ...(row.contact ? { contact: row.contact } : {}),
-    data: servedJson(row.data, STORED_EVENT_MAX_DEPTH),
-    createdAt: iso(row.created_at),
-  };
+  const common = { projectId: row.project_id, seq: Number(row.seq), epoch: row.epoch, method: row.method, entityId: row.entity_id, createdAt: iso(row.created_at) };
+  // Stored JSON is served capped in depth; each kind keeps its own data type.
+  switch (row.kind) {
+    case 'request':
+      return { ...common, kind: row.kind, requestId: row.request_id, scope: row.scope, prevScope: row.prev_scope, data: servedJson(row.data, STORED_EVENT_MAX_DEPTH) };
+    case 'message':
+      return { ...common, kind: row.kind, requestId: row.request_id, scope: row.scope, prevScope: row.prev_scope, data: servedJson(row.data, STORED_EVENT_MAX_DEPTH) };
+    case 'project_user':
+      return { ...common, kind: row.kind, requestId: row.request_id, scope: row.scope, prevScope: row.prev_scope, data: servedJson(row.data, STORED_EVENT_MAX_DEPTH) };
+    case 'contact_event':
+      return { ...common, kind: row.kind, requestId: row.request_id, scope: row.scope, prevScope: row.prev_scope, contact: row.contact, data: servedJson(row.data, STORED_EVENT_MAX_DEPTH) };
+  }
 }
 
 /**
@@ -78,7 +79,7 @@ export class OutboxWriter {
       request_id: e.requestId,
       scope: e.scope,
       prev_scope: e.prevScope,
-      contact: e.contact ?? null,
+      contact: e.kind === 'contact_event' ? e.contact : null,
       data: e.data,
       created_at: e.createdAt,
     }));

@@ -1,43 +1,36 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createDesk, type Desk } from '../support/desk.js';
+import { describe, test } from 'node:test';
 import { expectStatus } from '../support/rest-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
 import { listed, openRequests, startConversation } from './desk-traffic.js';
 import { Recorder } from './recorder.js';
 import type { TopicEvent } from '../../src/client/index.js';
+import { useDesk } from '../support/use-desk.js';
 
 describe('SDK in Node against a real server', () => {
-  let app: TestApp;
-  let desk: Desk;
-  before(async () => {
-    app = await startTestApp();
-    desk = await createDesk(app.url);
-  });
-  after(() => app.closeAll());
+  const suite = useDesk();
 
   test('a live list gets the snapshot, then creates, updates and closes, and equals the database', async () => {
-    const visitor = await desk.visitor();
-    const first = await startConversation(desk, visitor);
+    const visitor = await suite.desk.visitor();
+    const first = await startConversation(suite.desk, visitor);
     const rec = new Recorder();
-    const client = rec.connect({ url: app.url, token: desk.owner.token });
+    const client = rec.connect({ url: suite.app.url, token: suite.desk.owner.token });
     try {
-      const topic = `/${desk.projectId}/requests`;
+      const topic = `/${suite.desk.projectId}/requests`;
       const list = client.liveList(topic);
       list.onChange(() => rec.poke());
       client.subscribe(topic, rec.handlers(topic));
       await list.ready;
       assert.deepEqual(list.items().map((r) => r.request_id), [first]);
 
-      const second = await startConversation(desk, visitor, 'Another question');
+      const second = await startConversation(suite.desk, visitor, 'Another question');
       await rec.until(() => list.items().some((r) => r.request_id === second), 'the second request in the list');
       assert.deepEqual(list.items().map((r) => r.request_id), [second, first], 'newest first');
 
-      expectStatus(await desk.agentA.rest.post(`/${desk.projectId}/requests/${first}/participants`, { member: desk.agentA.userId }), 200);
+      expectStatus(await suite.desk.agentA.rest.post(`/${suite.desk.projectId}/requests/${first}/participants`, { member: suite.desk.agentA.userId }), 200);
       await rec.until(() => list.items().find((r) => r.request_id === first)?.status === 200, 'the join as an UPDATE');
-      expectStatus(await desk.agentA.rest.put(`/${desk.projectId}/requests/${first}/close`), 200);
+      expectStatus(await suite.desk.agentA.rest.put(`/${suite.desk.projectId}/requests/${first}/close`), 200);
       await rec.until(() => list.size === 1, 'the closed request to leave the list');
-      assert.deepEqual(listed(list.items()), await openRequests(desk));
+      assert.deepEqual(listed(list.items()), await openRequests(suite.desk));
 
       const kinds = rec.events.filter((e) => e.topic === topic).map((e) => e.kind);
       assert.equal(kinds[0], 'snapshot');
@@ -49,12 +42,12 @@ describe('SDK in Node against a real server', () => {
   });
 
   test('the async-iterator form yields the snapshot then live events, and ends with unsubscribe', async () => {
-    const visitor = await desk.visitor();
-    const rid = await startConversation(desk, visitor, 'first');
+    const visitor = await suite.desk.visitor();
+    const rid = await startConversation(suite.desk, visitor, 'first');
     const rec = new Recorder();
-    const client = rec.connect({ url: app.url, token: desk.owner.token });
+    const client = rec.connect({ url: suite.app.url, token: suite.desk.owner.token });
     try {
-      const subscription = client.subscribe(`/${desk.projectId}/requests/${rid}/messages`);
+      const subscription = client.subscribe(`/${suite.desk.projectId}/requests/${rid}/messages`);
       const seen: TopicEvent[] = [];
       const reading = (async () => {
         for await (const event of subscription) {
@@ -63,7 +56,7 @@ describe('SDK in Node against a real server', () => {
         }
       })();
       await rec.until(() => client.state.state === 'open', 'open');
-      expectStatus(await visitor.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'second' }), 201);
+      expectStatus(await visitor.rest.post(`/${suite.desk.projectId}/requests/${rid}/messages`, { text: 'second' }), 201);
       await reading;
       assert.equal(seen[0]!.type, 'snapshot');
       assert.deepEqual((seen[0] as { items: { text: string }[] }).items.map((m) => m.text), ['first']);
@@ -75,11 +68,11 @@ describe('SDK in Node against a real server', () => {
 
   test('a refused topic reaches onError with its protocol code and ends that subscription only', async () => {
     const rec = new Recorder();
-    const client = rec.connect({ url: app.url, token: desk.agentD.token });
+    const client = rec.connect({ url: suite.app.url, token: suite.desk.agentD.token });
     try {
-      const metrics = `/${desk.projectId}/project_users`;
+      const metrics = `/${suite.desk.projectId}/project_users`;
       const bad = client.subscribe(metrics, rec.handlers(metrics));
-      const good = client.subscribe(`/${desk.projectId}/requests`, rec.handlers('requests'));
+      const good = client.subscribe(`/${suite.desk.projectId}/requests`, rec.handlers('requests'));
       const error = await rec.until(() => rec.events.find((e) => e.kind === 'error'), 'an error');
       assert.equal(error.code, 'SUBSCRIBE_FORBIDDEN');
       assert.equal(bad.active, false);

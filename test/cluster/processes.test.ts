@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { connect, type DeskwireClient } from '../../src/client/index.js';
-import { TestClient } from '../realtime/client.js';
+import { TestClient } from '../support/ws-client.js';
 import { ProcessCluster } from '../support/cluster.js';
 import type { SpawnedServer } from '../support/spawn-server.js';
 import { createDesk, newRequestId, type Desk } from '../support/desk.js';

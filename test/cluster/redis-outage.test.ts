@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TestClient, type Frame } from '../realtime/client.js';
+import { TestClient, type Frame } from '../support/ws-client.js';
 import { ProcessCluster } from '../support/cluster.js';
-import { until } from '../support/redis.js';
 import { createDesk, newRequestId, type Desk, type Person } from '../support/desk.js';
 import { expectStatus, Rest } from '../support/rest-client.js';
 import type { SpawnedServer } from '../support/spawn-server.js';
 import { postgresSkipReason } from '../support/test-app.js';
+import { overHttp, until } from '../support/until.js';
 
 /** The issue's own bound for every call during an outage. */
 const BOUND_MS = 1000;
@@ -88,12 +88,12 @@ describe('a Redis outage under two node processes', { skip: postgresSkipReason()
     const agentBSocket = await connect(b, desk.agentB);
     const presence = async (p: Person) => expectStatus(await new Rest(a.url, p.token).get(`/${P}/project_users/me`), 200).presence.status as string;
     const stayOnline = [desk.owner, desk.supervisor, desk.agentA];
-    await until(async () => (await Promise.all([...stayOnline, desk.agentB].map(presence))).every((s) => s === 'online'), 'everyone online');
+    await until(async () => (await Promise.all([...stayOnline, desk.agentB].map(presence))).every((s) => s === 'online'), 'everyone online', overHttp);
 
     // ── the outage ──
     const outageStart = Date.now();
     await cluster.redis.stop();
-    const noticed = await until(async () => (await Promise.all([a, b].map(readyz))).every((r) => r.body.redis?.state === 'down'), 'both nodes report Redis down');
+    const noticed = await until(async () => (await Promise.all([a, b].map(readyz))).every((r) => r.body.redis?.state === 'down'), 'both nodes report Redis down', overHttp);
     const rids: string[] = [];
     let round = 0;
     while (Date.now() - outageStart < OUTAGE_MS) {
@@ -131,14 +131,14 @@ describe('a Redis outage under two node processes', { skip: postgresSkipReason()
     // ── Redis back, empty ──
     const restartAt = Date.now();
     await cluster.redis.start();
-    const recoveredMs = await until(async () => (await Promise.all([a, b].map(readyz))).every((r) => r.body.status === 'ready' && r.body.redis.state === 'up'), 'both nodes ready with Redis up');
+    const recoveredMs = await until(async () => (await Promise.all([a, b].map(readyz))).every((r) => r.body.status === 'ready' && r.body.redis.state === 'up'), 'both nodes ready with Redis up', overHttp);
     // Agent A holds 9 (5 on A, 4 on B): the cap of 10 counts every node's connections again at once.
     await connect(b, desk.agentA);
     await refusedWith(TestClient.connect(wsUrl(a, desk.agentA)), 'CONN_LIMIT_USER');
     await refusedWith(TestClient.connect(wsUrl(b, desk.agentA)), 'CONN_LIMIT_USER');
 
     // Presence decisions put off during the outage are made once every node's counts are back: agents B and C left.
-    const settledMs = await until(async () => (await presence(desk.agentB)) === 'offline' && (await presence(desk.agentC)) === 'offline', 'agents B and C offline', 15_000);
+    const settledMs = await until(async () => (await presence(desk.agentB)) === 'offline' && (await presence(desk.agentC)) === 'offline', 'agents B and C offline', { ...overHttp, timeoutMs: 15_000 });
     // The sweeps run every PRESENCE_GRACE (1 s) on both nodes: two more rounds of them, as time passing is the case.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     for (const p of stayOnline) assert.equal(await presence(p), 'online', `${p.email} is connected and stays online`);
@@ -196,7 +196,7 @@ describe('a node started while Redis is down', { skip: postgresSkipReason(), tim
     expectStatus(await write(during), 201);
 
     await cluster.redis.start();
-    await until(async () => (await Promise.all([usual, late].map(readyz))).every((r) => r.body.redis?.state === 'up'), 'both nodes joined Redis');
+    await until(async () => (await Promise.all([usual, late].map(readyz))).every((r) => r.body.redis?.state === 'up'), 'both nodes joined Redis', overHttp);
     // No later event reveals the gap and the periodic check is an hour away: the late node reads the outbox
     // because its bus came back.
     await watcher.waitFor((f) => f.payload.message?.request_id === during, 'the event committed while the bus was down');

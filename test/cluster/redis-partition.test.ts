@@ -6,14 +6,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startApp, type App } from '../../src/app.js';
-import { TestClient } from '../realtime/client.js';
+import { TestClient } from '../support/ws-client.js';
 import { freePort, OwnRedis } from '../support/cluster.js';
 import { createDesk } from '../support/desk.js';
 import { startInProcessCluster, type InProcessCluster } from '../support/in-process-cluster.js';
-import { linkState, until } from '../support/redis.js';
+import { linkState } from '../support/redis.js';
 import { expectStatus } from '../support/rest-client.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { createTestSchema, postgresSkipReason, testConfig, type TestSchema } from '../support/test-app.js';
+import { overHttp, until } from '../support/until.js';
 
 describe('a user disabled while Redis is down', { skip: postgresSkipReason(), timeout: 60_000 }, () => {
   let redis: OwnRedis;
@@ -34,7 +35,7 @@ describe('a user disabled while Redis is down', { skip: postgresSkipReason(), ti
     const socket = await TestClient.connect(`${a.url.replace('http', 'ws')}/v2/ws/?token=${encodeURIComponent(desk.agentD.token)}`);
     // Their connection's presence change is itself an event about them that node A re-checks them on: let it pass.
     const me = `/${desk.projectId}/project_users/me`;
-    await until(async () => expectStatus(await desk.agentD.rest.get(me), 200).presence.status === 'online', 'agent D online');
+    await until(async () => expectStatus(await desk.agentD.rest.get(me), 200).presence.status === 'online', 'agent D online', overHttp);
     await redis.stop();
     await Promise.all([linkState(a.redis!, 'down'), linkState(b.redis!, 'down')]);
     // Disabled through node B: the event that tells node A never crosses the bus.
@@ -79,14 +80,14 @@ describe('one node cut off from Redis for longer than NODE_LIVENESS', { skip: po
     const desk = await createDesk(b.url);
     const presence = async () => expectStatus(await desk.agentA.rest.get(`/${desk.projectId}/project_users/me`), 200).presence.status as string;
     const socket = await TestClient.connect(`${a.url.replace('http', 'ws')}/v2/ws/?token=${encodeURIComponent(desk.agentA.token)}`);
-    await until(async () => (await presence()) === 'online', 'agent A online');
+    await until(async () => (await presence()) === 'online', 'agent A online', overHttp);
     await proxy.cut();
     await linkState(a.redis!, 'down');
     // Node B still has Redis, where node A stopped announcing itself: to B, A's connections are gone.
-    await until(async () => (await presence()) === 'offline', 'agent A offline, seen from node B', 15_000);
+    await until(async () => (await presence()) === 'offline', 'agent A offline, seen from node B', { ...overHttp, timeoutMs: 15_000 });
     await proxy.start();
     await linkState(a.redis!, 'up');
-    await until(async () => (await presence()) === 'online', 'agent A online again, written by node A', 10_000);
+    await until(async () => (await presence()) === 'online', 'agent A online again, written by node A', overHttp);
     await socket.close();
   });
 });

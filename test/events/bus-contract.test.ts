@@ -6,6 +6,7 @@ import type { ProjectEvent } from '../../src/events/event.js';
 import { MemoryBus } from '../../src/events/memory-bus.js';
 import { RedisBus } from '../../src/events/redis-bus.js';
 import { redisLink } from '../support/redis.js';
+import { sampleMessage } from '../support/sample-entities.js';
 
 /** Two nodes' buses on one transport: what one publishes, both receive. */
 interface BusPair {
@@ -63,7 +64,7 @@ function event(projectId: string, seq: number): ProjectEvent {
     requestId: 'r1',
     scope: { departmentId: null, agents: [], requesterUserId: null },
     prevScope: null,
-    data: { text: `hello ${seq}`, nested: { ok: true } },
+    data: sampleMessage({ _id: `m${counter}`, text: `hello ${seq}`, attributes: { nested: { ok: true } } }),
     createdAt: new Date().toISOString(),
   };
 }

@@ -10,6 +10,7 @@ import { RedisBus } from '../../src/events/redis-bus.js';
 import type { RedisLink } from '../../src/redis/redis-link.js';
 import { freePort, OwnRedis } from '../support/cluster.js';
 import { linkState, redisLink } from '../support/redis.js';
+import { sampleMessage } from '../support/sample-entities.js';
 
 function skipReason(): string | false {
   if (process.env.REDIS_URL) return false;
@@ -28,7 +29,7 @@ function event(seq: number): ProjectEvent {
     requestId: 'r1',
     scope: { departmentId: null, agents: [], requesterUserId: null },
     prevScope: null,
-    data: { text: `hello ${seq}` },
+    data: sampleMessage({ _id: `m${seq}`, text: `hello ${seq}` }),
     createdAt: new Date().toISOString(),
   };
 }

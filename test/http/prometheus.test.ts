@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TestClient } from '../realtime/client.js';
+import { TestClient } from '../support/ws-client.js';
 import { createDesk, newRequestId, type Desk } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { App } from '../../src/app.js';
-import { TestClient } from '../realtime/client.js';
+import { TestClient } from '../support/ws-client.js';
 import { createDesk, signUp, type Desk } from '../support/desk.js';
 import { expectStatus, Rest, type RestResponse } from '../support/rest-client.js';
 import { clusterSkipReason, startInProcessCluster, type InProcessCluster } from '../support/in-process-cluster.js';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TestClient } from '../realtime/client.js';
+import { TestClient } from '../support/ws-client.js';
 import { freePort, OwnRedis } from '../support/cluster.js';
 import { signUp } from '../support/desk.js';
 import { linkState } from '../support/redis.js';

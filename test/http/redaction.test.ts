@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { expectStatus } from '../support/rest-client.js';
-import { startHarness, storeKinds, type Harness } from '../realtime/harness.js';
-import { connect, makeDesk, subscribed, type Desk, type Person } from '../realtime/world.js';
+import { startHarness, storeKinds, type Harness } from '../support/realtime-harness.js';
+import { connect, makeDesk, subscribed, type Desk, type Person } from '../support/realtime-world.js';
 
 /** The private fields of a project user, as one reader received them. */
 const privateOf = (pu: { last_ip: unknown; attributes: unknown }) => ({ last_ip: pu.last_ip, attributes: pu.attributes });

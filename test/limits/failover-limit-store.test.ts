@@ -11,6 +11,7 @@ import { RedisLimitStore } from '../../src/limits/redis-limit-store.js';
 import type { RedisLink } from '../../src/redis/redis-link.js';
 import { freePort, OwnRedis } from '../support/cluster.js';
 import { linkState, redisLink } from '../support/redis.js';
+import { until } from '../support/until.js';
 
 function skipReason(): string | false {
   if (process.env.REDIS_URL) return false;
@@ -66,8 +67,7 @@ describe('the failover limit store through Redis outages', { skip: skipReason(),
     const [a, b] = [await node(), await node()];
     const counter = `CONN-${randomBytes(4).toString('hex')}`;
     // Each counts the live nodes at its heartbeat (every second here): once both have seen both, a share of 4 is 2.
-    const seen = Date.now() + 5000;
-    while (a.store.share(4) !== 2 && Date.now() < seen) await new Promise((resolve) => setTimeout(resolve, 50)); // polling, with a deadline
+    await until(() => a.store.share(4) === 2, 'node A to count both nodes', { everyMs: 50 });
     assert.deepEqual([a.store.share(4), b.store.share(4)], [2, 2]);
     for (let i = 0; i < 3; i++) assert.equal(await a.store.acquire(counter, 'u', 4), true);
     assert.equal(await b.store.acquire(counter, 'u', 4), true);
@@ -92,9 +92,7 @@ describe('the failover limit store through Redis outages', { skip: skipReason(),
     assert.equal(await a.store.held(counter, 'u'), 4, 'A’s 2 and B’s 2, written back into the empty Redis');
     assert.equal(await a.store.acquire(counter, 'u', 4), false, 'the cap holds again');
     assert.equal(a.store.countsComplete(), false, 'for a settle period other nodes may still be writing theirs back');
-    const deadline = Date.now() + 5000;
-    while (!a.store.countsComplete() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50)); // polling, with a deadline
-    assert.equal(a.store.countsComplete(), true);
+    await until(() => a.store.countsComplete(), 'node A to trust its counts after the settle period', { everyMs: 50 });
     await b.store.release(counter, 'u');
     assert.equal(await a.store.acquire(counter, 'u', 4), true, 'a release on B frees a slot for A');
   });

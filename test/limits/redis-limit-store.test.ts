@@ -4,6 +4,7 @@ import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisLimitStore } from '../../src/limits/redis-limit-store.js';
 import { limitStoreContract } from './limit-store-contract.js';
+import { until } from '../support/until.js';
 
 function redisSkipReason(): string | false {
   if (process.env.REDIS_URL) return false;
@@ -72,14 +73,8 @@ describe('Redis limit store: a node that dies', { skip: redisSkipReason() }, () 
     assert.equal(await survivor.acquire(counter, key, 2), false);
 
     dying.abandon(); // a crash: no release, no more heartbeats
-    const started = Date.now();
-    let freed = false;
-    while (!freed && Date.now() - started < 5000) {
-      freed = await survivor.acquire(counter, key, 2);
-      if (!freed) await new Promise((resolve) => setTimeout(resolve, 50)); // polling a condition, with a deadline
-    }
-    assert.ok(freed, 'the dead node released its slot within the bound');
+    const freedMs = await until(() => survivor.acquire(counter, key, 2), 'the dead node to release its slot', { everyMs: 50 });
     assert.equal(await survivor.held(counter, key), 2, 'only the live holders count');
-    assert.ok(Date.now() - started < 600 + 1000, `freed after ${Date.now() - started} ms, about the 600 ms liveness period`);
+    assert.ok(freedMs < 600 + 1000, `freed after ${freedMs} ms, about the 600 ms liveness period`);
   });
 });

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { newId } from '../../src/domain/ids.js';
 import { computeProjectMetrics, type ProjectMetrics, type ScopeMetrics, type WindowMetrics } from '../../src/metrics/project-metrics.js';
 import { startApp } from '../../src/app.js';
-import { OutboxDesk } from '../realtime/fixtures.js';
+import { OutboxDesk } from '../support/outbox-desk.js';
 import { openTestDb, startTestApp, storeKinds, testConfig, type TestApp } from '../support/test-app.js';
 
 interface Row {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { newId } from '../../src/domain/ids.js';
 import { readDemoCredentials } from '../../src/services/demo-data.js';
-import { TestClient } from '../realtime/client.js';
+import { TestClient } from '../support/ws-client.js';
 import { newRequestId } from '../support/desk.js';
 import { eventually } from '../support/eventually.js';
 import { expectStatus, Rest } from '../support/rest-client.js';

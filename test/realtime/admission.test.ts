@@ -13,7 +13,7 @@ import { ConnectionAdmission } from '../../src/realtime/admission.js';
 import type { Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { findConnectingUsers } from '../../src/store/users.js';
-import { OutboxDesk } from './fixtures.js';
+import { OutboxDesk } from '../support/outbox-desk.js';
 import { openTestDb, storeKinds, testConfig } from '../support/test-app.js';
 
 for (const kind of storeKinds()) {

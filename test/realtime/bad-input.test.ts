@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TestClient, type Frame } from './client.js';
-import { startHarness, type Harness } from './harness.js';
-import { connectAs, subscribed } from './world.js';
+import { TestClient, type Frame } from '../support/ws-client.js';
+import { startHarness, type Harness } from '../support/realtime-harness.js';
+import { connectAs, subscribed } from '../support/realtime-world.js';
+import { until } from '../support/until.js';
 
 let h: Harness;
 let projectId: string;
@@ -164,12 +165,12 @@ describe('bad input is answered as specified and the connection keeps serving', 
     const limited = await c.waitForCount((f) => f.payload.code === 'SUBSCRIPTION_LIMIT', 295, 'SUBSCRIPTION_LIMIT errors');
     assert.ok(limited.every((f) => typeof f.payload.topic === 'string'));
     await c.waitForCount((f) => f.payload.code === 'SUBSCRIBE_FORBIDDEN', 5, 'the five admitted absent topics refused');
-    await waitFor(() => h.gateway.stats().subscriptions <= 1, 'the refused subscriptions to be gone');
+    await until(() => h.gateway.stats().subscriptions <= 1, hubState('the refused subscriptions to be gone'), { timeoutMs: 2000 });
     await subscribed(c, requests);
     await stillServes(c);
     assert.equal(h.gateway.stats().subscriptions, 1, 'however many times it was asked for, /requests is held once');
     await c.close();
-    await waitFor(() => h.gateway.stats().connections === 0 && h.gateway.stats().projects === 0, 'the hub to release the project');
+    await until(() => h.gateway.stats().connections === 0 && h.gateway.stats().projects === 0, hubState('the hub to release the project'), { timeoutMs: 2000 });
   });
 
   test('a client that stops reading is closed with 4008 once its outbound buffer passes the cap', async () => {
@@ -187,11 +188,7 @@ describe('bad input is answered as specified and the connection keeps serving', 
   });
 });
 
-/** Polls server-side state that has no event of its own (the hub releasing a project), with a deadline. */
-async function waitFor(check: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(h.gateway.stats())}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Server-side state with no event of its own (the hub releasing a project): a failure says what the hub holds. */
+function hubState(what: string): () => string {
+  return () => `${what} (the hub holds ${JSON.stringify(h.gateway.stats())})`;
 }

@@ -8,7 +8,7 @@ import { isSupervising, type Role } from '../../src/domain/roles.js';
 import type { Queryable } from '../../src/store/db.js';
 import { getProjectUserByUser } from '../../src/store/project-users.js';
 import { listRequests } from '../../src/store/requests.js';
-import type { OutboxDesk } from './fixtures.js';
+import type { OutboxDesk } from '../support/outbox-desk.js';
 
 export interface BatchMember {
   name: string;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
-import { TestClient } from './client.js';
-import { startHarness, type Harness } from './harness.js';
+import { TestClient } from '../support/ws-client.js';
+import { startHarness, type Harness } from '../support/realtime-harness.js';
 
 const HEARTBEAT_MS = 200;
 let h: Harness;

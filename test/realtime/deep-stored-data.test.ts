@@ -9,8 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { STORED_EVENT_MAX_DEPTH, STORED_JSON_MAX_DEPTH, TOO_DEEP_MARKER } from '../../src/domain/json-depth.js';
 import type { ProjectEvent } from '../../src/events/event.js';
 import { expectStatus } from '../support/rest-client.js';
-import { startHarness, storeKinds, type Harness } from './harness.js';
-import { assign, connect, makeDesk, post, startRequest, subscribed, type Desk, type Person } from './world.js';
+import { startHarness, storeKinds, type Harness } from '../support/realtime-harness.js';
+import { assign, connect, makeDesk, post, startRequest, subscribed, type Desk, type Person } from '../support/realtime-world.js';
 
 const DEPTH = 5000;
 /** `{"a":{"a":…1…}}`, `levels` objects deep. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createDesk, type Desk } from '../support/desk.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { TestClient } from './client.js';
+import { TestClient } from '../support/ws-client.js';
 
 describe('graceful drain', () => {
   let app: TestApp;

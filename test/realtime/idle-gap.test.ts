@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startHarness, type Harness } from './harness.js';
-import { connectAs, subscribed } from './world.js';
+import { startHarness, type Harness } from '../support/realtime-harness.js';
+import { connectAs, subscribed } from '../support/realtime-world.js';
 
 describe('an event lost on the bus in a project that then goes quiet', () => {
   let h: Harness;

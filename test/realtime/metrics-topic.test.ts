@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { expectStatus } from '../support/rest-client.js';
-import type { Frame, TestClient } from './client.js';
-import { startHarness, storeKinds, type Harness } from './harness.js';
-import { connect, makeDesk, startRequest, subscribed, type Desk } from './world.js';
+import type { Frame, TestClient } from '../support/ws-client.js';
+import { startHarness, storeKinds, type Harness } from '../support/realtime-harness.js';
+import { connect, makeDesk, startRequest, subscribed, type Desk } from '../support/realtime-world.js';
 
 /** Arrival times of a client's frames, taken as they arrive (the test client keeps frames, not times). */
 function stamp(c: TestClient): Map<Frame, number> {

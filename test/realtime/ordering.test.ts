@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { readEventsSince } from '../../src/store/events.js';
 import { expectStatus } from '../support/rest-client.js';
-import type { Frame } from './client.js';
-import { startHarness, storeKinds, type Harness } from './harness.js';
-import { assign, connect, connectAs, makeDesk, startRequest, subscribed, type Desk, type Person } from './world.js';
+import type { Frame } from '../support/ws-client.js';
+import { startHarness, storeKinds, type Harness } from '../support/realtime-harness.js';
+import { assign, connect, connectAs, makeDesk, startRequest, subscribed, type Desk, type Person } from '../support/realtime-world.js';
 
 /** A client's view of /requests built from snapshot + events, keyed by request_id. */
 function replayState(frames: Frame[]): Map<string, Record<string, unknown>> {
@@ -187,7 +187,7 @@ for (const kind of storeKinds()) {
       await c.waitFor((f) => f.payload.message?.tags?.[0] === 'c', 'the last event');
       assert.deepEqual(c.publishes(topic).map((f) => [f.payload.method, f.payload.message.tags[0], f.payload.seq]), [
         ['CREATE', 'old', old[0]!.seq],
-        ...during.map((e) => ['UPDATE', (e.data.tags as string[])[0], e.seq]),
+        ...during.map((e) => ['UPDATE', e.kind === 'request' ? e.data.tags[0] : e.kind, e.seq]),
       ]);
       await c.close();
     });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PresenceBatch, type PresenceChange } from '../../src/realtime/presence-batch.js';
+import { until } from '../support/until.js';
 
 /** A writer that records each batch and lets the test decide when each write finishes. */
 function gatedWriter() {
@@ -23,14 +24,8 @@ function gatedWriter() {
   return { write, batches, finish, maxInFlight: () => maxInFlight };
 }
 
-/** Lets the event loop turn until `check` holds; fails after a deadline. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+/** Writes are planned on the event loop: check once a turn, as the batcher runs, not on a timer. */
+const eachTurn = { timeoutMs: 2000, everyMs: 0 };
 
 describe('presence batches', () => {
   test('changes given in one turn of the event loop are written in one call', async () => {
@@ -51,7 +46,7 @@ describe('presence batches', () => {
     const batch = new PresenceBatch(w.write);
     let aDone = false;
     const a = batch.set('a', 'online').then(() => (aDone = true));
-    await until(() => w.batches.length === 1, 'the first write');
+    await until(() => w.batches.length === 1, 'the first write', eachTurn);
     const b = batch.set('b', 'online');
     const c = batch.set('c', 'online');
     await new Promise((resolve) => setImmediate(resolve));
@@ -59,7 +54,7 @@ describe('presence batches', () => {
     assert.equal(aDone, false);
     w.finish[0]!();
     await a;
-    await until(() => w.batches.length === 2, 'the second write');
+    await until(() => w.batches.length === 2, 'the second write', eachTurn);
     assert.deepEqual(w.batches[1], [
       { userId: 'b', status: 'online' },
       { userId: 'c', status: 'online' },
@@ -75,7 +70,7 @@ describe('presence batches', () => {
     const batch = new PresenceBatch(w.write);
     const first = batch.set('a', 'online');
     const second = batch.set('a', 'offline');
-    await until(() => w.batches.length === 1, 'the write');
+    await until(() => w.batches.length === 1, 'the write', eachTurn);
     assert.deepEqual(w.batches[0], [{ userId: 'a', status: 'offline' }]);
     w.finish[0]!();
     await Promise.all([first, second]);
@@ -86,12 +81,12 @@ describe('presence batches', () => {
     const batch = new PresenceBatch(w.write);
     const a = batch.set('a', 'online');
     const b = batch.set('b', 'online');
-    await until(() => w.batches.length === 1, 'the first write');
+    await until(() => w.batches.length === 1, 'the first write', eachTurn);
     const c = batch.set('c', 'online');
     w.finish[0]!(new Error('store down'));
     await assert.rejects(a, /store down/);
     await assert.rejects(b, /store down/);
-    await until(() => w.batches.length === 2, 'the second write');
+    await until(() => w.batches.length === 2, 'the second write', eachTurn);
     w.finish[1]!();
     await c;
   });
@@ -103,7 +98,7 @@ describe('presence batches', () => {
     void batch.set('a', 'online');
     let idle = false;
     const waiting = batch.idle().then(() => (idle = true));
-    await until(() => w.batches.length === 1, 'the write');
+    await until(() => w.batches.length === 1, 'the write', eachTurn);
     assert.equal(idle, false);
     w.finish[0]!();
     await waiting;

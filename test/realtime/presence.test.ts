@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { createDesk, type Desk, type Person } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { TestClient } from './client.js';
+import { TestClient } from '../support/ws-client.js';
 
 describe('presence from Realtime connections (one node)', () => {
   let app: TestApp;

@@ -2,14 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DeskwireError } from '../../src/domain/errors.js';
 import { parseTopic } from '../../src/domain/topics.js';
-import type { ProjectEvent } from '../../src/events/event.js';
+import type { ProjectEvent, RequestEvent } from '../../src/events/event.js';
 import { ProjectChannel } from '../../src/realtime/project-channel.js';
 import { Member, Subscription, type Subscriber } from '../../src/realtime/subscription.js';
 import type { Queryable } from '../../src/store/db.js';
+import { sampleRequest } from '../support/sample-entities.js';
+import { until } from '../support/until.js';
 
 const P = 'p1';
 const scope = { departmentId: 'd', agents: [], requesterUserId: null };
-const event = (seq: number): ProjectEvent => ({
+const event = (seq: number): RequestEvent => ({
   projectId: P,
   seq,
   epoch: 'e',
@@ -19,7 +21,7 @@ const event = (seq: number): ProjectEvent => ({
   requestId: 'r1',
   scope,
   prevScope: scope,
-  data: { _id: 'x', request_id: 'r1', status: 100, n: seq },
+  data: sampleRequest({ _id: 'x', request_id: 'r1', status: 100, attributes: { n: seq } }),
   createdAt: new Date().toISOString(),
 });
 
@@ -97,7 +99,7 @@ test('a gap is filled from the outbox before anything newer; late and repeated e
   liveSub(channel, rec, 5);
   channel.offer(event(8));
   channel.offer(event(9)); // arrives while the gap is being filled
-  await until(() => rec.seqs.length === 4);
+  await until(() => rec.seqs.length === 4, 'the gap filled', eachTurn);
   channel.offer(event(7));
   channel.offer(event(9));
   channel.offer(event(10));
@@ -111,19 +113,14 @@ test('when the outbox cannot be read, the project’s subscriptions end with a r
   const rec = new Recorder();
   liveSub(channel, rec, 5);
   channel.offer(event(8));
-  await until(() => rec.dropped.length === 1);
+  await until(() => rec.dropped.length === 1, 'the subscription dropped', eachTurn);
   assert.deepEqual(rec.dropped, [`/${P}/requests/r1 STORE_UNAVAILABLE`]);
 });
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
+/** The channel works on the event loop: check once a turn, not on a timer. */
+const eachTurn = { timeoutMs: 1000, everyMs: 0 };
 
-async function until(check: () => boolean, timeoutMs = 1000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 test('an event that cannot be encoded is logged once with its seq, its subscribers are re-read from the outbox, and dispatch goes on', () => {
   const errors: Record<string, unknown>[] = [];
@@ -136,7 +133,7 @@ test('an event that cannot be encoded is logged once with its seq, its subscribe
   channel.establish(4);
   channel.offer(event(5));
   // JSON.stringify throws on a BigInt as it does on data nested too deep for the stack.
-  channel.offer({ ...event(6), data: { ...event(6).data, big: 1n } });
+  channel.offer({ ...event(6), data: sampleRequest({ ...event(6).data, attributes: { big: 1n } }) });
   assert.deepEqual(errors.map((f) => [f.seq, f.subscriptions]), [[6, 2]], 'one log line for the event, with its seq');
   assert.deepEqual([a.resynced, b.resynced], [[`${subA.topic} from 6`], [`${subA.topic} from 6`]], 'each affected subscription is brought level');
   assert.deepEqual([a.seqs, b.seqs], [[5], [5]], 'nothing undecodable was sent');
@@ -149,7 +146,7 @@ test('an event that cannot be encoded is logged once with its seq, its subscribe
 test('a gap filled from the outbox carries each client’s form of a request leaving its sight: DELETE or Tiledesk’s removal', async () => {
   const pooled = { departmentId: 'd', agents: [], requesterUserId: null };
   const taken = { departmentId: 'd', agents: ['u2'], requesterUserId: null };
-  const join = (seq: number): ProjectEvent => ({ ...event(seq), scope: taken, prevScope: pooled, data: { _id: 'x', request_id: 'r1', status: 200, agents: ['u2'], secret: 'mine' } });
+  const join = (seq: number): ProjectEvent => ({ ...event(seq), scope: taken, prevScope: pooled, data: { ...sampleRequest({ request_id: 'r1', status: 200, participantsAgents: ['u2'], subject: 'mine' }), _id: 'x', id: 'x' } });
   // seq 6 is the join; it reaches the channel only through the gap that seq 7 (a later, unrelated change) reveals.
   const store: Queryable = {
     async query<T>(_sql: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -178,7 +175,7 @@ test('a gap filled from the outbox carries each client’s form of a request lea
     sub.lastSeq = 5;
   }
   channel.offer({ ...event(7), scope: taken, prevScope: taken });
-  await until(() => frames.get(false)!.length === 1 && frames.get(true)!.length === 1);
+  await until(() => frames.get(false)!.length === 1 && frames.get(true)!.length === 1, 'both subscribers got the gap-filled join');
   assert.deepEqual(frames.get(true)!.map((p) => [p.seq, p.method, p.message]), [[6, 'DELETE', { _id: 'x', id: 'x', request_id: 'r1' }]]);
   assert.deepEqual(frames.get(false)!.map((p) => [p.seq, p.method, p.message]), [[6, 'UPDATE', { _id: 'x', id: 'x', request_id: 'r1', id_project: P, status: 1000 }]]);
 });

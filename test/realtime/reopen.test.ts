@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { expectStatus } from '../support/rest-client.js';
-import type { Frame, TestClient } from './client.js';
-import { startHarness, storeKinds, type Harness } from './harness.js';
-import { closeRequest, connect, makeDesk, post, startRequest, subscribed, type Desk, type Person } from './world.js';
+import type { Frame, TestClient } from '../support/ws-client.js';
+import { startHarness, storeKinds, type Harness } from '../support/realtime-harness.js';
+import { closeRequest, connect, makeDesk, post, startRequest, subscribed, type Desk, type Person } from '../support/realtime-world.js';
 
 for (const kind of storeKinds()) {
   describe(`a visitor's message reopens their closed request (${kind})`, () => {

@@ -10,7 +10,7 @@ import { readEventRange } from '../../src/store/events.js';
 import { getProjectUserByUser } from '../../src/store/project-users.js';
 import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
 import { buildBatchWorld, expectedList, type BatchWorld } from './batch-world.js';
-import { OutboxDesk } from './fixtures.js';
+import { OutboxDesk } from '../support/outbox-desk.js';
 import { ProbeDb } from './probe-db.js';
 
 const opts = (extra: Partial<LoadOptions> = {}): LoadOptions => ({ since: undefined, epoch: undefined, requestsLimit: 100, messagesLimit: 300, ...extra });

@@ -17,20 +17,12 @@ import { listRequests, scopeOf } from '../../src/store/requests.js';
 import { findUserById } from '../../src/store/users.js';
 import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
 import { buildBatchWorld, expectedList, type BatchMember, type BatchWorld } from './batch-world.js';
-import { TestClient, type Frame } from './client.js';
-import { OutboxDesk } from './fixtures.js';
+import { TestClient, type Frame } from '../support/ws-client.js';
+import { OutboxDesk } from '../support/outbox-desk.js';
 import { ProbeDb } from './probe-db.js';
+import { until } from '../support/until.js';
 
 const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
-/** Polls `check` until it holds; fails after the deadline with `what`. */
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 const openForRealtime = (r: Request) => r.status > 50 && r.status < 1000 && r.status !== 150 && !r.preflight && !r.draft;
 /** PROTOCOL §3 for `/requests`: a listed request's event reaches whoever sees it now or saw it before. */
@@ -77,7 +69,7 @@ for (const kind of storeKinds()) {
       const gate = probe.hold();
       try {
         subscribe();
-        await until(() => batcher().waiting(w.projectId) === n && alsoUntil(), `${n} loads waiting for a batch (${batcher().waiting(w.projectId)} are)`);
+        await until(() => batcher().waiting(w.projectId) === n && alsoUntil(), `${n} loads waiting for a batch (${batcher().waiting(w.projectId)} are)`, { timeoutMs: 10_000 });
       } finally {
         gate.release();
       }

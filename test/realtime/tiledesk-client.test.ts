@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { expectStatus } from '../support/rest-client.js';
-import { startHarness, storeKinds, type Harness } from './harness.js';
+import { startHarness, storeKinds, type Harness } from '../support/realtime-harness.js';
 import { DashboardRequestList, TiledeskLikeClient } from './tiledesk-like-client.js';
-import { assign, closeRequest, makeDesk, post, startRequest, type Desk, type Person } from './world.js';
+import { assign, closeRequest, makeDesk, post, startRequest, type Desk, type Person } from '../support/realtime-world.js';
 
 /** The dashboard's 15 s / 10 s / 3 s timers and the server's 30 s heartbeat, shortened by the same factor of 100. */
 const HEARTBEAT_MS = 300;

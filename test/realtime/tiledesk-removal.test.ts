@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Recorder } from '../client/recorder.js';
-import { startHarness, storeKinds, type Harness } from './harness.js';
+import { startHarness, storeKinds, type Harness } from '../support/realtime-harness.js';
 import { DashboardRequestList, TiledeskLikeClient } from './tiledesk-like-client.js';
-import { assign, connect, connectPlain, makeDesk, post, startRequest, subscribed, type Desk, type Person } from './world.js';
+import { assign, connect, connectPlain, makeDesk, post, startRequest, subscribed, type Desk, type Person } from '../support/realtime-world.js';
 
 const timings = { pingTimeoutMs: 15_000, pongTimeoutMs: 10_000, reconnectDelayMs: 3000 };
 const IDS = ['_id', 'id', 'id_project', 'request_id', 'status'];

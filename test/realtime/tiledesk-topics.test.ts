@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Recorder } from '../client/recorder.js';
 import { expectStatus } from '../support/rest-client.js';
-import { TestClient } from './client.js';
-import { startHarness, storeKinds, type Harness } from './harness.js';
-import { connect, makeDesk, startRequest, subscribed, type Desk, type Person } from './world.js';
+import { TestClient } from '../support/ws-client.js';
+import { startHarness, storeKinds, type Harness } from '../support/realtime-harness.js';
+import { connect, makeDesk, startRequest, subscribed, type Desk, type Person } from '../support/realtime-world.js';
 
 for (const kind of storeKinds()) {
   describe(`Tiledesk topics and paths (${kind})`, () => {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { signUp } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
-import type { Frame, TestClient } from './client.js';
-import { startHarness, storeKinds, type Harness } from './harness.js';
-import { assign, closeRequest, connect, connectAs, makeDesk, post, startRequest, subscribed, type Desk, type Person } from './world.js';
+import type { Frame, TestClient } from '../support/ws-client.js';
+import { startHarness, storeKinds, type Harness } from '../support/realtime-harness.js';
+import { assign, closeRequest, connect, connectAs, makeDesk, post, startRequest, subscribed, type Desk, type Person } from '../support/realtime-world.js';
 
 for (const kind of storeKinds()) {
   describe(`per-subscriber authorization (${kind})`, () => {

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { expectStatus } from '../support/rest-client.js';
-import type { Frame, TestClient } from '../realtime/client.js';
-import { startHarness, type Harness } from '../realtime/harness.js';
-import { assign, connect, makeDesk, post, startRequest, subscribed, type Desk, type Person } from '../realtime/world.js';
+import type { Frame, TestClient } from '../support/ws-client.js';
+import { startHarness, type Harness } from '../support/realtime-harness.js';
+import { assign, connect, makeDesk, post, startRequest, subscribed, type Desk, type Person } from '../support/realtime-world.js';
 
 let h: Harness;
 let d: Desk;

@@ -10,9 +10,9 @@ import { after, before, test } from 'node:test';
 import { errors } from '../../src/domain/errors.js';
 import { fuzzSeed, NASTY_CHARS, NASTY_NUMBERS, rng } from '../support/fuzz.js';
 import { heapAfterGc } from '../support/heap.js';
-import { TestClient } from '../realtime/client.js';
-import { startHarness, type Harness } from '../realtime/harness.js';
-import { connectAs } from '../realtime/world.js';
+import { TestClient } from '../support/ws-client.js';
+import { startHarness, type Harness } from '../support/realtime-harness.js';
+import { connectAs } from '../support/realtime-world.js';
 
 const FRAMES = 7000;
 const SEED = fuzzSeed(20261123);

@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TestClient } from '../realtime/client.js';
-import { startHarness, type Harness } from '../realtime/harness.js';
+import { TestClient } from '../support/ws-client.js';
+import { startHarness, type Harness } from '../support/realtime-harness.js';
+import { until } from '../support/until.js';
 
 let h: Harness;
 before(async () => {
@@ -60,14 +61,6 @@ function assertLimitRefusal(r: Refusal, code: string, limit: string, max: number
   const retry = r.body.retry_after_seconds as number;
   assert.ok(Number.isInteger(retry) && retry >= 1 && retry <= 60, `retry_after_seconds ${retry}`);
   assert.equal(r.headers['retry-after'], String(retry));
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 async function userWithToken(name: string): Promise<{ id: string; token: string }> {

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { pino } from 'pino';
 import { redactPaths, startApp, type App } from '../../src/app.js';
 import { PgliteDb } from '../../src/store/pglite-db.js';
-import { TestClient } from '../realtime/client.js';
+import { TestClient } from '../support/ws-client.js';
 import { expectStatus, Rest } from '../support/rest-client.js';
 import { testConfig } from '../support/test-app.js';
 

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { expectStatus } from '../support/rest-client.js';
-import { TestClient } from '../realtime/client.js';
-import { startHarness, type Harness } from '../realtime/harness.js';
-import { connect, connectAs, makeDesk, subscribed } from '../realtime/world.js';
+import { TestClient } from '../support/ws-client.js';
+import { startHarness, type Harness } from '../support/realtime-harness.js';
+import { connect, connectAs, makeDesk, subscribed } from '../support/realtime-world.js';
 
 let h: Harness;
 before(async () => {

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startHarness, type Harness } from '../realtime/harness.js';
-import { connectAs, subscribed } from '../realtime/world.js';
+import { startHarness, type Harness } from '../support/realtime-harness.js';
+import { connectAs, subscribed } from '../support/realtime-world.js';
 
 const EVENT_PAD = 32 * 1024;
 const BURSTS = 16;

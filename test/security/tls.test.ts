@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../src/config.js';
-import { TestClient } from '../realtime/client.js';
+import { TestClient } from '../support/ws-client.js';
 import { startTestApp, testConfig, type TestApp } from '../support/test-app.js';
 import { findUserById, insertUser } from '../../src/store/users.js';
 

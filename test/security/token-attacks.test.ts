@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { exportPKCS8, exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { insertUser } from '../../src/store/users.js';
-import { TestClient } from '../realtime/client.js';
+import { TestClient } from '../support/ws-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const ISS = 'https://desk.example';

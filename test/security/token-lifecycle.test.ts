@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
-import { TestClient } from '../realtime/client.js';
-import { startHarness, type Harness } from '../realtime/harness.js';
-import { subscribed } from '../realtime/world.js';
+import { TestClient } from '../support/ws-client.js';
+import { startHarness, type Harness } from '../support/realtime-harness.js';
+import { subscribed } from '../support/realtime-world.js';
 
 const GRACE_MS = 800;
 let h: Harness;

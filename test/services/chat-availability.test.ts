@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TestClient } from '../realtime/client.js';
+import { TestClient } from '../support/ws-client.js';
 import { createDesk, newRequestId, type Desk, type Person } from '../support/desk.js';
 import { eventually } from '../support/eventually.js';
 import { expectStatus } from '../support/rest-client.js';

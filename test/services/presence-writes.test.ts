@@ -14,8 +14,9 @@ import { PresenceTracker } from '../../src/realtime/presence.js';
 import { ProjectUsersService } from '../../src/services/project-users-service.js';
 import type { Db, Queryable } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
-import { OutboxDesk } from '../realtime/fixtures.js';
+import { OutboxDesk } from '../support/outbox-desk.js';
 import { openTestDb, storeKinds } from '../support/test-app.js';
+import { until } from '../support/until.js';
 
 /** The store as the service sees it, counting transactions and statements; `failLock` makes one project's writes fail. */
 function countingDb(db: Db) {
@@ -38,14 +39,6 @@ function countingDb(db: Db) {
     },
   };
   return { db: wrapped, stats };
-}
-
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 for (const kind of storeKinds()) {

@@ -10,7 +10,7 @@ import type { Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { BatchReader } from '../../src/store/batch-reader.js';
 import { findConnectingUsers } from '../../src/store/users.js';
-import { OutboxDesk } from '../realtime/fixtures.js';
+import { OutboxDesk } from '../support/outbox-desk.js';
 import { openTestDb, storeKinds } from '../support/test-app.js';
 
 /** One user as the handshake reads them (the batch read with one id); null: no such user. */

@@ -7,6 +7,7 @@ import { findProject, lockProject } from '../../src/store/projects.js';
 import { createDesk, newRequestId, type Desk } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
 import { openTestDb, startTestApp, storeKinds, testConfig, type TestApp } from '../support/test-app.js';
+import { sampleMessage, sampleProjectUser, sampleRequest } from '../support/sample-entities.js';
 
 /** A transaction handle that records the statements run through it. */
 function recording(tx: Queryable): { tx: Queryable; statements: string[] } {
@@ -70,9 +71,9 @@ for (const kind of storeKinds()) {
         const outbox = new OutboxWriter((await lockProject(tx, desk.projectId))!);
         const scope = { departmentId: desk.supportId, agents: [desk.agentA.userId], requesterUserId: null };
         const events = [
-          outbox.emit({ kind: 'request', method: 'UPDATE', entityId: 'r1', requestId: 'r1', scope, prevScope: { ...scope, agents: [] }, data: { quote: 'a "b" \\ é' } }),
-          outbox.emit({ kind: 'project_user', method: 'UPDATE', entityId: 'pu1', requestId: null, scope: null, prevScope: null, data: { n: 1 } }),
-          outbox.emit({ kind: 'message', method: 'CREATE', entityId: 'm1', requestId: 'r1', scope, prevScope: null, data: { text: 'x' } }),
+          outbox.emit({ kind: 'request', method: 'UPDATE', entityId: 'r1', requestId: 'r1', scope, prevScope: { ...scope, agents: [] }, data: sampleRequest({ first_text: 'a "b" \\ é' }) }),
+          outbox.emit({ kind: 'project_user', method: 'UPDATE', entityId: 'pu1', requestId: null, scope: null, prevScope: null, data: sampleProjectUser({ attributes: { n: 1 } }) }),
+          outbox.emit({ kind: 'message', method: 'CREATE', entityId: 'm1', requestId: 'r1', scope, prevScope: null, data: sampleMessage({ text: 'x' }) }),
         ];
         const r = recording(tx);
         await outbox.flush(r.tx);

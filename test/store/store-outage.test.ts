@@ -8,7 +8,7 @@ import { createDesk, newRequestId, type Desk } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
 import { postgresSkipReason, testConfig } from '../support/test-app.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { TestClient } from '../realtime/client.js';
+import { TestClient } from '../support/ws-client.js';
 
 const skip = postgresSkipReason();
 

@@ -26,12 +26,3 @@ export function linkState(link: RedisLink, state: 'up' | 'down', timeoutMs = 10_
   });
 }
 
-/** Polls `check` until it holds and returns how long that took; fails after the deadline naming `what`. */
-export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // polling a condition, with a deadline
-  }
-  return Date.now() - started;
-}

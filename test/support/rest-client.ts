@@ -1,31 +1,27 @@
-/** A tiny REST client for tests: every call returns status and parsed body, and never throws on 4xx/5xx. */
-export interface RestResponse<T = any> {
-  status: number;
-  body: T;
-}
+/**
+ * The tests' REST client: the SDK's `RestClient` (src/client/rest-client.ts) answering every call with its status and
+ * parsed body, never throwing on 4xx/5xx, since most tests assert on the refusal itself. The token is sent as given.
+ */
+import { RestClient, type RestResponse } from '../../src/client/rest-client.js';
+
+export type { RestResponse };
 
 export class Rest {
+  private readonly client: RestClient;
+
   constructor(
     readonly baseUrl: string,
     readonly token: string | null = null,
-  ) {}
+  ) {
+    this.client = new RestClient(baseUrl, token);
+  }
 
   as(token: string): Rest {
     return new Rest(this.baseUrl, token);
   }
 
-  async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RestResponse<T>> {
-    const response = await fetch(this.baseUrl + path, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(this.token ? { authorization: this.token } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
+  call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RestResponse<T>> {
+    return this.client.send<T>(method, path, body, headers);
   }
 
   get<T = any>(path: string) {

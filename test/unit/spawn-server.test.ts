@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { spawnServer } from '../support/spawn-server.js';
+import { until } from '../support/until.js';
 
 const alive = (pid: number) => {
   try {
@@ -19,9 +20,5 @@ test('a spawned server that misses its deadline is killed with its process group
   await assert.rejects(spawned, /no "listening on" within 500 ms[\s\S]*stdout:\n(\d+)/);
   await spawned.catch((error: Error) => (pid = Number(/stdout:\n(\d+)/.exec(error.message)![1])));
   assert.ok(pid > 0);
-  const deadline = Date.now() + 5000;
-  while (alive(pid)) {
-    assert.ok(Date.now() < deadline, `process ${pid} still running`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await until(() => !alive(pid), `process ${pid} to end`, { everyMs: 20 });
 });

@@ -1,18 +1,18 @@
 /**
  * A real server for the realtime tests: the app (`startApp`: store, services, REST) on an ephemeral port, with the
  * Realtime gateway on its HTTP server, on PGlite or on PostgreSQL (`storeKinds()`: PostgreSQL when DATABASE_URL is
- * set). Changes are driven through REST (`world.ts`), or, for volume and fault tests, written straight to the store
- * and the outbox the way services write them (`fixtures.ts`).
+ * set). Changes are driven through REST (`realtime-world.ts`), or, for volume and fault tests, written straight to the store
+ * and the outbox the way services write them (`outbox-desk.ts`).
  */
 import type { Config } from '../../src/config.js';
 import type { Db } from '../../src/store/db.js';
 import { attachRealtimeGateway, type RealtimeGateway } from '../../src/realtime/gateway.js';
 import type { Logger } from '../../src/realtime/logger.js';
 import { findUserById } from '../../src/store/users.js';
-import { startTestApp, type StoreKind, type TestApp } from '../support/test-app.js';
-import { OutboxDesk } from './fixtures.js';
+import { startTestApp, type StoreKind, type TestApp } from './test-app.js';
+import { OutboxDesk } from './outbox-desk.js';
 
-export { storeKinds, type StoreKind } from '../support/test-app.js';
+export { storeKinds, type StoreKind } from './test-app.js';
 
 export interface LogEntry {
   level: keyof Logger;

@@ -1,7 +1,7 @@
-import { createDesk, newRequestId, type Desk, type Person } from '../support/desk.js';
-import { expectStatus } from '../support/rest-client.js';
-import { TestClient } from './client.js';
-import type { Harness } from './harness.js';
+import { createDesk, newRequestId, type Desk, type Person } from './desk.js';
+import { expectStatus } from './rest-client.js';
+import { TestClient } from './ws-client.js';
+import type { Harness } from './realtime-harness.js';
 
 export type { Desk, Person };
 

@@ -18,8 +18,6 @@ import { insertProject, lockProject, nextTicketId } from '../../src/store/projec
 import { getRequest, insertRequest, scopeOf, updateRequest, type RequestPatch } from '../../src/store/requests.js';
 import { insertUser } from '../../src/store/users.js';
 
-const json = (value: unknown) => value as Record<string, unknown>;
-
 export interface WriteOptions {
   /** false: commit but keep the events from the bus (a node that died after commit); they are returned. */
   publish?: boolean;
@@ -90,7 +88,7 @@ export class OutboxDesk {
     await this.write(projectId, async (tx, out) => {
       const pu = (await getProjectUser(tx, projectId, puId))!;
       await tx.query('DELETE FROM project_users WHERE id = $1', [puId]);
-      out.emit({ kind: 'project_user', method: 'DELETE', entityId: puId, requestId: null, scope: null, prevScope: null, data: json(pu) });
+      out.emit({ kind: 'project_user', method: 'DELETE', entityId: puId, requestId: null, scope: null, prevScope: null, data: pu });
     });
   }
 
@@ -122,7 +120,7 @@ export class OutboxDesk {
         attributes: r.attributes ?? {},
       });
       created = (await getRequest(tx, projectId, requestId))!;
-      out.emit({ kind: 'request', method: 'CREATE', entityId: requestId, requestId, scope: scopeOf(created), prevScope: null, data: json(created) });
+      out.emit({ kind: 'request', method: 'CREATE', entityId: requestId, requestId, scope: scopeOf(created), prevScope: null, data: created });
     }, opts);
     return created;
   }
@@ -132,7 +130,7 @@ export class OutboxDesk {
       const before = (await getRequest(tx, projectId, requestId))!;
       await updateRequest(tx, projectId, requestId, patch);
       const after = (await getRequest(tx, projectId, requestId))!;
-      out.emit({ kind: 'request', method: 'UPDATE', entityId: requestId, requestId, scope: scopeOf(after), prevScope: scopeOf(before), data: json(after) });
+      out.emit({ kind: 'request', method: 'UPDATE', entityId: requestId, requestId, scope: scopeOf(after), prevScope: scopeOf(before), data: after });
     }, opts);
   }
 
@@ -162,7 +160,7 @@ export class OutboxDesk {
         metadata: null,
       });
       const scope = scopeOf(request);
-      out.emit({ kind: 'message', method: 'CREATE', entityId: message._id, requestId, scope, prevScope: scope, data: json(message) });
+      out.emit({ kind: 'message', method: 'CREATE', entityId: message._id, requestId, scope, prevScope: null, data: message });
     }, opts);
   }
 
@@ -171,7 +169,7 @@ export class OutboxDesk {
     return this.write(projectId, async (tx, out) => {
       const r = (await getRequest(tx, projectId, requestId))!;
       for (let i = 0; i < count; i++) {
-        const data = json({ ...r, attributes: { i, pad } });
+        const data = { ...r, attributes: { i, pad } };
         out.emit({ kind: 'request', method: 'UPDATE', entityId: requestId, requestId, scope: scopeOf(r), prevScope: scopeOf(r), data });
       }
     });
@@ -184,7 +182,7 @@ export class OutboxDesk {
 
   private async emitProjectUser(tx: Queryable, out: OutboxWriter, projectId: string, puId: string, method: NewEvent['method']): Promise<void> {
     const pu: ProjectUser = (await getProjectUser(tx, projectId, puId))!;
-    out.emit({ kind: 'project_user', method, entityId: puId, requestId: null, scope: null, prevScope: null, data: json(pu) });
+    out.emit({ kind: 'project_user', method, entityId: puId, requestId: null, scope: null, prevScope: null, data: pu });
   }
 
   private async write(projectId: string, fn: (tx: Queryable, out: OutboxWriter) => Promise<void>, opts: WriteOptions = {}): Promise<ProjectEvent[]> {
