@@ -108,8 +108,10 @@ describe('deskwire simulate on the demo project', () => {
 
   test('--keep leaves the run\'s open requests open; visitors out of patience close theirs and leave', async () => {
     const before = new Set((await simRequests('all')).map((r) => r.request_id));
-    // Agents look at the queue every 2 s at this handle time; a patience of 0.5 s on average runs out first for most.
-    const args = ['bin/deskwire.js', 'simulate', '--password', password, '--rate', '120', '--handle-time', '60', '--patience', '0.5', '--duration', '4', '--keep', '--seed', '5', '--json'];
+    // Agents look at the queue every 2 s at this handle time; a patience of 1 s on average runs out first for most,
+    // while those who arrive in the run's last second are still waiting when it ends (8 s: enough arrivals for both
+    // even when a loaded machine delays the first sign-in by seconds).
+    const args = ['bin/deskwire.js', 'simulate', '--password', password, '--rate', '120', '--handle-time', '60', '--patience', '1', '--duration', '8', '--keep', '--seed', '5', '--json'];
     const sim = new CliProcess('node', [...args, '--url', app.url, '--token', owner], cliEnv());
     assert.equal(await sim.exit(30_000), 0, sim.stderr);
     const summary = JSON.parse(sim.stdout);
