@@ -13,8 +13,9 @@ export interface MetricsPublisherOptions {
   /** Waits grow and windows roll without events: followed projects are recomputed this often, sent only if changed. */
   refreshIntervalMs: number;
   /**
-   * Told of each computation (alerts are evaluated here, docs/metrics.md "Alerts"). A rejection is retried next
-   * interval like a failed computation.
+   * Told of each computation (alerts are evaluated here, docs/metrics.md "Alerts"). It runs beside the pushes, not
+   * before them: one call per project at a time, the newest computation waiting its turn; a rejection is logged and
+   * the next computation (the refresh at the latest) tries again.
    */
   onComputed?: (projectId: string, read: MetricsRead) => Promise<void>;
 }
@@ -28,6 +29,10 @@ interface ProjectState {
   lastSentAt: number;
   /** The last sent object without its seq and time, to skip UPDATEs that would say nothing new. */
   lastKey: string | null;
+  /** `onComputed` is running for this project. */
+  evaluating: boolean;
+  /** The newest computation that came while `onComputed` was running: it is told next. */
+  pendingRead: MetricsRead | null;
 }
 
 export const metricsTopic = (projectId: string): string => `/${projectId}/metrics`;
@@ -63,7 +68,7 @@ export class MetricsPublisher {
     if (this.closed || !this.followed(projectId)) return;
     let st = this.projects.get(projectId);
     if (st === undefined) {
-      st = { dirty: false, running: false, timer: null, lastRunAt: 0, lastSentAt: 0, lastKey: null };
+      st = { dirty: false, running: false, timer: null, lastRunAt: 0, lastSentAt: 0, lastKey: null, evaluating: false, pendingRead: null };
       this.projects.set(projectId, st);
     }
     st.dirty = true;
@@ -119,7 +124,7 @@ export class MetricsPublisher {
       const read = await computeProjectMetrics(this.db, projectId);
       if (read !== null && !this.closed) {
         this.publish(projectId, st, read.metrics);
-        if (this.options.onComputed) await this.options.onComputed(projectId, read);
+        this.computed(projectId, st, read);
       }
     } catch (error) {
       // Closing: the store may already be gone, and nobody is left to tell.
@@ -131,6 +136,26 @@ export class MetricsPublisher {
       st.running = false;
       if (st.dirty && this.projects.get(projectId) === st) this.schedule(projectId, st);
     }
+  }
+
+  private computed(projectId: string, st: ProjectState, read: MetricsRead): void {
+    const onComputed = this.options.onComputed;
+    if (onComputed === undefined || this.closed) return;
+    if (st.evaluating) {
+      st.pendingRead = read;
+      return;
+    }
+    st.evaluating = true;
+    onComputed(projectId, read)
+      .catch((error: unknown) => {
+        if (!this.closed) this.logger.warn({ projectId, err: String(error) }, 'realtime: evaluating alerts failed; the next computation tries again');
+      })
+      .finally(() => {
+        st.evaluating = false;
+        const next = st.pendingRead;
+        st.pendingRead = null;
+        if (next !== null) this.computed(projectId, st, next);
+      });
   }
 
   private publish(projectId: string, st: ProjectState, metrics: ProjectMetrics): void {

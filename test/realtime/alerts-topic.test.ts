@@ -61,7 +61,11 @@ for (const kind of storeKinds()) {
       d = await makeDesk(h);
       topic = `/${d.projectId}/alerts`;
     });
-    after(async () => h.close());
+    after(async () => {
+      // What went wrong inside the node, when a wait above timed out.
+      for (const l of h.logs.filter((x) => x.level === 'warn' || x.level === 'error')) console.error(`${l.message} ${JSON.stringify(l.fields)}`);
+      await h.close();
+    });
 
     test('agents are refused on the topic and the route; the supervising roles get the raised alerts, none yet', async () => {
       await setRules(d, {});
@@ -166,6 +170,9 @@ for (const kind of storeKinds()) {
     });
 
     test('service level below target over 15 minutes: raised once 5 are decided and missed, cleared by answers in time', async () => {
+      // A desk of its own: the other tests' requests waited unanswered and count in this window.
+      const d = await makeDesk(h);
+      const topic = `/${d.projectId}/alerts`;
       // 3 s to answer; half answered in time meets the target.
       await setRules(d, { service_level_below_target: true }, { ignore_presence: false, service_level_seconds: 3, service_level_target: 0.5 });
       const c = await connect(h, d.supervisor);
@@ -196,20 +203,24 @@ for (const kind of storeKinds()) {
       assert.ok(m.windows['15m'].service_level.value >= 0.5, JSON.stringify(m.windows['15m'].service_level));
       for (const rid of late) await closeRequest(d, d.owner, rid);
       await c.close();
-      await setRules(d, {}, { service_level_seconds: 60, service_level_target: 0.8 });
     });
 
-    test('forecast shortfall: raised when the next hour needs agents and nobody can take chats, cleared when agents can', async () => {
+    test('forecast shortfall: raised when the next hour needs agents and nobody can take chats, cleared when agents can', async (t) => {
+      // A desk of its own: today's live arrivals of the other tests are history too.
+      const d = await makeDesk(h);
+      const topic = `/${d.projectId}/alerts`;
       await setRules(d, { forecast_shortfall: true }, { ignore_presence: false });
       const summary = expectStatus(await d.owner.rest.call('POST', `/${d.projectId}/history/import`, historyCsv(Date.now()), { 'content-type': 'text/csv' }), 200);
       assert.ok(summary.imported > 5000);
+      const planStarted = Date.now();
       const plan = expectStatus(await d.supervisor.rest.get(`/${d.projectId}/metrics/forecast?horizon=1h&interval=15m`), 200);
+      t.diagnostic(`the next hour's plan on 28 days of history: ${Date.now() - planStarted} ms (${kind})`);
       const needed = Math.max(...plan.intervals.map((i: { agents_needed: number }) => i.agents_needed));
       assert.ok(needed >= 1 && plan.agents_can_take_chats === 0, JSON.stringify({ needed, can: plan.agents_can_take_chats }));
 
       const c = await connect(h, d.supervisor);
       await subscribed(c, topic);
-      const raised = await c.waitFor(alertFrame(topic, 'CREATE', 'forecast_shortfall'), 'forecast shortfall raised', { timeoutMs: 10_000 });
+      const raised = await c.waitFor(alertFrame(topic, 'CREATE', 'forecast_shortfall'), 'forecast shortfall raised', { timeoutMs: 20_000 });
       assertShape(raised.payload.message, d.projectId, 'forecast_shortfall', 'raised');
       assert.deepEqual([raised.payload.message.value, raised.payload.message.threshold], [needed, 0]);
 
