@@ -1,5 +1,5 @@
 import type { Bus } from '../events/bus.js';
-import { computeProjectMetrics, type ProjectMetrics } from '../metrics/project-metrics.js';
+import { computeProjectMetrics, type MetricsRead, type ProjectMetrics } from '../metrics/project-metrics.js';
 import { encodeServerFrame } from '../protocol/codec.js';
 import type { Db } from '../store/db.js';
 import type { Hub } from './hub.js';
@@ -12,6 +12,12 @@ export interface MetricsPublisherOptions {
   pushIntervalMs: number;
   /** Waits grow and windows roll without events: followed projects are recomputed this often, sent only if changed. */
   refreshIntervalMs: number;
+  /**
+   * Told of each computation (alerts are evaluated here, docs/metrics.md "Alerts"). It runs beside the pushes, not
+   * before them: one call per project at a time, the newest computation waiting its turn; a rejection is logged and
+   * the next computation (the refresh at the latest) tries again.
+   */
+  onComputed?: (projectId: string, read: MetricsRead) => Promise<void>;
 }
 
 interface ProjectState {
@@ -23,12 +29,18 @@ interface ProjectState {
   lastSentAt: number;
   /** The last sent object without its seq and time, to skip UPDATEs that would say nothing new. */
   lastKey: string | null;
+  /** `onComputed` is running for this project. */
+  evaluating: boolean;
+  /** The newest computation that came while `onComputed` was running: it is told next. */
+  pendingRead: MetricsRead | null;
 }
 
 export const metricsTopic = (projectId: string): string => `/${projectId}/metrics`;
+export const alertsTopic = (projectId: string): string => `/${projectId}/alerts`;
 
 /**
- * Pushes `/P/metrics` UPDATEs. Every event of a project with metrics subscribers on this node marks it dirty; a
+ * Pushes `/P/metrics` UPDATEs, and has alerts evaluated (`onComputed`) for projects followed on `/P/metrics` or
+ * `/P/alerts` here. Every event of a project with metrics subscribers on this node marks it dirty; a
  * dirty project is recomputed from the store at most once per interval (the first change after a quiet spell at
  * once), and the result is serialized once and written to every subscriber. Each node computes for its own
  * subscribers from the shared store, so any node gives the same answer.
@@ -51,12 +63,12 @@ export class MetricsPublisher {
     this.refresh.unref();
   }
 
-  /** A change in the project: recompute soon if anyone here follows its metrics. Cheap when nobody does. */
+  /** A change in the project: recompute soon if anyone here follows its metrics or alerts. Cheap when nobody does. */
   touch(projectId: string): void {
-    if (this.closed || this.subscribers(projectId) === undefined) return;
+    if (this.closed || !this.followed(projectId)) return;
     let st = this.projects.get(projectId);
     if (st === undefined) {
-      st = { dirty: false, running: false, timer: null, lastRunAt: 0, lastSentAt: 0, lastKey: null };
+      st = { dirty: false, running: false, timer: null, lastRunAt: 0, lastSentAt: 0, lastKey: null, evaluating: false, pendingRead: null };
       this.projects.set(projectId, st);
     }
     st.dirty = true;
@@ -76,10 +88,18 @@ export class MetricsPublisher {
     return subs !== undefined && subs.size > 0 ? subs : undefined;
   }
 
+  /** Someone here holds the project's metrics, or its alerts when alerts are evaluated here. */
+  private followed(projectId: string): boolean {
+    if (this.subscribers(projectId) !== undefined) return true;
+    if (this.options.onComputed === undefined) return false;
+    const alerts = this.hub.find(projectId)?.subscribersOf(alertsTopic(projectId));
+    return alerts !== undefined && alerts.size > 0;
+  }
+
   private refreshAll(): void {
     for (const projectId of this.hub.projectIds()) this.touch(projectId);
     for (const [projectId, st] of this.projects) {
-      if (!st.running && st.timer === null && this.subscribers(projectId) === undefined) this.projects.delete(projectId);
+      if (!st.running && st.timer === null && !this.followed(projectId)) this.projects.delete(projectId);
     }
   }
 
@@ -93,7 +113,7 @@ export class MetricsPublisher {
   private async run(projectId: string, st: ProjectState): Promise<void> {
     st.timer = null;
     if (this.closed || !st.dirty) return;
-    if (this.subscribers(projectId) === undefined) {
+    if (!this.followed(projectId)) {
       this.projects.delete(projectId);
       return;
     }
@@ -102,7 +122,10 @@ export class MetricsPublisher {
     st.lastRunAt = Date.now();
     try {
       const read = await computeProjectMetrics(this.db, projectId);
-      if (read !== null && !this.closed) this.publish(projectId, st, read.metrics);
+      if (read !== null && !this.closed) {
+        this.publish(projectId, st, read.metrics);
+        this.computed(projectId, st, read);
+      }
     } catch (error) {
       // Closing: the store may already be gone, and nobody is left to tell.
       if (this.closed) return;
@@ -113,6 +136,26 @@ export class MetricsPublisher {
       st.running = false;
       if (st.dirty && this.projects.get(projectId) === st) this.schedule(projectId, st);
     }
+  }
+
+  private computed(projectId: string, st: ProjectState, read: MetricsRead): void {
+    const onComputed = this.options.onComputed;
+    if (onComputed === undefined || this.closed) return;
+    if (st.evaluating) {
+      st.pendingRead = read;
+      return;
+    }
+    st.evaluating = true;
+    onComputed(projectId, read)
+      .catch((error: unknown) => {
+        if (!this.closed) this.logger.warn({ projectId, err: String(error) }, 'realtime: evaluating alerts failed; the next computation tries again');
+      })
+      .finally(() => {
+        st.evaluating = false;
+        const next = st.pendingRead;
+        st.pendingRead = null;
+        if (next !== null) this.computed(projectId, st, next);
+      });
   }
 
   private publish(projectId: string, st: ProjectState, metrics: ProjectMetrics): void {

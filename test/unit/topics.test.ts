@@ -16,6 +16,7 @@ test('every documented topic form parses to its kind and ids', () => {
   assert.deepEqual(parseTopic(`/${P}/project_users/users/${U}`), { kind: 'project_user_by_user', projectId: P, userId: U });
   assert.deepEqual(parseTopic(`/${P}/project_users`), { kind: 'project_users', projectId: P });
   assert.deepEqual(parseTopic(`/${P}/metrics`), { kind: 'metrics', projectId: P });
+  assert.deepEqual(parseTopic(`/${P}/alerts`), { kind: 'alerts', projectId: P });
   assert.deepEqual(parseTopic(`/${P}/events/${PU}`), { kind: 'events', projectId: P, contactId: PU, name: null });
   assert.deepEqual(parseTopic(`/${P}/events/${PU}/page.view:v2`), { kind: 'events', projectId: P, contactId: PU, name: 'page.view:v2' });
   assert.deepEqual(parseTopic(`/${P}/bots/${U}`), { kind: 'bots', projectId: P, botId: U });
