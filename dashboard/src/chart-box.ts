@@ -63,12 +63,3 @@ export class ChartBox {
     return Math.max(MIN_WIDTH, this.box.clientWidth || 320);
   }
 }
-
-/**
- * Several series sampled at different times on one x axis (uPlot wants one x array): the union of the times, each
- * series null where it has no point.
- */
-export function align(series: Map<number, number | null>[]): uPlot.AlignedData {
-  const xs = [...new Set(series.flatMap((s) => [...s.keys()]))].sort((a, b) => a - b);
-  return [xs, ...series.map((s) => xs.map((x) => s.get(x) ?? null))] as uPlot.AlignedData;
-}

@@ -15,7 +15,8 @@
 import uPlot from 'uplot';
 import type { ProjectMetrics } from '../../src/domain/metrics.js';
 import { forecast, history } from './api.js';
-import { ChartBox, align, type Window } from './chart-box.js';
+import { align } from './align-series.js';
+import { ChartBox, type Window } from './chart-box.js';
 import { h, note } from './dom.js';
 import type { ForecastAnswer, HistoryInterval } from './server-types.js';
 
@@ -142,13 +143,13 @@ export class DeskCharts {
       abandoned.set(x, r.abandoned);
       perInterval.set(x, r.service_level.value === null ? null : r.service_level.value * 100);
     }
-    this.arrivals.draw(recent, align([arrivals, answered, abandoned]));
+    this.arrivals.draw(recent, alignData([arrivals, answered, abandoned]));
     this.arrivals.box.dataset.arrivals = String(inRecent.reduce((n, r) => n + r.arrivals, 0));
     this.arrivals.box.dataset.intervals = String(inRecent.length);
 
     const live = new Map<number, number | null>(this.liveLevel.filter((p) => p.t >= recent.from).map((p) => [p.t, p.value]));
     const target = new Map<number, number | null>(this.target === null ? [] : [[recent.from, this.target], [recent.to, this.target]]);
-    this.level.draw(recent, align([perInterval, live, target]));
+    this.level.draw(recent, alignData([perInterval, live, target]));
     this.level.box.dataset.live = String(live.size);
 
     const dayStart = localMidnight(nowMs);
@@ -164,7 +165,7 @@ export class DeskCharts {
       low.set(middle(f.start), f.arrivals.low);
       high.set(middle(f.start), f.arrivals.high);
     }
-    this.forecastChart.draw(today, align([actual, mean, low, high]));
+    this.forecastChart.draw(today, alignData([actual, mean, low, high]));
     this.forecastChart.box.dataset.actual = String([...actual.values()].reduce<number>((n, v) => n + (v ?? 0), 0));
     this.forecastChart.box.dataset.forecastPoints = String(mean.size);
 
@@ -173,7 +174,7 @@ export class DeskCharts {
     for (const f of this.plan?.intervals ?? []) if (sec(Date.parse(f.start)) < next.to) needed.set(sec(Date.parse(f.start)), f.agents_needed);
     const team = this.canTakeChats ?? this.plan?.agents_can_take_chats ?? null;
     const now = new Map<number, number | null>(team === null ? [] : [[next.from, team], [next.to, team]]);
-    this.planChart.draw(next, align([needed, now]));
+    this.planChart.draw(next, alignData([needed, now]));
     this.planChart.box.dataset.plan = JSON.stringify([...needed.values()]);
     this.planChart.box.dataset.canTakeChats = String(team);
 
@@ -228,6 +229,7 @@ export class DeskCharts {
   }
 }
 
+const alignData = (series: Map<number, number | null>[]) => align(series) as uPlot.AlignedData;
 /** A count per interval: bars. */
 const bars = () => uPlot.paths.bars!({ size: [0.7, 40] });
 /** Agents needed holds for its whole interval: a step, not a slope. */
