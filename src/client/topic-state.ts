@@ -9,7 +9,7 @@ import type { Subscription } from './subscription.js';
 import type { EventMeta } from './topic-events.js';
 
 /** Topics whose snapshot is an array (PROTOCOL §2); the others snapshot one object. */
-const LIST_TOPIC = /\/(requests|messages|project_users)$|\/events\/[^/]+(\/[^/]+)?$/;
+const LIST_TOPIC = /\/(requests|messages|project_users|alerts)$|\/events\/[^/]+(\/[^/]+)?$/;
 
 export class TopicState {
   readonly subscriptions = new Set<Subscription>();

@@ -1,3 +1,4 @@
+import { defaultAlertSettings, type AlertSettings } from './alerts.js';
 import type { ChatState } from './chat-availability.js';
 import type { Role } from './roles.js';
 
@@ -14,6 +15,8 @@ export interface ProjectSettings {
   default_handle_seconds: number;
   /** IANA zone of the desk: history days and forecast seasonality are local to it. UTC when not set. */
   time_zone?: string;
+  /** Alert rules (docs/metrics.md, "Alerts"); what is absent takes its default. */
+  alerts?: Partial<AlertSettings>;
 }
 
 /** Whether the runtime knows the IANA zone (Intl's time-zone database). */
@@ -34,6 +37,7 @@ export const defaultProjectSettings: ProjectSettings = {
   service_level_seconds: 60,
   ignore_presence: false,
   default_handle_seconds: 300,
+  alerts: defaultAlertSettings,
 };
 
 /** The range `default_handle_seconds` may be set within (10 s to 8 h). */

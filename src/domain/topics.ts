@@ -7,6 +7,8 @@ export type Topic =
   | { kind: 'project_user_by_user'; projectId: string; userId: string }
   | { kind: 'project_users'; projectId: string }
   | { kind: 'metrics'; projectId: string }
+  /** The project's raised alerts, then their raises and clears (owners, admins, supervisors). */
+  | { kind: 'alerts'; projectId: string }
   /** A contact's events (Tiledesk's events API); `contactId` is a lead or project-user id; `name` narrows to one. */
   | { kind: 'events'; projectId: string; contactId: string; name: string | null }
   /** Tiledesk's bot topic: deskwire has no bots, so it answers a null snapshot and nothing follows. */
@@ -24,6 +26,7 @@ const forms: [RegExp, (m: string[]) => Topic][] = [
   [new RegExp(`^/${ID}/project_users/users/${ID}$`), ([, p, u]) => ({ kind: 'project_user_by_user', projectId: p!, userId: u! })],
   [new RegExp(`^/${ID}/project_users/${ID}$`), ([, p, pu]) => ({ kind: 'project_user', projectId: p!, projectUserId: pu! })],
   [new RegExp(`^/${ID}/metrics$`), ([, p]) => ({ kind: 'metrics', projectId: p! })],
+  [new RegExp(`^/${ID}/alerts$`), ([, p]) => ({ kind: 'alerts', projectId: p! })],
   [new RegExp(`^/${ID}/events/${ID}$`), ([, p, c]) => ({ kind: 'events', projectId: p!, contactId: c!, name: null })],
   [new RegExp(`^/${ID}/events/${ID}/${NAME}$`), ([, p, c, n]) => ({ kind: 'events', projectId: p!, contactId: c!, name: n! })],
   [new RegExp(`^/${ID}/bots/${ID}$`), ([, p, b]) => ({ kind: 'bots', projectId: p!, botId: b! })],

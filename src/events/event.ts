@@ -1,3 +1,4 @@
+import type { Alert } from '../domain/alerts.js';
 import type { ContactEvent } from '../domain/contact-event.js';
 import type { ContactScope } from '../domain/contact-visibility.js';
 import type { Message } from '../domain/message.js';
@@ -63,12 +64,23 @@ export interface ContactEventEvent extends EventBase {
   data: ContactEvent;
 }
 
+/** An alert was raised (CREATE) or cleared (UPDATE); for the supervising roles only (`/P/alerts`). */
+export interface AlertEvent extends EventBase {
+  kind: 'alert';
+  /** The alert's id. */
+  entityId: string;
+  requestId: null;
+  scope: null;
+  prevScope: null;
+  data: Alert;
+}
+
 /**
  * One change of a project, as the outbox stores it and the bus carries it, told apart by `kind`. It holds everything
  * the gateway needs to authorize each subscriber without another query: the visibility facts after (`scope`) and
  * before (`prevScope`) the change, and the entity as clients see it (its stored JSON capped in depth when read back).
  */
-export type ProjectEvent = RequestEvent | MessageEvent | ProjectUserEvent | ContactEventEvent;
+export type ProjectEvent = RequestEvent | MessageEvent | ProjectUserEvent | ContactEventEvent | AlertEvent;
 
 export type EventKind = ProjectEvent['kind'];
 

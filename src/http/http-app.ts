@@ -7,6 +7,7 @@ import { dashboardRoutes } from './dashboard-routes.js';
 import { departmentRoutes } from './department-routes.js';
 import { sendError } from './error-response.js';
 import { healthRoutes, type ReadinessPolicy } from './health-routes.js';
+import { alertRoutes } from './alert-routes.js';
 import { historyRoutes } from './history-routes.js';
 import { guardInput } from './input-guard.js';
 import { prometheusRoutes } from './prometheus-routes.js';
@@ -79,6 +80,7 @@ export function buildHttpApp(
   eventRoutes(app, deps);
   metricsRoutes(app, deps);
   historyRoutes(app, deps);
+  alertRoutes(app, deps);
   dashboardRoutes(app);
   return app;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { ALERT_RANGES } from '../domain/alerts.js';
 import { DEFAULT_HANDLE_SECONDS_RANGE } from '../domain/project.js';
 import { isTimeZone } from '../domain/project.js';
 import { overridableLimits, type LimitOverrides, type OverridableLimit } from '../limits/budgets.js';
@@ -25,6 +26,21 @@ const updateBody = z
         ignore_presence: z.boolean().optional(),
         default_handle_seconds: z.number().int().min(DEFAULT_HANDLE_SECONDS_RANGE.min).max(DEFAULT_HANDLE_SECONDS_RANGE.max).optional(),
         time_zone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Rome').optional(),
+        alerts: z
+          .object({
+            waiting_above: z.number().int().min(ALERT_RANGES.waiting_above.min).max(ALERT_RANGES.waiting_above.max).nullable().optional(),
+            longest_wait_above_seconds: z
+              .number()
+              .int()
+              .min(ALERT_RANGES.longest_wait_above_seconds.min)
+              .max(ALERT_RANGES.longest_wait_above_seconds.max)
+              .nullable()
+              .optional(),
+            service_level_below_target: z.boolean().optional(),
+            forecast_shortfall: z.boolean().optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

@@ -73,9 +73,14 @@ export class ForecastService {
   constructor(private readonly deps: { db: Db }) {}
 
   async forecast(actor: Actor, projectId: string, query: ForecastQuery): Promise<ForecastAnswer> {
-    const db = this.deps.db;
-    const { viewer } = await requireMembership(db, projectId, actor);
+    const { viewer } = await requireMembership(this.deps.db, projectId, actor);
     if (!isSupervising(viewer.role)) throw new DeskwireError('FORBIDDEN', 'Forecasts are for owners, admins and supervisors.');
+    return this.compute(projectId, query);
+  }
+
+  /** The forecast and plan with no access check: for callers that already checked (the route) or act for the node (alerts). */
+  async compute(projectId: string, query: ForecastQuery): Promise<ForecastAnswer> {
+    const db = this.deps.db;
     const project = await findProject(db, projectId);
     if (!project) throw new DeskwireError('NOT_FOUND', 'No such project.');
     const slice = await departmentSlice(db, projectId, query.departmentId);

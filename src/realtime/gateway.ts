@@ -18,6 +18,8 @@ import { isRedisUnavailable } from '../redis/redis-errors.js';
 import { Hub } from './hub.js';
 import type { Logger } from './logger.js';
 import { MetricsPublisher } from './metrics-publisher.js';
+import { ForecastService } from '../metrics/forecast-service.js';
+import { AlertsService } from '../services/alerts-service.js';
 import type { PresenceTracker } from './presence.js';
 import { noObserver, type RealtimeObserver } from './observer.js';
 import type { Budgets } from '../limits/budgets.js';
@@ -74,9 +76,15 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsInboundFrameMaxBytes, clientTracking: false });
   const observer = deps.observer ?? noObserver;
   const hub = new Hub(deps.bus, db, logger, config.eventGapCheckIntervalMs, observer);
+  const alerts = new AlertsService(
+    { db, bus: deps.bus, onPublishError: (error, events) => logger.error({ err: String(error), count: events.length }, 'alert events committed but not published; the outbox keeps them') },
+    new ForecastService({ db }),
+  );
   const metricsPublisher = new MetricsPublisher(deps.bus, db, hub, logger, {
     pushIntervalMs: config.metricsPushIntervalMs,
     refreshIntervalMs: config.metricsRefreshIntervalMs,
+    // Alerts are evaluated whenever this node recomputes a followed project's metrics (docs/metrics.md, "Alerts").
+    onComputed: (projectId, read) => alerts.evaluate(projectId, read),
   });
   const admission = new ConnectionAdmission(deps.limits, config, deps.budgets);
   // A handshake's store cost bounds the handshake rate: the handshakes of one event-loop turn share one read.

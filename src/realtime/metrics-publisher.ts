@@ -1,5 +1,5 @@
 import type { Bus } from '../events/bus.js';
-import { computeProjectMetrics, type ProjectMetrics } from '../metrics/project-metrics.js';
+import { computeProjectMetrics, type MetricsRead, type ProjectMetrics } from '../metrics/project-metrics.js';
 import { encodeServerFrame } from '../protocol/codec.js';
 import type { Db } from '../store/db.js';
 import type { Hub } from './hub.js';
@@ -12,6 +12,11 @@ export interface MetricsPublisherOptions {
   pushIntervalMs: number;
   /** Waits grow and windows roll without events: followed projects are recomputed this often, sent only if changed. */
   refreshIntervalMs: number;
+  /**
+   * Told of each computation (alerts are evaluated here, docs/metrics.md "Alerts"). A rejection is retried next
+   * interval like a failed computation.
+   */
+  onComputed?: (projectId: string, read: MetricsRead) => Promise<void>;
 }
 
 interface ProjectState {
@@ -26,9 +31,11 @@ interface ProjectState {
 }
 
 export const metricsTopic = (projectId: string): string => `/${projectId}/metrics`;
+export const alertsTopic = (projectId: string): string => `/${projectId}/alerts`;
 
 /**
- * Pushes `/P/metrics` UPDATEs. Every event of a project with metrics subscribers on this node marks it dirty; a
+ * Pushes `/P/metrics` UPDATEs, and has alerts evaluated (`onComputed`) for projects followed on `/P/metrics` or
+ * `/P/alerts` here. Every event of a project with metrics subscribers on this node marks it dirty; a
  * dirty project is recomputed from the store at most once per interval (the first change after a quiet spell at
  * once), and the result is serialized once and written to every subscriber. Each node computes for its own
  * subscribers from the shared store, so any node gives the same answer.
@@ -51,9 +58,9 @@ export class MetricsPublisher {
     this.refresh.unref();
   }
 
-  /** A change in the project: recompute soon if anyone here follows its metrics. Cheap when nobody does. */
+  /** A change in the project: recompute soon if anyone here follows its metrics or alerts. Cheap when nobody does. */
   touch(projectId: string): void {
-    if (this.closed || this.subscribers(projectId) === undefined) return;
+    if (this.closed || !this.followed(projectId)) return;
     let st = this.projects.get(projectId);
     if (st === undefined) {
       st = { dirty: false, running: false, timer: null, lastRunAt: 0, lastSentAt: 0, lastKey: null };
@@ -76,10 +83,18 @@ export class MetricsPublisher {
     return subs !== undefined && subs.size > 0 ? subs : undefined;
   }
 
+  /** Someone here holds the project's metrics, or its alerts when alerts are evaluated here. */
+  private followed(projectId: string): boolean {
+    if (this.subscribers(projectId) !== undefined) return true;
+    if (this.options.onComputed === undefined) return false;
+    const alerts = this.hub.find(projectId)?.subscribersOf(alertsTopic(projectId));
+    return alerts !== undefined && alerts.size > 0;
+  }
+
   private refreshAll(): void {
     for (const projectId of this.hub.projectIds()) this.touch(projectId);
     for (const [projectId, st] of this.projects) {
-      if (!st.running && st.timer === null && this.subscribers(projectId) === undefined) this.projects.delete(projectId);
+      if (!st.running && st.timer === null && !this.followed(projectId)) this.projects.delete(projectId);
     }
   }
 
@@ -93,7 +108,7 @@ export class MetricsPublisher {
   private async run(projectId: string, st: ProjectState): Promise<void> {
     st.timer = null;
     if (this.closed || !st.dirty) return;
-    if (this.subscribers(projectId) === undefined) {
+    if (!this.followed(projectId)) {
       this.projects.delete(projectId);
       return;
     }
@@ -102,7 +117,10 @@ export class MetricsPublisher {
     st.lastRunAt = Date.now();
     try {
       const read = await computeProjectMetrics(this.db, projectId);
-      if (read !== null && !this.closed) this.publish(projectId, st, read.metrics);
+      if (read !== null && !this.closed) {
+        this.publish(projectId, st, read.metrics);
+        if (this.options.onComputed) await this.options.onComputed(projectId, read);
+      }
     } catch (error) {
       // Closing: the store may already be gone, and nobody is left to tell.
       if (this.closed) return;

@@ -6,6 +6,7 @@ import { readProjectMetrics } from '../metrics/project-metrics.js';
 import type { Queryable } from '../store/db.js';
 import { EVENTS_SNAPSHOT_LIMIT } from '../domain/contact-event.js';
 import { contactScope, findContact, listContactEvents, type Contact } from '../store/contact-events.js';
+import { listRaisedAlerts } from '../store/alerts.js';
 import { readEventRange } from '../store/events.js';
 import { listMessages } from '../store/messages.js';
 import { getProjectUsersByIds, getProjectUsersByUsers, listProjectUsers } from '../store/project-users.js';
@@ -137,6 +138,10 @@ export class BatchReads {
   contactEvents(contact: Contact, name: string | null) {
     const key = `events|${contact.leadId}|${contact.projectUserId}|${name ?? ''}`;
     return this.once(key, () => listContactEvents(this.tx, { projectId: this.project.id, contact, name, limit: EVENTS_SNAPSHOT_LIMIT, offset: 0 }));
+  }
+
+  raisedAlerts() {
+    return this.once('alerts', () => listRaisedAlerts(this.tx, this.project.id));
   }
 
   metrics() {

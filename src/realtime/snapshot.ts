@@ -179,6 +179,11 @@ async function readTarget(reads: BatchReads, t: Topic, viewer: Viewer, opts: Loa
       if (read === null) throw forbidden();
       return { ...none, message: read.metrics };
     }
+    case 'alerts': {
+      if (!isSupervising(viewer.role)) throw forbidden();
+      // The raised alerts as of the snapshot's seq: raises and clears are outbox events, so a resume replays them.
+      return { ...none, message: withBody ? await reads.raisedAlerts() : null };
+    }
     case 'events': {
       const found = await reads.contact(t.contactId);
       if (found === null || !canSeeContact(viewer, found.scope)) throw forbidden();

@@ -98,6 +98,8 @@ export function topicKeys(e: ProjectEvent): string[] {
       }
       return keys;
     }
+    case 'alert':
+      return [`${base}/alerts`];
   }
 }
 
@@ -123,6 +125,7 @@ export function allowed(sub: RuleTarget, viewer: Viewer | null): boolean {
       return isSupervising(viewer.role) || sub.targetUserId === viewer.userId;
     case 'project_users':
     case 'metrics':
+    case 'alerts':
       return isSupervising(viewer.role);
   }
 }
@@ -186,6 +189,9 @@ export function decide(sub: RuleTarget, viewer: Viewer | null, e: ProjectEvent):
       if (e.kind !== 'contact_event' || e.contact == null) return null;
       sub.contact = e.contact;
       return canSeeContact(viewer, e.contact) ? CREATE_FULL : null;
+    case 'alerts':
+      // Raised: CREATE; cleared: UPDATE. Only the supervising roles hold the topic (`allowed`).
+      return e.kind === 'alert' && isSupervising(viewer.role) ? delivery(e.method, 'full') : null;
     case 'bots':
       return null;
   }
@@ -204,7 +210,7 @@ export function forClient(topic: Topic, d: Delivery | null, understandsDelete: b
 
 /** Tiledesk's removal of a request: enough to find it in a list, `status: 1000`, and none of its data. */
 export function removal(e: ProjectEvent): Record<string, unknown> {
-  const id = typeof e.data._id === 'string' ? e.data._id : e.entityId;
+  const id = '_id' in e.data && typeof e.data._id === 'string' ? e.data._id : e.entityId;
   return { _id: id, id, request_id: e.requestId ?? e.entityId, id_project: e.projectId, status: 1000 };
 }
 
@@ -217,6 +223,7 @@ export function tombstone(e: ProjectEvent): Record<string, unknown> {
       return { _id: e.entityId, id: e.entityId, request_id: e.requestId };
     case 'project_user':
     case 'contact_event':
+    case 'alert':
       return { _id: e.entityId, id: e.entityId };
   }
 }

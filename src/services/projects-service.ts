@@ -43,6 +43,8 @@ export class ProjectsService {
     if (!isAdmin(projectUser.role)) throw new DeskwireError('FORBIDDEN');
     await writeProject(this.deps, projectId, async ({ tx, outbox, project }) => {
       const settings = { ...defaultProjectSettings, ...project.settings, ...patch.settings };
+      // Alert rules are patched rule by rule: setting one leaves the others as they were.
+      if (patch.settings?.alerts) settings.alerts = { ...project.settings.alerts, ...patch.settings.alerts };
       await tx.query('UPDATE projects SET name = $2, settings = $3, updated_at = now() WHERE id = $1', [
         projectId,
         patch.name ?? project.name,

@@ -1,6 +1,7 @@
 import { ForecastService } from '../metrics/forecast-service.js';
 import { MetricsService } from '../metrics/metrics-service.js';
 import type { ServiceDeps } from './context.js';
+import { AlertsService } from './alerts-service.js';
 import { AuthService } from './auth-service.js';
 import { ContactEventsService } from './contact-events-service.js';
 import { DepartmentsService } from './departments-service.js';
@@ -24,9 +25,11 @@ export interface Services {
   metrics: MetricsService;
   history: HistoryService;
   forecast: ForecastService;
+  alerts: AlertsService;
 }
 
 export function createServices(deps: ServiceDeps, tokens: TokenService): Services {
+  const forecast = new ForecastService(deps);
   return {
     auth: new AuthService(deps, tokens),
     projects: new ProjectsService(deps),
@@ -37,6 +40,7 @@ export function createServices(deps: ServiceDeps, tokens: TokenService): Service
     events: new ContactEventsService(deps),
     metrics: new MetricsService(deps),
     history: new HistoryService(deps),
-    forecast: new ForecastService(deps),
+    forecast,
+    alerts: new AlertsService(deps, forecast),
   };
 }

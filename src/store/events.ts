@@ -36,6 +36,8 @@ function toEvent(row: EventRow): ProjectEvent {
       return { ...common, kind: row.kind, requestId: row.request_id, scope: row.scope, prevScope: row.prev_scope, data: servedJson(row.data, STORED_EVENT_MAX_DEPTH) };
     case 'contact_event':
       return { ...common, kind: row.kind, requestId: row.request_id, scope: row.scope, prevScope: row.prev_scope, contact: row.contact, data: servedJson(row.data, STORED_EVENT_MAX_DEPTH) };
+    case 'alert':
+      return { ...common, kind: row.kind, requestId: row.request_id, scope: row.scope, prevScope: row.prev_scope, data: servedJson(row.data, STORED_EVENT_MAX_DEPTH) };
   }
 }
 

@@ -16,7 +16,7 @@ test('each kind carries its own entity, and the kind alone narrows data', () => 
     { kind: 'message', method: 'CREATE', entityId: 'm1', requestId: 'r1', scope, prevScope: null, data: sampleMessage() },
     { kind: 'project_user', method: 'UPDATE', entityId: 'pu1', requestId: null, scope: null, prevScope: null, data: sampleProjectUser() },
   ];
-  const said = events.map((e) => (e.kind === 'request' ? e.data.first_text : e.kind === 'message' ? e.data.text : e.kind === 'project_user' ? e.data.uuid_user : e.data.name));
+  const said = events.map((e) => (e.kind === 'request' ? e.data.first_text : e.kind === 'message' ? e.data.text : e.kind === 'project_user' ? e.data.uuid_user : e.kind === 'contact_event' ? e.data.name : e.data.rule));
   assert.deepEqual(said, ['hello', 'hello', 'u1']);
 });
 
