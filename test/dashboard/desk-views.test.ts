@@ -252,7 +252,9 @@ describe('the dashboard of issue 21: history, forecast, plan, live staffing, tra
     const alert = page.locator('#alerts .alert[data-rule=waiting_above]');
     await alert.waitFor({ timeout: 8000 });
     const listed = expectStatus(await desk.supervisor.rest.get(`/${desk.projectId}/alerts`), 200).alerts;
-    assert.ok(listed.some((a: { rule: string; id: string }) => a.rule === 'waiting_above' && a.id === /* the page's */ a.id));
+    // The page's alert is the one GET /:pid/alerts lists as active.
+    const shownId = await alert.getAttribute('data-alert');
+    assert.ok(listed.some((a: { rule: string; id: string; state: string }) => a.rule === 'waiting_above' && a.id === shownId && a.state === 'raised'), JSON.stringify(listed));
     assert.equal(await page.locator('#alerts').getAttribute('data-count'), String(listed.length));
     await page.screenshot({ path: join(shots, 'desk-alert-raised.png'), fullPage: true });
     for (const rid of surge) expectStatus(await desk.owner.rest.put(`/${desk.projectId}/requests/${rid}/close`), 200);
