@@ -3,7 +3,7 @@
  *
  * - **last 6 hours**: arrivals, answered and abandoned per 15-minute interval, and each interval's service level,
  *   from `GET /:pid/metrics/history`; the live 15-minute service level of each `/P/metrics` push is appended as its
- *   own series, and each push schedules a re-read of the last hour's rows (a request is counted in the interval it
+ *   own series (the window ends with the current interval), and each push schedules a re-read of the last hour's rows (a request is counted in the interval it
  *   arrived in, so an answer or a close changes a past row);
  * - **today, forecast versus actual**: the day's actual arrivals per interval (history) against the forecast's mean
  *   and 80 % band (`GET /:pid/metrics/forecast`, which forecasts from the current interval on);
@@ -130,7 +130,9 @@ export class DeskCharts {
 
   draw(nowMs: number = Date.now()): void {
     if (this.closed) return;
-    const recent: Window = { from: sec(nowMs) - RECENT_HOURS * 3600, to: sec(nowMs) + 60 };
+    // Up to the end of the current interval, so its bar (drawn at the interval's middle) is inside the window.
+    const recentEnd = sec(intervalStart(nowMs) + INTERVAL_MS);
+    const recent: Window = { from: recentEnd - RECENT_HOURS * 3600, to: recentEnd };
     const inRecent = [...this.rows.values()].filter((r) => middle(r.start) >= recent.from);
     const arrivals = new Map<number, number | null>();
     const answered = new Map<number, number | null>();
