@@ -94,6 +94,12 @@ describe('supervisor dashboard in headless Chromium', { skip }, () => {
     assert.notEqual(await page.locator('[data-kpi=longest_wait] .kpi-value').textContent(), '–');
     await page.waitForFunction((n) => Number(document.getElementById('charts')?.dataset.draws) > n, drawsBefore, { timeout: 5000 });
     assert.equal(await page.locator('#charts canvas, #plan canvas').count() >= 4, true, 'four uPlot charts drawn');
+    // A project minutes old has one interval of history: the axis is still the last 6 hours, not the data's span,
+    // and the forecast says it has nothing to go on rather than drawing an empty plan as if it were one.
+    const box = page.locator('[data-chart=arrivals]');
+    assert.equal(Number(await box.getAttribute('data-x-max')) - Number(await box.getAttribute('data-x-min')), 6 * 3600);
+    await page.locator('#plan[data-forecast-method]').waitFor({ state: 'attached', timeout: 5000 });
+    assert.match((await page.locator('#plan').textContent())!, /No forecast yet/);
 
     // The agents table lists the desk, with load over the chat limit.
     await page.locator(`#agents tr[data-project-user="${desk.agentA.projectUserId}"]`).waitFor({ timeout: 5000 });
