@@ -224,7 +224,7 @@ describe('the dashboard of issue 21: history, forecast, plan, live staffing, tra
     for (const id of ['kpis', 'charts', 'plan', 'agents', 'staffing', 'alerts']) assert.equal(await page.locator(`#${id}`).isVisible(), false, `#${id} is not shown to an agent`);
     assert.doesNotMatch((await page.locator('#app').textContent())!, /not available for your role/);
 
-    // Connected with the switch on: available; the supervisor's agents table says the same.
+    // The switch on (the test desk has ignore_presence on): available; the supervisor's agents table says the same.
     await page.locator('#me-panel[hidden]').waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
     await page.locator('#me[data-state=available]').waitFor({ timeout: 5000 });
     await supervisorPage.locator(`#agents tr[data-project-user="${desk.agentA.projectUserId}"][data-state=available]`).waitFor({ timeout: 5000 });
