@@ -17,19 +17,36 @@ function timer(since: string | null): HTMLElement {
 }
 
 function table(head: string[], rows: HTMLElement[]): HTMLElement {
-  return h('table', {}, h('thead', {}, h('tr', {}, ...head.map((c) => h('th', {}, c)))), h('tbody', {}, ...rows));
+  // The panel scrolls sideways on a narrow screen, never the page.
+  return h('div', { class: 'scroll-x' }, h('table', {}, h('thead', {}, h('tr', {}, ...head.map((c) => h('th', {}, c)))), h('tbody', {}, ...rows)));
 }
 
 export class QueuePanel {
+  private items: readonly Request[] = [];
+
+  /** `onOpen` is called with the request of a row that was clicked (or chosen with Enter): its transcript opens. */
   constructor(
     private readonly waitingEl: HTMLElement,
     private readonly activeEl: HTMLElement,
+    onOpen: (request: Request) => void,
   ) {
     note(waitingEl, 'Loading…');
     note(activeEl, 'Loading…');
+    for (const el of [waitingEl, activeEl]) {
+      const open = (e: Event) => {
+        const row = (e.target as HTMLElement).closest<HTMLElement>('tr[data-request-id]');
+        const request = row && this.items.find((r) => r.request_id === row.dataset.requestId);
+        if (request) onOpen(request);
+      };
+      el.addEventListener('click', open);
+      el.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') open(e);
+      });
+    }
   }
 
   render(items: readonly Request[]): void {
+    this.items = items;
     const waiting = items.filter((r) => r.status === 100).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const active = items.filter((r) => r.status === 200 || r.status === 300).sort((a, b) => (a.assigned_at ?? a.createdAt).localeCompare(b.assigned_at ?? b.createdAt));
     this.waitingEl.dataset.count = String(waiting.length);
@@ -40,7 +57,7 @@ export class QueuePanel {
         table(
           ['Waiting', 'Visitor', 'Department', 'First message'],
           waiting.map((r) =>
-            h('tr', { 'data-request-id': r.request_id }, timer(r.createdAt), h('td', {}, visitor(r)), h('td', {}, r.department?.name ?? '–'), h('td', { class: 'text' }, r.first_text)),
+            h('tr', { 'data-request-id': r.request_id, class: 'open-row', tabindex: '0', title: 'Open the conversation' }, timer(r.createdAt), h('td', {}, visitor(r)), h('td', {}, r.department?.name ?? '–'), h('td', { class: 'text' }, r.first_text)),
           ),
         ),
       );
@@ -52,7 +69,7 @@ export class QueuePanel {
           active.map((r) =>
             h(
               'tr',
-              { 'data-request-id': r.request_id },
+              { 'data-request-id': r.request_id, class: 'open-row', tabindex: '0', title: 'Open the conversation' },
               timer(r.assigned_at),
               h('td', {}, r.participatingAgents.map((a) => `${a.firstname} ${a.lastname}`.trim()).join(', ') || '–'),
               h('td', {}, visitor(r)),
@@ -71,5 +88,5 @@ export class QueuePanel {
 
 /** Moves every waiting timer on the page; one interval for all of them (the page's clock, not a server poll). */
 export function tick(root: ParentNode, nowMs: number = Date.now()): void {
-  for (const cell of root.querySelectorAll<HTMLElement>('[data-since]')) cell.textContent = duration(secondsSince(cell.dataset.since!, nowMs));
+  for (const cell of root.querySelectorAll<HTMLElement>('[data-since]')) cell.textContent = (cell.dataset.prefix ?? '') + duration(secondsSince(cell.dataset.since!, nowMs));
 }
