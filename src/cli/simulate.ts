@@ -164,7 +164,6 @@ async function runSimulate(args: ParsedArgs, target: ServerTarget): Promise<numb
     }
   } finally {
     clearInterval(status);
-    for (const agent of agents) agent.disconnect();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
