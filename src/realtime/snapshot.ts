@@ -8,7 +8,7 @@ import type { ProjectEvent } from '../events/event.js';
 import { viewerOf } from '../services/context.js';
 import type { Db } from '../store/db.js';
 import { findProject, type ProjectRow } from '../store/projects.js';
-import { scopeOf } from '../store/requests.js';
+import { scopeOf } from '../domain/request-scope.js';
 import { BatchReads, type ListViewer } from './snapshot-reads.js';
 
 /** A resume further back than this many events gets a fresh snapshot instead: it is cheaper and as correct. */

@@ -13,7 +13,7 @@ import type { ProjectEvent, ProjectUserEvent } from '../events/event.js';
 import type { PublishMethod } from '../protocol/frames.js';
 import { viewerOf } from '../services/context.js';
 import { publicView } from '../services/project-users-service.js';
-import { scopeOf } from '../store/requests.js';
+import { scopeOf } from '../domain/request-scope.js';
 
 /**
  * `full` is the entity as stored in the event, `public` without private fields, `tombstone` ids only, `removal`

@@ -1,4 +1,3 @@
-import type { RequestScope } from '../domain/visibility.js';
 import type { DepartmentRef, ParticipantRef, Request } from '../domain/request.js';
 import type { Queryable } from './db.js';
 import { toLead, type LeadRow } from './leads.js';
@@ -105,11 +104,6 @@ function toRequest(row: RequestRow): Request {
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
-}
-
-/** The visibility facts of a request, as events carry them. */
-export function scopeOf(r: Request): RequestScope {
-  return { departmentId: r.department?.id ?? null, agents: r.participantsAgents, requesterUserId: r.lead?.lead_id ?? null };
 }
 
 export interface NewRequest {
