@@ -5,7 +5,7 @@ import { isMember, isSupervising } from '../domain/roles.js';
 import type { Topic } from '../domain/topics.js';
 import { canSeeRequest, type RequestScope, type Viewer } from '../domain/visibility.js';
 import type { ProjectEvent } from '../events/event.js';
-import { viewerOf } from '../services/context.js';
+import { viewerOf } from '../domain/viewer.js';
 import type { Db } from '../store/db.js';
 import { findProject, type ProjectRow } from '../store/projects.js';
 import { scopeOf } from '../domain/request-scope.js';

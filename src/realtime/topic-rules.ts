@@ -11,8 +11,8 @@ import type { Topic } from '../domain/topics.js';
 import { canSeePrivateFields, canSeeRequest, type RequestScope, type Viewer } from '../domain/visibility.js';
 import type { ProjectEvent, ProjectUserEvent } from '../events/event.js';
 import type { PublishMethod } from '../protocol/frames.js';
-import { viewerOf } from '../services/context.js';
-import { publicView } from '../services/project-users-service.js';
+import { viewerOf } from '../domain/viewer.js';
+import { publicView } from '../domain/project-user-view.js';
 import { scopeOf } from '../domain/request-scope.js';
 
 /**

@@ -10,7 +10,7 @@ import type { ProjectEvent } from '../../src/events/event.js';
 import { attachRealtimeGateway, type RealtimeGateway } from '../../src/realtime/gateway.js';
 import type { Logger } from '../../src/realtime/logger.js';
 import { snapshotBatcherFor } from '../../src/realtime/snapshot-batcher.js';
-import { viewerOf } from '../../src/services/context.js';
+import { viewerOf } from '../../src/domain/viewer.js';
 import { readEventRange } from '../../src/store/events.js';
 import { getProjectUserByUser } from '../../src/store/project-users.js';
 import { scopeOf } from '../../src/domain/request-scope.js';
