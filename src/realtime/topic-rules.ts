@@ -14,6 +14,7 @@ import type { PublishMethod } from '../protocol/frames.js';
 import { viewerOf } from '../domain/viewer.js';
 import { publicView } from '../domain/project-user-view.js';
 import { scopeOf } from '../domain/request-scope.js';
+import { isPublishedOnRequestsTopic } from '../domain/listing.js';
 
 /**
  * `full` is the entity as stored in the event, `public` without private fields, `tombstone` ids only, `removal`
@@ -127,11 +128,6 @@ export function allowed(sub: RuleTarget, viewer: Viewer | null): boolean {
   }
 }
 
-/** A request the `/requests` topic lists at all (Tiledesk never publishes preflight, draft or temp requests there). */
-function listed(data: Pick<Request, 'preflight' | 'draft' | 'status'>): boolean {
-  return data.preflight !== true && data.draft !== true && typeof data.status === 'number' && data.status > 50;
-}
-
 /**
  * Visible now: the event (CREATE when it has just become visible). Visible before only: DELETE with ids.
  * Otherwise nothing, so a subscriber never learns anything about a request they may not see.
@@ -156,7 +152,7 @@ export function decide(sub: RuleTarget, viewer: Viewer | null, e: ProjectEvent):
   if (viewer === null) return null;
   switch (sub.parsed.kind) {
     case 'requests':
-      return e.kind === 'request' && listed(e.data) ? byVisibility(viewer, e) : null;
+      return e.kind === 'request' && isPublishedOnRequestsTopic(e.data) ? byVisibility(viewer, e) : null;
     case 'request':
       if (e.kind !== 'request') return null;
       if (e.scope !== null) sub.scope = e.scope;
