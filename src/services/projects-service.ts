@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DeskwireError } from '../domain/errors.js';
-import type { LimitOverrides, OverridableLimit } from '../limits/budgets.js';
+import type { LimitOverrides, OverridableLimit } from '../domain/limit-overrides.js';
 import { newId } from '../domain/ids.js';
 import { defaultProjectSettings, type Project } from '../domain/project.js';
 import { insertDepartment, setDepartmentMembers } from '../store/departments.js';
