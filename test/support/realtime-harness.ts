@@ -46,6 +46,7 @@ export class SnapshotGate {
       kind: db.kind,
       query: (sql, params) => db.query(sql, params),
       exec: (sql) => db.exec(sql),
+      ping: () => db.ping(),
       close: () => db.close(),
       transaction: async (fn) => {
         const result = await db.transaction(fn);
