@@ -7,6 +7,7 @@ import {
   getProjectUser,
   getProjectUserByUser,
   insertProjectUser,
+  listOnlineUserIds,
   listPresenceWrites,
   listProjectUsers,
   updatePresence,
@@ -117,8 +118,7 @@ export class ProjectUsersService {
 
   /** Users marked online in at least one project (for the presence sweep). */
   async onlineUsers(): Promise<string[]> {
-    const rows = await this.deps.db.query<{ user_id: string }>(`SELECT DISTINCT user_id FROM project_users WHERE presence = 'online'`);
-    return rows.map((r) => r.user_id);
+    return listOnlineUserIds(this.deps.db);
   }
 
   private async write(projectId: string, projectUserId: string, patch: Parameters<typeof updateProjectUser>[3]): Promise<ProjectUser> {
