@@ -9,12 +9,12 @@ import { defaultProjectSettings, type ProjectSettings, type ProjectUser } from '
 import { memberRoles } from '../domain/roles.js';
 import type { Db, Queryable } from '../store/db.js';
 import { listDepartments } from '../store/departments.js';
+import { waitingAges, weightedArrivals } from '../store/live-load-queries.js';
+import { queueRows, windowRows, type QueueRow, type WindowRow } from '../store/metrics-queries.js';
 import { listProjectUsers } from '../store/project-users.js';
 import { findProject } from '../store/projects.js';
 import { DEFAULT_HALF_LIFE_SECONDS } from './live-arrival-rate.js';
-import { waitingAges, weightedArrivals } from './live-load-queries.js';
 import { liveStaffing } from './live-staffing.js';
-import { queueRows, windowRows, type QueueRow, type WindowRow } from './metrics-queries.js';
 
 export type { DepartmentMetrics, ProjectMetrics, QueueNow, ScopeMetrics, WindowMetrics } from '../domain/metrics.js';
 

@@ -11,7 +11,7 @@ import { defaultProjectSettings } from '../../src/domain/project.js';
 import { newId } from '../../src/domain/ids.js';
 import { isOpenForRealtime, OPEN_FOR_REALTIME_SQL } from '../../src/domain/listing.js';
 import { RequestStatus } from '../../src/domain/request.js';
-import { queueRows } from '../../src/metrics/metrics-queries.js';
+import { queueRows } from '../../src/store/metrics-queries.js';
 import type { Db } from '../../src/store/db.js';
 import { insertDepartment } from '../../src/store/departments.js';
 import { migrate } from '../../src/store/migrate.js';

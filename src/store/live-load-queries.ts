@@ -4,7 +4,7 @@
  */
 import { OPEN_FOR_REALTIME_SQL } from '../domain/listing.js';
 import { memberRoles } from '../domain/roles.js';
-import type { Queryable } from '../store/db.js';
+import type { Queryable } from './db.js';
 
 /**
  * Σ 2^(−age / halfLife) over the inbound arrivals (as the windows count them: started by a visitor, not preflight

@@ -5,7 +5,7 @@
  */
 import { OPEN_FOR_REALTIME_SQL } from '../domain/listing.js';
 import { memberRoles } from '../domain/roles.js';
-import type { Queryable } from '../store/db.js';
+import type { Queryable } from './db.js';
 
 /** The slice a row describes: the whole project (`departmentId` undefined) or one department (null: none). */
 export interface Slice {
