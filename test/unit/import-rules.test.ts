@@ -1,8 +1,9 @@
 /**
  * DESIGN convention 12, read from the code itself: each src file's import specifiers are resolved to project paths
  * and checked against the layer rules below, and its text against the rules that are not imports (all SQL in
- * src/store, one REST client, only config.ts reads the environment). The rules are pure functions over {path, source} so the tests at the
- * bottom can prove each one fires on a planted violation: a rule that can never fail would pass vacuously.
+ * src/store, one REST client, only config.ts reads the environment). The rules are pure functions over
+ * {path, source} so the tests at the bottom can prove each one fires on a planted violation: a rule that can never
+ * fail would pass vacuously.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
