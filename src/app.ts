@@ -186,7 +186,18 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   );
   // Back from an outage longer than NODE_LIVENESS, other nodes may have turned this node's users offline.
   const stopReassert = redis?.onChange((state) => state === 'up' && presence.reassert());
-  gateway = options.realtime === false ? null : attachRealtimeGateway(server, { config, db, bus, tokens, logger, limits, budgets, presence, observer: metrics.realtime });
+  gateway = options.realtime === false ? null : attachRealtimeGateway(server, {
+          config,
+          db,
+          bus,
+          tokens,
+          logger,
+          limits,
+          budgets,
+          presence,
+          observer: metrics.realtime,
+          onMetricsComputed: (projectId, read) => services.alerts.evaluate(projectId, read),
+        });
   const demo = config.demoData ? await seedDemoData(deps, pause) : null;
   await pause('after-seed');
 

@@ -31,6 +31,7 @@ export function countingDb(db: Db): { db: Db; counts: StoreCounts } {
       );
     },
     exec: (sql) => db.exec(sql),
+    ping: () => db.ping(),
     close: () => db.close(),
   };
   return { db: wrapped, counts };

@@ -97,8 +97,3 @@ export interface Request {
 }
 
 export const priorities = ['low', 'medium', 'high', 'urgent'] as const;
-
-/** Open as the Realtime `/requests` topic means it (PROTOCOL §3). */
-export function isOpenForRealtime(r: Pick<Request, 'status' | 'preflight' | 'draft'>): boolean {
-  return r.status > 50 && r.status < 1000 && r.status !== RequestStatus.ABANDONED && !r.preflight && !r.draft;
-}

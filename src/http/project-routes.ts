@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { ALERT_RANGES } from '../domain/alerts.js';
 import { DEFAULT_HANDLE_SECONDS_RANGE } from '../domain/project.js';
 import { isTimeZone } from '../domain/project.js';
-import { overridableLimits, type LimitOverrides, type OverridableLimit } from '../limits/budgets.js';
+import type { LimitOverrides, OverridableLimit } from '../domain/limit-overrides.js';
+import { overridableLimits } from '../limits/budgets.js';
 import { authed, projectParams, type RouteDeps } from './route-kit.js';
 
 /** Each overridable limit: the project's override (or null) and the ceiling an owner may raise it to. */

@@ -1,16 +1,14 @@
 import type { Config } from '../config.js';
 import { DeskwireError, type ErrorCode } from '../domain/errors.js';
+import type { LimitOverrides, OverridableLimit } from '../domain/limit-overrides.js';
 import type { LimitStore, RateRule } from './limit-store.js';
 
-/** Limits a project's owner may set for their project (within the operator's ceilings). */
+/** Limits a project's owner may set for their project (within the operator's ceilings), each with the setting it overrides. */
 export const overridableLimits = {
   rest_reads_per_minute: 'restReadsPerMinute',
   rest_writes_per_minute: 'restWritesPerMinute',
   ws_conn_max_per_project: 'wsConnMaxPerProject',
-} as const satisfies Record<string, keyof Config>;
-
-export type OverridableLimit = keyof typeof overridableLimits;
-export type LimitOverrides = Partial<Record<OverridableLimit, number>>;
+} as const satisfies Record<OverridableLimit, keyof Config>;
 
 /** Reads projects' overrides from the store; called per charge, never cached, so a change applies at once on every node. */
 export interface OverridesReader {

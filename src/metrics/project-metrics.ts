@@ -7,14 +7,15 @@ import { freeSlots } from '../domain/busy.js';
 import type { DepartmentMetrics, LiveStaffing, ProjectMetrics, QueueNow, ScopeMetrics, WindowMetrics } from '../domain/metrics.js';
 import { defaultProjectSettings, type ProjectSettings, type ProjectUser } from '../domain/project.js';
 import { memberRoles } from '../domain/roles.js';
+import { readStoreNow, useRepeatableRead } from '../store/consistent-read.js';
 import type { Db, Queryable } from '../store/db.js';
 import { listDepartments } from '../store/departments.js';
+import { waitingAges, weightedArrivals } from '../store/live-load-queries.js';
+import { queueRows, windowRows, type QueueRow, type WindowRow } from '../store/metrics-queries.js';
 import { listProjectUsers } from '../store/project-users.js';
 import { findProject } from '../store/projects.js';
 import { DEFAULT_HALF_LIFE_SECONDS } from './live-arrival-rate.js';
-import { waitingAges, weightedArrivals } from './live-load-queries.js';
 import { liveStaffing } from './live-staffing.js';
-import { queueRows, windowRows, type QueueRow, type WindowRow } from './metrics-queries.js';
 
 export type { DepartmentMetrics, ProjectMetrics, QueueNow, ScopeMetrics, WindowMetrics } from '../domain/metrics.js';
 
@@ -141,9 +142,7 @@ export interface LiveMetricsOptions extends MetricsOptions {
 export async function readProjectMetrics(q: Queryable, projectId: string, opts: LiveMetricsOptions = {}): Promise<MetricsRead | null> {
   const project = await findProject(q, projectId);
   if (project === null) return null;
-  // As epoch milliseconds: drivers differ in how they hand over a timestamptz, and a lost millisecond would put
-  // a request created just now after `at`.
-  const at = opts.at ?? new Date(Number((await q.query<{ ms: number }>('SELECT (extract(epoch FROM now()) * 1000)::float8 AS ms'))[0]!.ms));
+  const at = opts.at ?? (await readStoreNow(q));
   const settings: ProjectSettings = { ...defaultProjectSettings, ...project.settings };
   const observedSince = new Date(Math.min(at.getTime(), Math.max(at.getTime() - ARRIVALS_LOOKBACK_MS, new Date(project.created_at).getTime())));
   const [queue, windows, members, departments, weighted, waited] = [
@@ -207,8 +206,7 @@ function staffingOf(
 /** One repeatable-read transaction: the seq, the agents and the requests all describe the same moment. */
 export async function computeProjectMetrics(db: Db, projectId: string, opts: LiveMetricsOptions = {}): Promise<MetricsRead | null> {
   return db.transaction(async (tx) => {
-    // Must be the first statement: the transaction's snapshot is taken at the first query after it.
-    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    await useRepeatableRead(tx);
     return readProjectMetrics(tx, projectId, opts);
   });
 }

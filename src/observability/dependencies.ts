@@ -16,7 +16,7 @@ export interface DependencyReport {
 
 /**
  * The node's dependencies as `/readyz` and the `deskwire_dependency_up` gauge report them: the store is asked (one
- * `SELECT 1`), Redis's state is the link's, which every Redis-backed component already follows.
+ * `Db.ping()`), Redis's state is the link's, which every Redis-backed component already follows.
  */
 export class Dependencies {
   constructor(
@@ -28,7 +28,7 @@ export class Dependencies {
   async check(): Promise<{ report: DependencyReport; storeError: unknown }> {
     let storeError: unknown = null;
     try {
-      await this.db.query('SELECT 1');
+      await this.db.ping();
     } catch (error) {
       storeError = error;
     }

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { DeskwireError, type ErrorCode } from '../domain/errors.js';
-import type { Budgets, LimitOverrides } from '../limits/budgets.js';
+import type { LimitOverrides } from '../domain/limit-overrides.js';
+import type { Budgets } from '../limits/budgets.js';
 import type { LimitStore, RateRule } from '../limits/limit-store.js';
 
 /** What a refused concurrent-connection limit suggests waiting: a slot frees when any connection closes. */

@@ -1,6 +1,6 @@
 import type { ProjectEvent } from '../events/event.js';
 import { encodeServerFrame } from '../protocol/codec.js';
-import { publicView } from '../services/project-users-service.js';
+import { publicView } from '../domain/project-user-view.js';
 import { removal, tombstone, type Delivery } from './topic-rules.js';
 
 /**

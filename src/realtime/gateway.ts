@@ -18,8 +18,7 @@ import { isRedisUnavailable } from '../redis/redis-errors.js';
 import { Hub } from './hub.js';
 import type { Logger } from './logger.js';
 import { MetricsPublisher } from './metrics-publisher.js';
-import { ForecastService } from '../metrics/forecast-service.js';
-import { AlertsService } from '../services/alerts-service.js';
+import type { MetricsRead } from '../metrics/project-metrics.js';
 import type { PresenceTracker } from './presence.js';
 import { noObserver, type RealtimeObserver } from './observer.js';
 import type { Budgets } from '../limits/budgets.js';
@@ -40,6 +39,11 @@ export interface RealtimeGatewayDeps {
   budgets?: Budgets;
   /** Told what the gateway does, for monitoring. */
   observer?: RealtimeObserver;
+  /**
+   * Told of each metrics computation for a followed project: the composition root evaluates the alert rules here
+   * (services' AlertsService), so the gateway itself needs no service but the token verifier.
+   */
+  onMetricsComputed?: (projectId: string, read: MetricsRead) => Promise<void>;
 }
 
 export interface RealtimeGatewayStats {
@@ -76,15 +80,11 @@ export function attachRealtimeGateway(server: HttpServer | HttpsServer, deps: Re
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsInboundFrameMaxBytes, clientTracking: false });
   const observer = deps.observer ?? noObserver;
   const hub = new Hub(deps.bus, db, logger, config.eventGapCheckIntervalMs, observer);
-  const alerts = new AlertsService(
-    { db, bus: deps.bus, onPublishError: (error, events) => logger.error({ err: String(error), count: events.length }, 'alert events committed but not published; the outbox keeps them') },
-    new ForecastService({ db }),
-  );
   const metricsPublisher = new MetricsPublisher(deps.bus, db, hub, logger, {
     pushIntervalMs: config.metricsPushIntervalMs,
     refreshIntervalMs: config.metricsRefreshIntervalMs,
     // Alerts are evaluated whenever this node recomputes a followed project's metrics (docs/metrics.md, "Alerts").
-    onComputed: (projectId, read) => alerts.evaluate(projectId, read),
+    onComputed: deps.onMetricsComputed,
   });
   const admission = new ConnectionAdmission(deps.limits, config, deps.budgets);
   // A handshake's store cost bounds the handshake rate: the handshakes of one event-loop turn share one read.

@@ -1,6 +1,7 @@
 import type { Bus } from '../events/bus.js';
 import type { ProjectEvent } from '../events/event.js';
 import type { Queryable } from '../store/db.js';
+import { readProjectSeqs } from '../store/projects.js';
 import type { Logger } from './logger.js';
 import { noObserver, type RealtimeObserver } from './observer.js';
 import { DispatchQueue } from './dispatch-queue.js';
@@ -54,8 +55,7 @@ export class Hub {
     const ids = [...this.channels.keys()];
     if (ids.length === 0) return;
     try {
-      const rows = await this.db.query<{ id: string; seq: number }>('SELECT id, seq FROM projects WHERE id = ANY($1)', [ids]);
-      for (const row of rows) this.channels.get(row.id)?.catchUp(Number(row.seq));
+      for (const row of await readProjectSeqs(this.db, ids)) this.channels.get(row.id)?.catchUp(row.seq);
     } catch (error) {
       this.logger.warn({ err: String(error) }, 'realtime: checking project heads failed; will retry');
     }

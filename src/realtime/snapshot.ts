@@ -5,10 +5,11 @@ import { isMember, isSupervising } from '../domain/roles.js';
 import type { Topic } from '../domain/topics.js';
 import { canSeeRequest, type RequestScope, type Viewer } from '../domain/visibility.js';
 import type { ProjectEvent } from '../events/event.js';
-import { viewerOf } from '../services/context.js';
+import { viewerOf } from '../domain/viewer.js';
+import { useRepeatableRead } from '../store/consistent-read.js';
 import type { Db } from '../store/db.js';
 import { findProject, type ProjectRow } from '../store/projects.js';
-import { scopeOf } from '../store/requests.js';
+import { scopeOf } from '../domain/request-scope.js';
 import { BatchReads, type ListViewer } from './snapshot-reads.js';
 
 /** A resume further back than this many events gets a fresh snapshot instead: it is cheaper and as correct. */
@@ -76,8 +77,7 @@ export async function loadTopic(db: Db, topic: string, parsed: Topic, userId: st
 export async function loadTopics(db: Db, projectId: string, take: () => readonly LoadRequest[]): Promise<LoadOutcome[]> {
   return db.transaction(async (tx) => {
     const loads = take();
-    // Must be the first statement: the snapshot of the transaction is taken at the first query after it.
-    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    await useRepeatableRead(tx); // the first statement: `take` ran before the snapshot is taken
     const project = await findProject(tx, projectId);
     if (project === null) return loads.map(() => forbidden());
     const reads = new BatchReads(tx, project);

@@ -11,9 +11,10 @@ import type { Topic } from '../domain/topics.js';
 import { canSeePrivateFields, canSeeRequest, type RequestScope, type Viewer } from '../domain/visibility.js';
 import type { ProjectEvent, ProjectUserEvent } from '../events/event.js';
 import type { PublishMethod } from '../protocol/frames.js';
-import { viewerOf } from '../services/context.js';
-import { publicView } from '../services/project-users-service.js';
-import { scopeOf } from '../store/requests.js';
+import { viewerOf } from '../domain/viewer.js';
+import { publicView } from '../domain/project-user-view.js';
+import { scopeOf } from '../domain/request-scope.js';
+import { isPublishedOnRequestsTopic } from '../domain/listing.js';
 
 /**
  * `full` is the entity as stored in the event, `public` without private fields, `tombstone` ids only, `removal`
@@ -130,11 +131,6 @@ export function allowed(sub: RuleTarget, viewer: Viewer | null): boolean {
   }
 }
 
-/** A request the `/requests` topic lists at all (Tiledesk never publishes preflight, draft or temp requests there). */
-function listed(data: Pick<Request, 'preflight' | 'draft' | 'status'>): boolean {
-  return data.preflight !== true && data.draft !== true && typeof data.status === 'number' && data.status > 50;
-}
-
 /**
  * Visible now: the event (CREATE when it has just become visible). Visible before only: DELETE with ids.
  * Otherwise nothing, so a subscriber never learns anything about a request they may not see.
@@ -159,7 +155,7 @@ export function decide(sub: RuleTarget, viewer: Viewer | null, e: ProjectEvent):
   if (viewer === null) return null;
   switch (sub.parsed.kind) {
     case 'requests':
-      return e.kind === 'request' && listed(e.data) ? byVisibility(viewer, e) : null;
+      return e.kind === 'request' && isPublishedOnRequestsTopic(e.data) ? byVisibility(viewer, e) : null;
     case 'request':
       if (e.kind !== 'request') return null;
       if (e.scope !== null) sub.scope = e.scope;

@@ -8,7 +8,7 @@ import { alertSettingsOf, readRules, type Alert, type RuleReading, type Shortfal
 import { DeskwireError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { isSupervising } from '../domain/roles.js';
-import type { ForecastService } from '../metrics/forecast-service.js';
+import type { ForecastService } from './forecast-service.js';
 import { computeProjectMetrics, type MetricsRead } from '../metrics/project-metrics.js';
 import { clearAlert, insertRaisedAlert, listRaisedAlerts, listRecentAlerts } from '../store/alerts.js';
 import type { Queryable } from '../store/db.js';

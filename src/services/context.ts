@@ -3,6 +3,7 @@ import type { ProjectEvent } from '../events/event.js';
 import { DeskwireError } from '../domain/errors.js';
 import type { ProjectUser } from '../domain/project.js';
 import type { Viewer } from '../domain/visibility.js';
+import { viewerOf } from '../domain/viewer.js';
 import type { Db, Queryable } from '../store/db.js';
 import { getProjectUserByUser } from '../store/project-users.js';
 
@@ -21,10 +22,6 @@ export interface Actor {
 export interface Membership {
   projectUser: ProjectUser;
   viewer: Viewer;
-}
-
-export function viewerOf(pu: ProjectUser): Viewer {
-  return { userId: pu.uuid_user, role: pu.role, departmentIds: pu.departments, active: pu.status === 'active' };
 }
 
 /**

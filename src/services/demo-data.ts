@@ -4,6 +4,7 @@ import { newId } from '../domain/ids.js';
 import { defaultProjectSettings } from '../domain/project.js';
 import type { Role } from '../domain/roles.js';
 import { insertDepartment, setDepartmentMembers } from '../store/departments.js';
+import { insertDemoCredentials, lockDemoSeed, type DemoData } from '../store/demo-credentials.js';
 import { OutboxWriter } from '../store/events.js';
 import { insertProject, lockProject } from '../store/projects.js';
 import { getProjectUser, insertProjectUser } from '../store/project-users.js';
@@ -13,16 +14,8 @@ import type { ServiceDeps } from './context.js';
 import { emitProjectUserAs } from './emit.js';
 import { hashPassword } from './passwords.js';
 
-export interface DemoAccount {
-  role: string;
-  email: string;
-}
-
-export interface DemoData {
-  projectId: string;
-  password: string;
-  accounts: DemoAccount[];
-}
+// The sign-in details live in the store with the demo data; the CLI reads them through this module.
+export { readDemoCredentials, type DemoAccount, type DemoData } from '../store/demo-credentials.js';
 
 const people: { role: Role; first: string; last: string }[] = [
   { role: 'owner', first: 'Olivia', last: 'Owner' },
@@ -56,7 +49,7 @@ export async function seedDemoData(deps: ServiceDeps, pause: (point: StartPoint)
   // Hashing is slow on purpose (scrypt): done before the transaction, which then holds its locks for milliseconds.
   const hashes = await Promise.all(people.map(() => hashPassword(password)));
   const { demo, events } = await deps.db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [DEMO_LOCK]);
+    await lockDemoSeed(tx, DEMO_LOCK);
     // Another node seeded (or someone signed up) while we hashed.
     if ((await countUsers(tx)) > 0) return { demo: null, events: [] };
     const projectId = newId();
@@ -77,7 +70,7 @@ export async function seedDemoData(deps: ServiceDeps, pause: (point: StartPoint)
     for (const m of members) emitProjectUserAs(outbox, (await getProjectUser(tx, projectId, m.puId))!, 'CREATE');
     await outbox.flush(tx);
     const demo: DemoData = { projectId, password, accounts: people.map((p) => ({ role: p.role, email: emailOf(p) })) };
-    await tx.query('INSERT INTO demo_credentials (project_id, password, accounts) VALUES ($1, $2, $3)', [projectId, password, JSON.stringify(demo.accounts)]);
+    await insertDemoCredentials(tx, demo);
     return { demo, events: outbox.events };
   });
   if (events.length > 0) {
@@ -94,12 +87,4 @@ async function addDepartment(tx: Queryable, projectId: string, name: string, rou
   const id = newId();
   await insertDepartment(tx, { id, projectId, name, routing, isDefault });
   await setDepartmentMembers(tx, id, members);
-}
-
-/** The demo project's sign-in details, kept in the store with the demo data itself; null when there is no demo. */
-export async function readDemoCredentials(q: Queryable): Promise<DemoData | null> {
-  const [row] = await q.query<{ project_id: string; password: string; accounts: DemoAccount[] }>(
-    'SELECT project_id, password, accounts FROM demo_credentials ORDER BY created_at LIMIT 1',
-  );
-  return row ? { projectId: row.project_id, password: row.password, accounts: row.accounts } : null;
 }

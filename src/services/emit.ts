@@ -6,7 +6,7 @@ import type { Request } from '../domain/request.js';
 import type { OutboxWriter } from '../store/events.js';
 import type { Queryable } from '../store/db.js';
 import { getProjectUser, getProjectUserByUser } from '../store/project-users.js';
-import { scopeOf } from '../store/requests.js';
+import { scopeOf } from '../domain/request-scope.js';
 
 /** Appends the event of a request, as the statement that changed it returned it. */
 export function emitRequest(outbox: OutboxWriter, request: Request, method: EventMethod, prevScope: RequestScope | null): void {

@@ -11,7 +11,8 @@ import { getMessage, insertMessage, listMessages, updateMessageStatus } from '..
 import { nextTicketId } from '../store/projects.js';
 import { adjustAssignedCount } from '../store/project-users.js';
 import type { RequestWriter } from '../store/request-writes.js';
-import { getRequest, insertRequest, scopeOf, updateRequest } from '../store/requests.js';
+import { scopeOf } from '../domain/request-scope.js';
+import { getRequest, insertRequest, updateRequest } from '../store/requests.js';
 import { requireMembership, type Actor, type ServiceDeps } from './context.js';
 import { emitMessage, emitProjectUsersOf, emitRequest } from './emit.js';
 import { recordHistory, writeProject, type ProjectWrite } from './project-write.js';

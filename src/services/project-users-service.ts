@@ -2,11 +2,12 @@ import { DeskwireError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { ProjectUser } from '../domain/project.js';
 import { isAdmin, isMember, memberRoles, type Role } from '../domain/roles.js';
-import { canSeePrivateFields, type Viewer } from '../domain/visibility.js';
+import { projectUserFor } from '../domain/project-user-view.js';
 import {
   getProjectUser,
   getProjectUserByUser,
   insertProjectUser,
+  listOnlineUserIds,
   listPresenceWrites,
   listProjectUsers,
   updatePresence,
@@ -18,16 +19,6 @@ import { requireMembership, type Actor, type ServiceDeps } from './context.js';
 import { emitProjectUser, emitProjectUserAs } from './emit.js';
 import { writeProject } from './project-write.js';
 import { routeWaitingTo } from './waiting-routing.js';
-
-/** What a non-admin may read of another project user: no IP, no private attributes. */
-export function publicView(pu: ProjectUser): ProjectUser {
-  return { ...pu, last_ip: null, attributes: {} };
-}
-
-/** A project user as `viewer` may read it: the same view over REST as over the Realtime API. */
-export function projectUserFor(viewer: Viewer, pu: ProjectUser): ProjectUser {
-  return canSeePrivateFields(viewer, pu.uuid_user) ? pu : publicView(pu);
-}
 
 export class ProjectUsersService {
   constructor(private readonly deps: ServiceDeps) {}
@@ -127,8 +118,7 @@ export class ProjectUsersService {
 
   /** Users marked online in at least one project (for the presence sweep). */
   async onlineUsers(): Promise<string[]> {
-    const rows = await this.deps.db.query<{ user_id: string }>(`SELECT DISTINCT user_id FROM project_users WHERE presence = 'online'`);
-    return rows.map((r) => r.user_id);
+    return listOnlineUserIds(this.deps.db);
   }
 
   private async write(projectId: string, projectUserId: string, patch: Parameters<typeof updateProjectUser>[3]): Promise<ProjectUser> {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { DeskwireError } from '../domain/errors.js';
-import type { LimitOverrides, OverridableLimit } from '../limits/budgets.js';
+import type { LimitOverrides, OverridableLimit } from '../domain/limit-overrides.js';
 import { newId } from '../domain/ids.js';
 import { defaultProjectSettings, type Project } from '../domain/project.js';
 import { insertDepartment, setDepartmentMembers } from '../store/departments.js';
-import { findProject, insertProject, listProjectsOfUser, toProject } from '../store/projects.js';
+import { lockLimitOverrides, readLimitOverrides, writeLimitOverrides } from '../store/project-limits.js';
+import { findProject, insertProject, listProjectsOfUser, toProject, updateProjectSettings } from '../store/projects.js';
 import { insertProjectUser, listProjectUsers } from '../store/project-users.js';
 import { isAdmin, memberRoles } from '../domain/roles.js';
 import { requireMembership, type Actor, type ServiceDeps } from './context.js';
@@ -45,11 +46,7 @@ export class ProjectsService {
       const settings = { ...defaultProjectSettings, ...project.settings, ...patch.settings };
       // Alert rules are patched rule by rule: setting one leaves the others as they were.
       if (patch.settings?.alerts) settings.alerts = { ...project.settings.alerts, ...patch.settings.alerts };
-      await tx.query('UPDATE projects SET name = $2, settings = $3, updated_at = now() WHERE id = $1', [
-        projectId,
-        patch.name ?? project.name,
-        JSON.stringify(settings),
-      ]);
+      await updateProjectSettings(tx, projectId, patch.name ?? project.name, settings);
       if (patch.settings) {
         const agents = await listProjectUsers(tx, projectId, memberRoles);
         await emitProjectUsersOf(tx, outbox, projectId, agents.map((pu) => pu.uuid_user));
@@ -62,8 +59,7 @@ export class ProjectsService {
 
   /** The project's limit overrides (no access check: the rate limiter reads them on every request). */
   async limitOverrides(projectId: string): Promise<LimitOverrides> {
-    const [row] = await this.deps.db.query<{ limits: LimitOverrides }>('SELECT limits FROM projects WHERE id = $1', [projectId]);
-    return row?.limits ?? {};
+    return readLimitOverrides(this.deps.db, projectId);
   }
 
   /**
@@ -84,13 +80,12 @@ export class ProjectsService {
       }
     }
     return this.deps.db.transaction(async (tx) => {
-      const [row] = await tx.query<{ limits: LimitOverrides }>('SELECT limits FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
-      const next: LimitOverrides = { ...row!.limits };
+      const next: LimitOverrides = { ...(await lockLimitOverrides(tx, projectId))! };
       for (const [limit, value] of Object.entries(patch) as [OverridableLimit, number | null][]) {
         if (value === null) delete next[limit];
         else next[limit] = value;
       }
-      await tx.query('UPDATE projects SET limits = $2, updated_at = now() WHERE id = $1', [projectId, JSON.stringify(next)]);
+      await writeLimitOverrides(tx, projectId, next);
       return next;
     });
   }

@@ -1,12 +1,12 @@
-import { ForecastService } from '../metrics/forecast-service.js';
-import { MetricsService } from '../metrics/metrics-service.js';
 import type { ServiceDeps } from './context.js';
 import { AlertsService } from './alerts-service.js';
 import { AuthService } from './auth-service.js';
 import { ContactEventsService } from './contact-events-service.js';
 import { DepartmentsService } from './departments-service.js';
+import { ForecastService } from './forecast-service.js';
 import { HistoryService } from './history-service.js';
 import { MessagesService } from './messages-service.js';
+import { MetricsService } from './metrics-service.js';
 import { ProjectsService } from './projects-service.js';
 import { ProjectUsersService } from './project-users-service.js';
 import { RequestsService } from './requests-service.js';

@@ -9,5 +9,7 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs a script of several statements (migrations). */
   exec(sql: string): Promise<void>;
+  /** One round trip to the store (`SELECT 1`): resolves when it answers, throws why it did not (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

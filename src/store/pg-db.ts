@@ -85,6 +85,10 @@ export class PostgresDb implements Db {
     await this.pool.query(sql);
   }
 
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

@@ -104,6 +104,10 @@ export class PgliteDb implements Db {
     await this.lock.runExclusive(() => this.pg.exec(sql));
   }
 
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
   async close(): Promise<void> {
     if (!this.pg.closed) await this.pg.close();
     if (this.dirLock) {

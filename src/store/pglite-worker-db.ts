@@ -116,6 +116,10 @@ export class PgliteWorkerDb implements Db {
    * Refuses new work, waits for the statements in flight and the transactions open (their remaining statements
    * still run), closes the database in the worker, ends the worker and releases the data directory.
    */
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (!this.stopped) {

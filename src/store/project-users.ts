@@ -219,3 +219,9 @@ export async function getProjectUsersByIds(q: Queryable, projectId: string, ids:
   const rows = await q.query<ProjectUserRow>(`${selectProjectUsers} WHERE pu.project_id = $1 AND pu.id = ANY($2)`, [projectId, ids]);
   return new Map(rows.map((row) => [row.id, toProjectUser(row)]));
 }
+
+/** Users marked online in at least one project (the presence sweep's candidates). */
+export async function listOnlineUserIds(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ user_id: string }>(`SELECT DISTINCT user_id FROM project_users WHERE presence = 'online'`);
+  return rows.map((r) => r.user_id);
+}

@@ -61,3 +61,14 @@ export async function nextTicketId(q: Queryable, projectId: string): Promise<num
   );
   return Number(row!.ticket_seq);
 }
+
+/** Renames the project and replaces its settings (inside the project's write, which holds its lock). */
+export async function updateProjectSettings(q: Queryable, projectId: string, name: string, settings: ProjectSettings): Promise<void> {
+  await q.query('UPDATE projects SET name = $2, settings = $3, updated_at = now() WHERE id = $1', [projectId, name, JSON.stringify(settings)]);
+}
+
+/** The last event seq of each of these projects (the hubs' periodic gap check); projects that do not exist are left out. */
+export async function readProjectSeqs(q: Queryable, projectIds: readonly string[]): Promise<{ id: string; seq: number }[]> {
+  const rows = await q.query<{ id: string; seq: number | string }>('SELECT id, seq FROM projects WHERE id = ANY($1)', [projectIds]);
+  return rows.map((row) => ({ id: row.id, seq: Number(row.seq) }));
+}

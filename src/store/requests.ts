@@ -1,4 +1,4 @@
-import type { RequestScope } from '../domain/visibility.js';
+import { OPEN_FOR_REALTIME_SQL } from '../domain/listing.js';
 import type { DepartmentRef, ParticipantRef, Request } from '../domain/request.js';
 import type { Queryable } from './db.js';
 import { toLead, type LeadRow } from './leads.js';
@@ -107,11 +107,6 @@ function toRequest(row: RequestRow): Request {
   };
 }
 
-/** The visibility facts of a request, as events carry them. */
-export function scopeOf(r: Request): RequestScope {
-  return { departmentId: r.department?.id ?? null, agents: r.participantsAgents, requesterUserId: r.lead?.lead_id ?? null };
-}
-
 export interface NewRequest {
   id: string;
   projectId: string;
@@ -180,7 +175,7 @@ function whereOf(rq: RequestQuery): { where: string; params: unknown[] } {
     params.push(rq.statuses);
     clauses.push(`r.status = ANY($${params.length})`);
   }
-  if (rq.openForRealtime) clauses.push('r.status > 50 AND r.status < 1000 AND r.status <> 150 AND NOT r.preflight AND NOT r.draft');
+  if (rq.openForRealtime) clauses.push(OPEN_FOR_REALTIME_SQL);
   if (rq.agent) {
     params.push(rq.agent.userId, rq.agent.departmentIds);
     const u = params.length - 1;
@@ -290,7 +285,7 @@ export async function listOpenRequestsOfAgents(
        FROM jsonb_to_recordset($2::jsonb) AS a(i int, user_id text, department_ids text[])
        CROSS JOIN LATERAL (
          ${selectRequests}
-          WHERE r.project_id = $1 AND r.status > 50 AND r.status < 1000 AND r.status <> 150 AND NOT r.preflight AND NOT r.draft
+          WHERE r.project_id = $1 AND ${OPEN_FOR_REALTIME_SQL}
             AND (a.user_id = ANY(r.participants_agents) OR (cardinality(r.participants_agents) = 0 AND r.department_id = ANY(a.department_ids)))
           ORDER BY r.updated_at DESC, r.id DESC LIMIT $3) x
       ORDER BY a.i, x.updated_at DESC, x.id DESC`,

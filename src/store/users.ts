@@ -1,6 +1,6 @@
 import type { UserSummary } from '../domain/project.js';
 import { memberRoles } from '../domain/roles.js';
-import type { LimitOverrides } from '../limits/budgets.js';
+import type { LimitOverrides } from '../domain/limit-overrides.js';
 import type { Queryable } from './db.js';
 import { iso } from './sql-values.js';
 

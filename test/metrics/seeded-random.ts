@@ -1,16 +1,7 @@
 /** Deterministic randomness for the capacity-model tests, so a failure reproduces from its seed. */
 
-/** mulberry32: a small 32-bit generator with a full period and good equidistribution for test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// mulberry32, the one seeded generator of the project (simulate's `--seed` draws from it too).
+export { seededRandom } from '../../src/cli/simulate-random.js';
 
 /** An exponential draw with the given mean. */
 export function exponential(random: () => number, mean: number): number {

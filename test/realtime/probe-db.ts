@@ -41,6 +41,10 @@ export class ProbeDb implements Db {
     return this.inner.exec(sql);
   }
 
+  ping(): Promise<void> {
+    return this.inner.ping();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

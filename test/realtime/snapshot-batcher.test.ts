@@ -5,7 +5,7 @@ import { parseTopic } from '../../src/domain/topics.js';
 import { SnapshotBatcher } from '../../src/realtime/snapshot-batcher.js';
 import type { Loaded, LoadOptions } from '../../src/realtime/snapshot.js';
 import { touches } from '../../src/realtime/topic-rules.js';
-import { viewerOf } from '../../src/services/context.js';
+import { viewerOf } from '../../src/domain/viewer.js';
 import { readEventRange } from '../../src/store/events.js';
 import { getProjectUserByUser } from '../../src/store/project-users.js';
 import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';

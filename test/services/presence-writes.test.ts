@@ -32,6 +32,7 @@ function countingDb(db: Db) {
     kind: db.kind,
     query: (sql, params) => counted(db).query(sql, params),
     exec: (sql) => db.exec(sql),
+    ping: () => db.ping(),
     close: () => db.close(),
     transaction: (fn) => {
       stats.transactions++;

@@ -2,6 +2,7 @@
  * Seeded randomness for the fuzz tests (REST bodies, Realtime frames): the same seed gives the same inputs, so a
  * failure is replayed with `FUZZ_SEED=<seed>`.
  */
+import { seededRandom } from '../../src/cli/simulate-random.js';
 
 /** The seed of this run: `FUZZ_SEED` when set, else the test's own. */
 export function fuzzSeed(fallback: number): number {
@@ -9,17 +10,8 @@ export function fuzzSeed(fallback: number): number {
   return given === undefined || given === '' ? fallback : Number(given);
 }
 
-/** mulberry32: small, seedable, good enough to spread inputs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the project's one seeded generator, simulate's): small, seedable, good enough to spread inputs. */
+export const rng: (seed: number) => () => number = seededRandom;
 
 /**
  * Characters that have broken servers: JSON syntax, escapes, NUL and other controls, both halves of a surrogate pair

@@ -15,7 +15,8 @@ import { OutboxWriter } from '../../src/store/events.js';
 import { insertMessage } from '../../src/store/messages.js';
 import { getProjectUser, insertProjectUser, updateProjectUser, type ProjectUserPatch } from '../../src/store/project-users.js';
 import { insertProject, lockProject, nextTicketId } from '../../src/store/projects.js';
-import { getRequest, insertRequest, scopeOf, updateRequest, type RequestPatch } from '../../src/store/requests.js';
+import { scopeOf } from '../../src/domain/request-scope.js';
+import { getRequest, insertRequest, updateRequest, type RequestPatch } from '../../src/store/requests.js';
 import { insertUser } from '../../src/store/users.js';
 
 export interface WriteOptions {

@@ -46,6 +46,7 @@ export class SnapshotGate {
       kind: db.kind,
       query: (sql, params) => db.query(sql, params),
       exec: (sql) => db.exec(sql),
+      ping: () => db.ping(),
       close: () => db.close(),
       transaction: async (fn) => {
         const result = await db.transaction(fn);
@@ -88,7 +89,15 @@ export async function startHarness(kind: StoreKind = 'pglite', env: Record<strin
   const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
   const snapshots = new SnapshotGate();
   const db = snapshots.wrap(app.db);
-  const gateway = attachRealtimeGateway(app.server, { config: app.config, db, bus: app.bus, tokens: app.tokens, logger, limits: app.limits });
+  const gateway = attachRealtimeGateway(app.server, {
+    config: app.config,
+    db,
+    bus: app.bus,
+    tokens: app.tokens,
+    logger,
+    limits: app.limits,
+    onMetricsComputed: (projectId, read) => app.services.alerts.evaluate(projectId, read),
+  });
   const origin = app.url.replace(/^http/, 'ws');
   return {
     kind,

@@ -2,9 +2,9 @@
  * The SQL behind the live staffing's inputs (docs/metrics.md, "Live staffing"): the exponentially weighted count of
  * recent arrivals and the waits of the requests waiting now. Relative to one `at`, in the metrics' read snapshot.
  */
+import { OPEN_FOR_REALTIME_SQL } from '../domain/listing.js';
 import { memberRoles } from '../domain/roles.js';
-import type { Queryable } from '../store/db.js';
-import { OPEN } from './metrics-queries.js';
+import type { Queryable } from './db.js';
 
 /**
  * Σ 2^(−age / halfLife) over the inbound arrivals (as the windows count them: started by a visitor, not preflight
@@ -27,7 +27,7 @@ export async function waitingAges(q: Queryable, projectId: string, at: Date): Pr
   const rows = await q.query<{ waited: unknown }>(
     `SELECT GREATEST(0, extract(epoch FROM $2::timestamptz - r.created_at))::float8 AS waited
        FROM requests r
-      WHERE r.project_id = $1 AND ${OPEN}
+      WHERE r.project_id = $1 AND ${OPEN_FOR_REALTIME_SQL}
         AND cardinality(r.participants_agents) = 0 AND r.created_at <= $2`,
     [projectId, at],
   );

@@ -3,8 +3,9 @@
  * once per department in one statement (GROUPING SETS). Every instant is relative to one `at` passed in, so a
  * result describes one moment and tests can pin it. Definitions: docs/metrics.md.
  */
+import { OPEN_FOR_REALTIME_SQL } from '../domain/listing.js';
 import { memberRoles } from '../domain/roles.js';
-import type { Queryable } from '../store/db.js';
+import type { Queryable } from './db.js';
 
 /** The slice a row describes: the whole project (`departmentId` undefined) or one department (null: none). */
 export interface Slice {
@@ -37,8 +38,8 @@ export interface WindowRow extends Slice {
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** Open as the `/requests` topic means it; waiting = open with no agent. */
-export const OPEN = `r.status > 50 AND r.status < 1000 AND r.status <> 150 AND NOT r.preflight AND NOT r.draft`;
+/** Open as the `/requests` topic means it (`OPEN_FOR_REALTIME_SQL`); waiting = open with no agent. */
+const OPEN = OPEN_FOR_REALTIME_SQL;
 
 export async function queueRows(q: Queryable, projectId: string, at: Date): Promise<QueueRow[]> {
   const rows = await q.query<Record<string, unknown>>(

@@ -1,10 +1,10 @@
 import { DeskwireError } from '../domain/errors.js';
 import type { StaffingAnswer } from '../domain/metrics.js';
 import { isSupervising } from '../domain/roles.js';
-import { requireMembership, type Actor } from '../services/context.js';
 import type { Db } from '../store/db.js';
-import { canTakeChats, computeProjectMetrics, type ProjectMetrics } from './project-metrics.js';
-import { estimateStaffing } from './staffing.js';
+import { canTakeChats, computeProjectMetrics, type ProjectMetrics } from '../metrics/project-metrics.js';
+import { estimateStaffing } from '../metrics/staffing.js';
+import { requireMembership, type Actor } from './context.js';
 
 /** What-if inputs; anything left out is the live staffing's (short-window rate, handle time with its default) or the project's settings. */
 export interface StaffingQuery {

@@ -6,18 +6,18 @@
 import { DeskwireError } from '../domain/errors.js';
 import { HISTORY_INTERVAL_MS } from '../domain/history.js';
 import { isSupervising } from '../domain/roles.js';
-import { requireMembership, type Actor } from '../services/context.js';
-import { departmentSlice } from '../services/history-service.js';
 import type { Db } from '../store/db.js';
 import { historyStart, readHistoryRows, type HistoryRow } from '../store/history.js';
 import { findProject } from '../store/projects.js';
-import { forecastArrivals, type BacktestReport, type ForecastMethod, type IntradayAdjustment } from './forecast.js';
-import { TRAINING_WEEKS } from './forecast-timeline.js';
-import { handleSamplesBySlot } from './handle-time-by-slot.js';
-import { estimatePatience } from './patience.js';
-import { planSettings } from './plan-settings.js';
-import { computeProjectMetrics, measuredConcurrency } from './project-metrics.js';
-import { staffingPlan } from './staffing-plan.js';
+import { forecastArrivals, type BacktestReport, type ForecastMethod, type IntradayAdjustment } from '../metrics/forecast.js';
+import { TRAINING_WEEKS } from '../metrics/forecast-timeline.js';
+import { handleSamplesBySlot } from '../metrics/handle-time-by-slot.js';
+import { estimatePatience } from '../metrics/patience.js';
+import { planSettings } from '../metrics/plan-settings.js';
+import { computeProjectMetrics, measuredConcurrency } from '../metrics/project-metrics.js';
+import { staffingPlan } from '../metrics/staffing-plan.js';
+import { requireMembership, type Actor } from './context.js';
+import { departmentSlice } from './history-service.js';
 
 export interface ForecastQuery {
   horizonHours: number;
