@@ -15,7 +15,7 @@ import { adjustAssignedCount, getProjectUserByUser } from '../store/project-user
 import type { ProjectRow } from '../store/projects.js';
 import { scopeOf } from '../domain/request-scope.js';
 import { getRequest, updateRequest } from '../store/requests.js';
-import { waitingRequestsFor } from '../store/waiting-requests.js';
+import { anyWaitingInAssignedDepartment, waitingRequestsFor } from '../store/waiting-requests.js';
 import { emitProjectUsersOf, emitRequest } from './emit.js';
 import { recordHistory } from './project-write.js';
 
@@ -29,6 +29,8 @@ export async function routeWaitingTo(
   userIds: readonly string[],
 ): Promise<number> {
   const { tx, outbox, project } = w;
+  // Nothing waits where routing assigns (the usual case): no member is read, so a presence wave costs one statement.
+  if (userIds.length === 0 || !(await anyWaitingInAssignedDepartment(tx, project.id))) return 0;
   const settings = { ...defaultProjectSettings, ...project.settings };
   const takers: { userId: string; load: number; free: number; took: number }[] = [];
   for (const userId of [...new Set(userIds)].sort()) {

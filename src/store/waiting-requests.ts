@@ -19,3 +19,19 @@ export async function waitingRequestsFor(q: Queryable, projectId: string, userId
   );
   return rows.map((r) => r.request_id);
 }
+
+/**
+ * Whether any request waits in an `assigned` department of the project: one cheap read that lets a batch of members
+ * becoming able (a presence wave) skip re-routing altogether when there is nothing to route.
+ */
+export async function anyWaitingInAssignedDepartment(q: Queryable, projectId: string): Promise<boolean> {
+  const rows = await q.query<{ one: number }>(
+    `SELECT 1 AS one
+       FROM requests r
+       JOIN departments d ON d.id = r.department_id AND d.routing = 'assigned'
+      WHERE r.project_id = $1 AND r.status = $2 AND cardinality(r.participants_agents) = 0 AND NOT r.preflight AND NOT r.draft
+      LIMIT 1`,
+    [projectId, RequestStatus.UNSERVED],
+  );
+  return rows.length > 0;
+}
