@@ -53,8 +53,8 @@ export async function createTestSchema(): Promise<TestSchema> {
 }
 
 /** A fresh empty store: in-memory PGlite, or a private schema on the PostgreSQL server that is dropped on close. */
-export async function openTestDb(kind: StoreKind): Promise<Db> {
-  if (kind === 'pglite') return openPglite(null, testPgliteThread);
+export async function openTestDb(kind: StoreKind, thread: PgliteThread = testPgliteThread): Promise<Db> {
+  if (kind === 'pglite') return openPglite(null, thread);
   const schema = await createTestSchema();
   const db = schema.connect();
   const close = db.close.bind(db);
@@ -93,7 +93,8 @@ export async function startTestApp(
   overrides: Record<string, string> = {},
   options: { realtime?: boolean } = {},
 ): Promise<TestApp> {
-  const db = await openTestDb(kind);
+  // The store is opened here, not by the app: a test that asks for PGLITE_THREAD gets its store on that thread.
+  const db = await openTestDb(kind, overrides.PGLITE_THREAD === 'main' || overrides.PGLITE_THREAD === 'worker' ? overrides.PGLITE_THREAD : testPgliteThread);
   const app = await startApp(testConfig(overrides), { db, ...options });
   return Object.assign(app, {
     async closeAll() {
