@@ -8,6 +8,7 @@ import { departmentRoutes } from './department-routes.js';
 import { sendError } from './error-response.js';
 import { healthRoutes, type ReadinessPolicy } from './health-routes.js';
 import { historyRoutes } from './history-routes.js';
+import { analyticsRoutes } from './analytics-routes.js';
 import { guardInput } from './input-guard.js';
 import { prometheusRoutes } from './prometheus-routes.js';
 import type { NodeMetrics } from '../observability/prometheus.js';
@@ -79,6 +80,7 @@ export function buildHttpApp(
   eventRoutes(app, deps);
   metricsRoutes(app, deps);
   historyRoutes(app, deps);
+  analyticsRoutes(app, deps);
   dashboardRoutes(app);
   return app;
 }

@@ -1,6 +1,7 @@
 import { ForecastService } from '../metrics/forecast-service.js';
 import { MetricsService } from '../metrics/metrics-service.js';
 import type { ServiceDeps } from './context.js';
+import { AnalyticsService } from './analytics-service.js';
 import { AuthService } from './auth-service.js';
 import { ContactEventsService } from './contact-events-service.js';
 import { DepartmentsService } from './departments-service.js';
@@ -24,6 +25,8 @@ export interface Services {
   metrics: MetricsService;
   history: HistoryService;
   forecast: ForecastService;
+  /** Tiledesk's analytics routes, from the interval history. */
+  analytics: AnalyticsService;
 }
 
 export function createServices(deps: ServiceDeps, tokens: TokenService): Services {
@@ -38,5 +41,6 @@ export function createServices(deps: ServiceDeps, tokens: TokenService): Service
     metrics: new MetricsService(deps),
     history: new HistoryService(deps),
     forecast: new ForecastService(deps),
+    analytics: new AnalyticsService(deps),
   };
 }
