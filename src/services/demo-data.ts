@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { StartPoint } from '../config.js';
 import { newId } from '../domain/ids.js';
+import { HistoryDeltas } from '../domain/history.js';
 import { defaultProjectSettings } from '../domain/project.js';
 import type { Role } from '../domain/roles.js';
+import { planSettings } from '../metrics/plan-settings.js';
+import { seededRandom, syntheticConversations } from '../metrics/synthetic-history.js';
 import { insertDepartment, setDepartmentMembers } from '../store/departments.js';
+import { applyHistoryDeltas } from '../store/history.js';
 import { OutboxWriter } from '../store/events.js';
 import { insertProject, lockProject } from '../store/projects.js';
 import { getProjectUser, insertProjectUser } from '../store/project-users.js';
@@ -43,7 +47,8 @@ const DEMO_LOCK = 72_530_115;
  * On an empty store: a demo project with an owner, an admin, a supervisor and four agents, a pooled "Support"
  * department (the default: the owner and agents 1–2) and an assigned "Sales" department (agents 3–4).
  * Owner, admin and supervisor do not take chats (`takes_chats` off, the column's default): the agents figures and
- * routing count the four agents, once they are connected. Everyone
+ * routing count the four agents, once they are connected. The project starts with 28 days of generated history
+ * (seedDemoHistory) so that its forecast and staffing plan show at once. Everyone
  * shares one random password, generated here and shown at start-up.
  *
  * All of it, and the sign-in details, are written in one transaction under an advisory lock: a start killed at any
@@ -72,8 +77,12 @@ export async function seedDemoData(deps: ServiceDeps, pause: (point: StartPoint)
     }
     for (const [i, p] of people.entries()) await insertProjectUser(tx, { id: members[i]!.puId, projectId, userId: members[i]!.userId, role: p.role });
     const [owner, , , a1, a2, a3, a4] = members.map((m) => m.userId);
-    await addDepartment(tx, projectId, 'Support', 'pooled', true, [owner!, a1!, a2!]);
-    await addDepartment(tx, projectId, 'Sales', 'assigned', false, [a3!, a4!]);
+    const support = await addDepartment(tx, projectId, 'Support', 'pooled', true, [owner!, a1!, a2!]);
+    const sales = await addDepartment(tx, projectId, 'Sales', 'assigned', false, [a3!, a4!]);
+    await seedDemoHistory(tx, projectId, [
+      { id: support, weight: 0.7 },
+      { id: sales, weight: 0.3 },
+    ]);
     for (const m of members) emitProjectUserAs(outbox, (await getProjectUser(tx, projectId, m.puId))!, 'CREATE');
     await outbox.flush(tx);
     const demo: DemoData = { projectId, password, accounts: people.map((p) => ({ role: p.role, email: emailOf(p) })) };
@@ -90,10 +99,28 @@ export async function seedDemoData(deps: ServiceDeps, pause: (point: StartPoint)
   return demo;
 }
 
-async function addDepartment(tx: Queryable, projectId: string, name: string, routing: 'pooled' | 'assigned', isDefault: boolean, members: string[]): Promise<void> {
+async function addDepartment(tx: Queryable, projectId: string, name: string, routing: 'pooled' | 'assigned', isDefault: boolean, members: string[]): Promise<string> {
   const id = newId();
   await insertDepartment(tx, { id, projectId, name, routing, isDefault });
   await setDepartmentMembers(tx, id, members);
+  return id;
+}
+
+/** Days of generated past traffic the demo project starts with: enough for the forecast's weekly methods. */
+export const DEMO_HISTORY_DAYS = 28;
+
+/**
+ * The demo's past: DEMO_HISTORY_DAYS of generated traffic (what `deskwire seed-history` imports), summed in memory
+ * and written as history rows in the seeding's transaction (a few thousand rows, two statements), so a fresh
+ * `npm start` shows a forecast and a staffing plan at once and a killed start leaves no history behind.
+ */
+async function seedDemoHistory(tx: Queryable, projectId: string, departments: { id: string; weight: number }[]): Promise<void> {
+  const { timeZone, service_level_seconds: sl } = planSettings({ ...defaultProjectSettings });
+  const deltas = new HistoryDeltas();
+  for (const c of syntheticConversations({ days: DEMO_HISTORY_DAYS, end: Date.now(), timeZone, departments, random: seededRandom(Date.now()) })) {
+    deltas.add(c, 1, sl);
+  }
+  await applyHistoryDeltas(tx, projectId, deltas);
 }
 
 /** The demo project's sign-in details, kept in the store with the demo data itself; null when there is no demo. */
