@@ -60,6 +60,13 @@ export async function seedDemoData(deps: ServiceDeps, pause: (point: StartPoint)
   const password = randomBytes(9).toString('base64url');
   // Hashing is slow on purpose (scrypt): done before the transaction, which then holds its locks for milliseconds.
   const hashes = await Promise.all(people.map(() => hashPassword(password)));
+  // The generated history too (a few hundred milliseconds): the transaction only writes it.
+  const supportId = newId();
+  const salesId = newId();
+  const history = demoHistory([
+    { id: supportId, weight: 0.7 },
+    { id: salesId, weight: 0.3 },
+  ]);
   const { demo, events } = await deps.db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [DEMO_LOCK]);
     // Another node seeded (or someone signed up) while we hashed.
@@ -77,12 +84,9 @@ export async function seedDemoData(deps: ServiceDeps, pause: (point: StartPoint)
     }
     for (const [i, p] of people.entries()) await insertProjectUser(tx, { id: members[i]!.puId, projectId, userId: members[i]!.userId, role: p.role });
     const [owner, , , a1, a2, a3, a4] = members.map((m) => m.userId);
-    const support = await addDepartment(tx, projectId, 'Support', 'pooled', true, [owner!, a1!, a2!]);
-    const sales = await addDepartment(tx, projectId, 'Sales', 'assigned', false, [a3!, a4!]);
-    await seedDemoHistory(tx, projectId, [
-      { id: support, weight: 0.7 },
-      { id: sales, weight: 0.3 },
-    ]);
+    await addDepartment(tx, supportId, projectId, 'Support', 'pooled', true, [owner!, a1!, a2!]);
+    await addDepartment(tx, salesId, projectId, 'Sales', 'assigned', false, [a3!, a4!]);
+    await applyHistoryDeltas(tx, projectId, history);
     for (const m of members) emitProjectUserAs(outbox, (await getProjectUser(tx, projectId, m.puId))!, 'CREATE');
     await outbox.flush(tx);
     const demo: DemoData = { projectId, password, accounts: people.map((p) => ({ role: p.role, email: emailOf(p) })) };
@@ -99,11 +103,9 @@ export async function seedDemoData(deps: ServiceDeps, pause: (point: StartPoint)
   return demo;
 }
 
-async function addDepartment(tx: Queryable, projectId: string, name: string, routing: 'pooled' | 'assigned', isDefault: boolean, members: string[]): Promise<string> {
-  const id = newId();
+async function addDepartment(tx: Queryable, id: string, projectId: string, name: string, routing: 'pooled' | 'assigned', isDefault: boolean, members: string[]): Promise<void> {
   await insertDepartment(tx, { id, projectId, name, routing, isDefault });
   await setDepartmentMembers(tx, id, members);
-  return id;
 }
 
 /** Days of generated past traffic the demo project starts with: enough for the forecast's weekly methods. */
@@ -111,16 +113,16 @@ export const DEMO_HISTORY_DAYS = 28;
 
 /**
  * The demo's past: DEMO_HISTORY_DAYS of generated traffic (what `deskwire seed-history` imports), summed in memory
- * and written as history rows in the seeding's transaction (a few thousand rows, two statements), so a fresh
+ * here and written as history rows in the seeding's transaction (a few thousand rows, one statement), so a fresh
  * `npm start` shows a forecast and a staffing plan at once and a killed start leaves no history behind.
  */
-async function seedDemoHistory(tx: Queryable, projectId: string, departments: { id: string; weight: number }[]): Promise<void> {
+function demoHistory(departments: { id: string; weight: number }[]): HistoryDeltas {
   const { timeZone, service_level_seconds: sl } = planSettings({ ...defaultProjectSettings });
   const deltas = new HistoryDeltas();
   for (const c of syntheticConversations({ days: DEMO_HISTORY_DAYS, end: Date.now(), timeZone, departments, random: seededRandom(Date.now()) })) {
     deltas.add(c, 1, sl);
   }
-  await applyHistoryDeltas(tx, projectId, deltas);
+  return deltas;
 }
 
 /** The demo project's sign-in details, kept in the store with the demo data itself; null when there is no demo. */
