@@ -48,7 +48,7 @@ const DEMO_LOCK = 72_530_115;
  * department (the default: the owner and agents 1–2) and an assigned "Sales" department (agents 3–4).
  * Owner, admin and supervisor do not take chats (`takes_chats` off, the column's default): the agents figures and
  * routing count the four agents, once they are connected. The project starts with 28 days of generated history
- * (seedDemoHistory) so that its forecast and staffing plan show at once. Everyone
+ * (demoHistory) so that its forecast and staffing plan show at once. Everyone
  * shares one random password, generated here and shown at start-up.
  *
  * All of it, and the sign-in details, are written in one transaction under an advisory lock: a start killed at any
