@@ -7,6 +7,7 @@ import { serverTarget, type ClientCommand } from './client-command.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { importHistoryCommand } from './import-history.js';
 import { migrateCommand } from './migrate-command.js';
+import { seedHistoryCommand } from './seed-history.js';
 import { serveCommand } from './serve.js';
 import type { ServerCommand } from './server-command.js';
 import { simulateCommand } from './simulate.js';
@@ -16,7 +17,7 @@ import { tokenCommand } from './token-command.js';
 /** Commands that run or set up a server; they take every configuration variable as a flag. */
 const serverCommands: readonly ServerCommand[] = [serveCommand, migrateCommand, tokenCommand];
 /** Commands that talk to a running server (over REST and the Realtime API). */
-const clientCommands: readonly ClientCommand[] = [tailCommand, simulateCommand, importHistoryCommand];
+const clientCommands: readonly ClientCommand[] = [tailCommand, simulateCommand, importHistoryCommand, seedHistoryCommand];
 
 const usage = `deskwire COMMAND [options]
 

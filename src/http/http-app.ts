@@ -9,6 +9,7 @@ import { sendError } from './error-response.js';
 import { healthRoutes, type ReadinessPolicy } from './health-routes.js';
 import { alertRoutes } from './alert-routes.js';
 import { historyRoutes } from './history-routes.js';
+import { analyticsRoutes } from './analytics-routes.js';
 import { guardInput } from './input-guard.js';
 import { prometheusRoutes } from './prometheus-routes.js';
 import type { NodeMetrics } from '../observability/prometheus.js';
@@ -81,6 +82,7 @@ export function buildHttpApp(
   metricsRoutes(app, deps);
   historyRoutes(app, deps);
   alertRoutes(app, deps);
+  analyticsRoutes(app, deps);
   dashboardRoutes(app);
   return app;
 }

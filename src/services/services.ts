@@ -1,5 +1,6 @@
 import type { ServiceDeps } from './context.js';
 import { AlertsService } from './alerts-service.js';
+import { AnalyticsService } from './analytics-service.js';
 import { AuthService } from './auth-service.js';
 import { ContactEventsService } from './contact-events-service.js';
 import { DepartmentsService } from './departments-service.js';
@@ -26,6 +27,8 @@ export interface Services {
   history: HistoryService;
   forecast: ForecastService;
   alerts: AlertsService;
+  /** Tiledesk's analytics routes, from the interval history. */
+  analytics: AnalyticsService;
 }
 
 export function createServices(deps: ServiceDeps, tokens: TokenService): Services {
@@ -42,5 +45,6 @@ export function createServices(deps: ServiceDeps, tokens: TokenService): Service
     history: new HistoryService(deps),
     forecast,
     alerts: new AlertsService(deps, forecast),
+    analytics: new AnalyticsService(deps),
   };
 }

@@ -53,6 +53,11 @@ async function assertSignInWorks(server: SpawnedServer): Promise<void> {
   assert.ok(token, server.banner);
   const projects = expectStatus(await new Rest(server.url, token).get('/projects'), 200);
   assert.deepEqual(projects.map((p: { name: string }) => p.name), ['Demo Help Desk']);
+  // The demo starts with 28 days of generated history: a forecast and a staffing plan at once.
+  const forecast = expectStatus(await new Rest(server.url, token).get(`/${projects[0].id}/metrics/forecast?horizon=24h&interval=60m`), 200);
+  assert.ok(forecast.history_days >= 28, `history_days ${forecast.history_days}`);
+  assert.ok(!['none', 'flat_mean'].includes(forecast.method), forecast.method);
+  assert.ok(forecast.intervals.some((i: { arrivals: { mean: number }; agents_needed: number | null }) => i.arrivals.mean > 0 && i.agents_needed !== null && i.agents_needed > 0), JSON.stringify(forecast.intervals));
 }
 
 for (const kind of storeKinds()) {

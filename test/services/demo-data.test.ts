@@ -65,6 +65,14 @@ for (const kind of storeKinds()) {
         const [users] = await dbs[0]!.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
         const [projects] = await dbs[0]!.query<{ n: number }>('SELECT count(*)::int AS n FROM projects');
         assert.deepEqual([users!.n, projects!.n], [7, 1]);
+        // The generated history was written once, with the project, reaching 28 days back.
+        const [history] = await dbs[0]!.query<{ projects: number; arrivals: number; oldest_ms: number }>(
+          `SELECT count(DISTINCT project_id)::int AS projects, coalesce(sum(arrivals) FILTER (WHERE department_id = ''), 0)::int AS arrivals,
+                  extract(epoch FROM min(interval_start)) * 1000 AS oldest_ms FROM history_intervals`,
+        );
+        assert.equal(history!.projects, 1);
+        assert.ok(history!.arrivals > 28 * 50, `arrivals ${history!.arrivals}`);
+        assert.ok(Number(history!.oldest_ms) <= Date.now() - 28 * 86_400_000, new Date(Number(history!.oldest_ms)).toISOString());
         // The details are stored with the data, and the password they give is every account's.
         const stored = await readDemoCredentials(dbs[1]!);
         assert.deepEqual(stored, seeded[0]);
