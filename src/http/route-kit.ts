@@ -52,12 +52,13 @@ type AuthedHandler = (actor: Actor, request: FastifyRequest, reply: FastifyReply
 /** Wraps a handler that needs a signed-in caller. */
 export function authed(deps: RouteDeps, handler: AuthedHandler) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const actor = await authenticate(request, deps.tokens, deps.services.auth);
+    // Project routes are charged per project (the owner's overrides apply, read with the caller in one statement).
+    // A malformed id is charged to the user alone and never reaches the store: the route then refuses it with 400.
+    const parsed = id.safeParse((request.params as { pid?: unknown }).pid);
+    const pid = parsed.success ? parsed.data : null;
+    const { actor, limitOverrides } = await authenticate(request, deps.tokens, deps.services.auth, pid);
     const write = request.method !== 'GET' && request.method !== 'HEAD';
-    // Project routes are charged per project (the owner's overrides apply). A malformed id is charged to the user
-    // alone and never reaches the store: the route then refuses it with 400.
-    const pid = id.safeParse((request.params as { pid?: unknown }).pid);
-    rateLimitHeaders(reply, await deps.budgets.chargeRequest(actor.userId, write, pid.success ? pid.data : null));
+    rateLimitHeaders(reply, await deps.budgets.chargeRequest(actor.userId, write, pid, limitOverrides));
     return handler(actor, request, reply);
   };
 }

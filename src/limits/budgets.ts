@@ -48,11 +48,14 @@ export class Budgets {
     return this.config[overridableLimits[limit]] * this.config.limitOverrideMaxFactor;
   }
 
-  /** A REST call of a signed-in user; `projectId` when the route is a project's. Throws RATE_LIMITED. */
-  async chargeRequest(userId: string, write: boolean, projectId: string | null): Promise<Charge> {
+  /**
+   * A REST call of a signed-in user; `projectId` when the route is a project's, with its overrides when the caller
+   * already read them (REST reads them with the user, in one statement). Throws RATE_LIMITED.
+   */
+  async chargeRequest(userId: string, write: boolean, projectId: string | null, known?: LimitOverrides): Promise<Charge> {
     const shared = await this.take({ name: USER_BUDGET, points: this.config.userRequestsPerMinute, windowSeconds: WINDOW_SECONDS }, userId, 'RATE_LIMITED');
     const limit: OverridableLimit = write ? 'rest_writes_per_minute' : 'rest_reads_per_minute';
-    const overrides = projectId ? await this.overrides.of(projectId) : {};
+    const overrides = projectId ? (known ?? (await this.overrides.of(projectId))) : {};
     const points = overrides[limit] ?? this.config[overridableLimits[limit]];
     const name = write ? 'REST_WRITES_PER_MINUTE' : 'REST_READS_PER_MINUTE';
     // Per project on project routes: a busy project does not eat a user's budget in another.

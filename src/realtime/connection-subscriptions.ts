@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { DeskwireError } from '../domain/errors.js';
 import { parseTopic, TOPIC_MAX_BYTES } from '../domain/topics.js';
+import type { Viewer } from '../domain/visibility.js';
 import type { ProjectEvent } from '../events/event.js';
 import type { Db } from '../store/db.js';
 import { readEventRange } from '../store/events.js';
@@ -9,6 +10,7 @@ import type { Hub } from './hub.js';
 import type { ProjectChannel } from './project-channel.js';
 import type { Loaded } from './snapshot.js';
 import { snapshotBatcherFor, type SnapshotLoader } from './snapshot-batcher.js';
+import { snapshotFrameCacheFor, snapshotViewKey } from './snapshot-frame-cache.js';
 import { snapshotFrame } from './snapshot-frames.js';
 import { Member, Subscription, type Subscriber } from './subscription.js';
 import { allowed, shapeSnapshot, touches } from './topic-rules.js';
@@ -184,7 +186,7 @@ export class ConnectionSubscriptions implements Subscriber {
     if (viewer === null || !allowed(sub, viewer)) throw new DeskwireError('SUBSCRIBE_FORBIDDEN');
     if (loaded.kind === 'snapshot') {
       const message = shapeSnapshot(sub, viewer, loaded.message);
-      this.conn.send(snapshotFrame(sub.topic, message, loaded.seq, loaded.epoch, loaded.reset));
+      this.conn.send(this.snapshotFrameOf(sub, viewer, message, loaded));
       sub.lastSeq = loaded.seq;
     } else {
       sub.lastSeq = sub.since!;
@@ -195,6 +197,16 @@ export class ConnectionSubscriptions implements Subscriber {
     for (const e of sub.buffer) sub.deliver(e, new EventFrames(e));
     sub.buffer = [];
     sub.state = 'live';
+  }
+
+  /** The encoded snapshot, shared with every subscriber of the same view at the same seq (snapshot-frame-cache.ts). */
+  private snapshotFrameOf(sub: Subscription, viewer: Viewer, message: unknown, loaded: Loaded & { kind: 'snapshot' }): Buffer {
+    const encode = () => snapshotFrame(sub.topic, message, loaded.seq, loaded.epoch, loaded.reset);
+    const view = snapshotViewKey(sub.parsed.kind, viewer);
+    if (view === null) return encode();
+    const { wsHistoryRequestsLimit, wsHistoryMessagesLimit } = this.deps.config;
+    const key = `${view}\n${sub.topic}\n${loaded.reset}\n${wsHistoryRequestsLimit}|${wsHistoryMessagesLimit}`;
+    return snapshotFrameCacheFor(this.deps.db).frame(sub.projectId, loaded.seq, loaded.epoch, key, encode);
   }
 
   private attach(sub: Subscription): void {

@@ -1,9 +1,11 @@
 import { DeskwireError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Db } from '../store/db.js';
+import { readCallerFacts } from '../store/callers.js';
 import { findProject } from '../store/projects.js';
 import { insertProjectUser, listProjectIdsOfUser } from '../store/project-users.js';
 import { findUserByEmail, findUserById, insertUser, setUserActive, toUser, type User } from '../store/users.js';
+import type { LimitOverrides } from '../limits/budgets.js';
 import type { ServiceDeps } from './context.js';
 import { emitProjectUser, emitProjectUsersOf } from './emit.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -88,6 +90,16 @@ export class AuthService {
   }
 
   /** The active user a verified token names, or USER_DISABLED. */
+  /**
+   * A REST caller's standing, and the limit overrides of the project its route names, read in one statement
+   * (`readCallerFacts`): throws USER_DISABLED like `activeUser` for a user that is gone or disabled.
+   */
+  async activeCaller(userId: string, projectId: string | null): Promise<{ limitOverrides: LimitOverrides }> {
+    const facts = await readCallerFacts(this.db, userId, projectId);
+    if (facts === null || !facts.active) throw new DeskwireError('USER_DISABLED');
+    return { limitOverrides: facts.limits as LimitOverrides };
+  }
+
   async activeUser(userId: string): Promise<User> {
     const row = await findUserById(this.db, userId);
     if (!row || !row.active) throw new DeskwireError('USER_DISABLED');

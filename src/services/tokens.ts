@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { errors as joseErrors, importPKCS8, importSPKI, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Config } from '../config.js';
 import { DeskwireError } from '../domain/errors.js';
+import { Hs256Verifier } from './hs256-verifier.js';
 
 type Key = Parameters<typeof jwtVerify>[1] & Parameters<SignJWT['sign']>[0];
 
@@ -30,6 +31,8 @@ export class TokenService {
     private readonly config: Pick<Config, 'jwtAlgorithm' | 'jwtIssuer' | 'jwtAudience' | 'tokenTtlSeconds'>,
     private readonly signingKey: Key | null,
     private readonly verifyingKey: Key,
+    /** HS256 only: the node:crypto path for tokens with the header this server issues (jose verifies the rest). */
+    private readonly fastHs256: Hs256Verifier | null = null,
   ) {}
 
   static async fromConfig(config: Config): Promise<TokenService> {
@@ -41,7 +44,8 @@ export class TokenService {
       const secret = new TextEncoder().encode(config.jwtSecret ?? developmentSecret(config.dataDir));
       // Imported once: given raw bytes, jose imports a key on every sign and verify, which doubled a verify's cost.
       const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-      return new TokenService(config, key, key);
+      const fast = new Hs256Verifier(secret, { issuer: config.jwtIssuer || null, audience: config.jwtAudience || null });
+      return new TokenService(config, key, key, fast);
     }
     const publicKey = await importSPKI(readFileSync(config.jwtPublicKeyFile!, 'utf8'), config.jwtAlgorithm);
     const privateKey = config.jwtPrivateKeyFile ? await importPKCS8(readFileSync(config.jwtPrivateKeyFile, 'utf8'), config.jwtAlgorithm) : null;
@@ -66,6 +70,17 @@ export class TokenService {
 
   /** Verifies signature, algorithm, exp/nbf and iss/aud when configured. Throws TOKEN_INVALID or TOKEN_EXPIRED. */
   async verify(token: string): Promise<TokenClaims> {
+    const fast = this.fastHs256?.verify(token) ?? null;
+    if (fast === 'expired') throw new DeskwireError('TOKEN_EXPIRED');
+    if (fast === 'invalid') throw new DeskwireError('TOKEN_INVALID');
+    const payload: JWTPayload = fast ?? (await this.verifyWithJose(token));
+    const userId = typeof payload.sub === 'string' ? payload.sub : typeof payload._id === 'string' ? payload._id : null;
+    if (!userId) throw new DeskwireError('TOKEN_INVALID', 'The token names no user.');
+    return { userId, expiresAt: payload.exp! };
+  }
+
+
+  private async verifyWithJose(token: string): Promise<JWTPayload> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.verifyingKey, {
@@ -78,9 +93,7 @@ export class TokenService {
       if (error instanceof joseErrors.JWTExpired) throw new DeskwireError('TOKEN_EXPIRED');
       throw new DeskwireError('TOKEN_INVALID');
     }
-    const userId = typeof payload.sub === 'string' ? payload.sub : typeof payload._id === 'string' ? payload._id : null;
-    if (!userId) throw new DeskwireError('TOKEN_INVALID', 'The token names no user.');
-    return { userId, expiresAt: payload.exp! };
+    return payload;
   }
 }
 
