@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { DeskwireError } from '../domain/errors.js';
-import type { LimitOverrides } from '../limits/budgets.js';
+import type { LimitOverrides } from '../domain/limit-overrides.js';
 import type { AuthService } from '../services/auth-service.js';
 import type { Actor } from '../services/context.js';
 import { stripTokenPrefix, type TokenService } from '../services/tokens.js';

@@ -5,7 +5,7 @@ import { readCallerFacts } from '../store/callers.js';
 import { findProject } from '../store/projects.js';
 import { insertProjectUser, listProjectIdsOfUser } from '../store/project-users.js';
 import { findUserByEmail, findUserById, insertUser, setUserActive, toUser, type User } from '../store/users.js';
-import type { LimitOverrides } from '../limits/budgets.js';
+import type { LimitOverrides } from '../domain/limit-overrides.js';
 import type { ServiceDeps } from './context.js';
 import { emitProjectUser, emitProjectUsersOf } from './emit.js';
 import { hashPassword, verifyPassword } from './passwords.js';
