@@ -1,20 +1,13 @@
 /**
  * The shapes of the REST answers the dashboard reads beyond the SDK's (docs/rest.md "History and forecast", and the
- * alerts of docs/rest.md). Declared here rather than imported: the dashboard may import only the SDK and the domain's
- * pure types, and these answers are built by services.
+ * alerts of docs/rest.md). The dashboard may import only the SDK and the domain's pure types: a shape the domain
+ * holds is imported from it, the others are declared here (services build them).
  */
+import type { Alert } from '../../src/domain/alerts.js';
+import type { HistoryInterval } from '../../src/domain/history.js';
 
-export interface HistoryInterval {
-  start: string;
-  end: string;
-  arrivals: number;
-  answered: number;
-  abandoned: number;
-  service_level: { met: number; missed: number; value: number | null };
-  first_response: { count: number; mean_seconds: number | null };
-  handle_time: { count: number; mean_seconds: number | null };
-  rating: { count: number; mean: number | null };
-}
+/** One alert of `/P/alerts` and `GET /:pid/alerts`; one interval of the history. */
+export type { Alert, HistoryInterval };
 
 export interface HistoryAnswer {
   interval: '15m' | '60m' | '1d';
@@ -38,17 +31,4 @@ export interface ForecastAnswer {
   time_zone: string;
   agents_can_take_chats: number;
   intervals: ForecastInterval[];
-}
-
-/** One alert of `/P/alerts` and `GET /:pid/alerts`. */
-export interface Alert {
-  id: string;
-  project_id: string;
-  rule: string;
-  state: 'raised' | 'cleared';
-  value: number | null;
-  threshold: number | null;
-  message: string;
-  raised_at: string;
-  cleared_at: string | null;
 }

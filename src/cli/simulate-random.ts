@@ -21,14 +21,5 @@ export function pick<T>(items: readonly T[], random: Random = Math.random): T {
   return items[Math.floor(random() * items.length)]!;
 }
 
-/** A seeded generator (mulberry32), for runs that draw the same traffic again (`--seed`). */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded generator, for runs that draw the same traffic again (`--seed`). */
+export { seededRandom } from '../domain/seeded-random.js';

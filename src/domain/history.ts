@@ -102,3 +102,16 @@ export class HistoryDeltas {
     return [...this.rows.values()].filter((r) => HISTORY_FIELDS.some((f) => Math.abs(r.v[f]) > 1e-9));
   }
 }
+
+/** One interval of `GET /:pid/metrics/history` (docs/rest.md), as the services build it and the dashboard reads it. */
+export interface HistoryInterval {
+  start: string;
+  end: string;
+  arrivals: number;
+  answered: number;
+  abandoned: number;
+  service_level: { met: number; missed: number; value: number | null };
+  first_response: { count: number; mean_seconds: number | null };
+  handle_time: { count: number; mean_seconds: number | null };
+  rating: { count: number; mean: number | null };
+}

@@ -19,17 +19,8 @@ export interface SyntheticOptions {
   random: () => number;
 }
 
-/** mulberry32: small, fast and good enough for traffic; the same seed gives the same history. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The same seed gives the same history. */
+export { seededRandom } from '../domain/seeded-random.js';
 
 /** Share of a weekday's traffic by local day of week (0 = Sunday): quiet weekends, a busy Monday. */
 const WEEK = [0.3, 1.1, 1, 1, 0.95, 0.85, 0.45];

@@ -3,7 +3,9 @@
  * (`POST /:pid/history/import`). Definitions: docs/metrics.md, "Interval history"; CSV format: docs/rest.md.
  */
 import { DeskwireError } from '../domain/errors.js';
-import { HistoryDeltas, PROJECT_TOTAL } from '../domain/history.js';
+import { HistoryDeltas, PROJECT_TOTAL, type HistoryInterval } from '../domain/history.js';
+
+export type { HistoryInterval } from '../domain/history.js';
 import { isAdmin, isSupervising } from '../domain/roles.js';
 import { planSettings } from '../metrics/plan-settings.js';
 import type { Queryable } from '../store/db.js';
@@ -23,17 +25,6 @@ export interface HistoryQuery {
   departmentId?: string;
 }
 
-export interface HistoryInterval {
-  start: string;
-  end: string;
-  arrivals: number;
-  answered: number;
-  abandoned: number;
-  service_level: { met: number; missed: number; value: number | null };
-  first_response: { count: number; mean_seconds: number | null };
-  handle_time: { count: number; mean_seconds: number | null };
-  rating: { count: number; mean: number | null };
-}
 
 export interface HistoryAnswer {
   interval: HistoryBucket;
