@@ -48,7 +48,7 @@ function finish(extraProblems: string[]): never {
   const ratioRows = ratios(results);
   process.stdout.write(table('deskwire / baseline', ratioRows));
   const targetRows = evaluateTargets(results);
-  process.stdout.write(table('issue 8 targets', targetRows));
+  process.stdout.write(table('targets (issues 8, 15 and 19)', targetRows));
   const problems = [...results.flatMap((r) => r.problems), ...extraProblems];
   const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
   const content = { plan, machine: machine(), startedAt, durationS, results, ratios: ratioRows, targets: targetRows, problems };

@@ -78,6 +78,31 @@ export function evaluateTargets(results: ScenarioResult[]): Row[] {
     p0 !== null && p1 !== null ? p1 <= p0 * 1.1 + 1 : null,
     null,
   );
+  // Issue 19's targets (the embedded store on its own thread): this run's deskwire against the baselines of the same run.
+  const hd100 = rows('helpdesk').find((r) => r.shape === '100×100');
+  add(
+    'help-desk 100×100: ≥ 400 changes/s committed at p99 ≤ 50 ms (issue 19)',
+    hd100 ? `${num(hd100, 'changes/s')} changes/s, p99 ${num(hd100, 'p99 ms')} ms, ${num(hd100, 'skipped')} skipped` : '–',
+    hd100 ? (num(hd100, 'changes/s') ?? 0) >= 400 && (num(hd100, 'p99 ms') ?? Infinity) <= 50 && num(hd100, 'lost') === 0 : null,
+    null,
+  );
+  const sioConnect = num(rows('connections', 'socketio')[0], 'handshakes/s');
+  add(
+    'handshakes with two snapshots ≥ 1,500/s and ≥ Socket.IO bare connects (issue 19)',
+    hs === null ? '–' : `${hs}/s vs Socket.IO ${sioConnect ?? '–'}/s`,
+    hs === null ? null : hs >= 1500 && (sioConnect === null || hs >= sioConnect),
+    connSize,
+  );
+  const storm = rows('storm')[0];
+  const stormClients = num(storm, 'clients');
+  const reconnect = num(storm, 'reconnect: all in s');
+  add(
+    'reconnect storm of 2,000 clients: all resubscribed with snapshots in ≤ 1.5 s (issue 19)',
+    reconnect === null ? '–' : `${stormClients} clients in ${reconnect} s`,
+    reconnect === null ? null : reconnect <= 1.5,
+    stormClients !== null && stormClients < 2000 ? `${stormClients} clients, issue: 2,000` : null,
+  );
+
   const imp = rows('import')[0];
   const importRows = num(imp, 'rows');
   const importSeconds = num(imp, 'seconds');
