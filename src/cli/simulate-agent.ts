@@ -1,7 +1,11 @@
 /**
  * An agent: looks at the queue, joins waiting requests up to a capacity (and takes those routed to them), replies,
- * closes each after a log-normal handle time, and takes breaks (unavailable) now and then.
+ * closes each after a log-normal handle time, and takes breaks (unavailable) now and then. Like a person at the
+ * dashboard, it holds a Realtime connection while it works: only a connected member can take chats (docs/metrics.md),
+ * so without it routing would skip the simulated agents and the metrics would count them offline.
  */
+import WebSocket from 'ws';
+import { connect, type DeskwireClient } from '../client/index.js';
 import { ApiError, type ApiClient } from './api-client.js';
 import type { SimulationContext } from './simulate-context.js';
 import { exponential, logNormal, pick } from './simulate-random.js';
@@ -26,6 +30,7 @@ interface QueuedRequest {
 
 export class SimulatedAgent {
   private readonly handling = new Map<string, Handling>();
+  private presence: DeskwireClient | null = null;
   available = true;
 
   constructor(
@@ -36,6 +41,9 @@ export class SimulatedAgent {
   ) {}
 
   start(): void {
+    this.presence = connect({ url: this.api.baseUrl, token: this.api.token!, WebSocket });
+    // The SDK reconnects by itself; a refusal is already counted by the REST calls that meet the same cause.
+    this.presence.on('error', () => {});
     this.ctx.act(() => this.setAvailable(true, false));
     this.scheduleWork();
     this.scheduleBreak();
@@ -44,6 +52,13 @@ export class SimulatedAgent {
   /** At the end: back to available, so a demo desk is not left with everyone on a break. */
   async finish(): Promise<void> {
     if (!this.available) await this.setAvailable(true, false).catch((error: unknown) => this.ctx.stats.failed(error));
+    this.disconnect();
+  }
+
+  /** Ends the Realtime connection (the agent goes offline after the presence grace); safe to call twice. */
+  disconnect(): void {
+    this.presence?.close();
+    this.presence = null;
   }
 
   private scheduleWork(): void {

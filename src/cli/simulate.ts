@@ -164,6 +164,7 @@ async function runSimulate(args: ParsedArgs, target: ServerTarget): Promise<numb
     }
   } finally {
     clearInterval(status);
+    for (const agent of agents) agent.disconnect();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
