@@ -6,6 +6,7 @@
  * wait behind it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { capDepth, STORED_EVENT_MAX_DEPTH } from '../domain/json-depth.js';
 import { PgliteDb } from './pglite-db.js';
 import type { Queryable } from './db.js';
 import { toWireError, type StoreReady, type StoreReply, type StoreRequest, type StoreWorkerData } from './pglite-worker-protocol.js';
@@ -35,8 +36,28 @@ class Inbox {
 
 const transactions = new Map<number, Inbox>();
 
+/**
+ * Rows cross the thread by structured clone, which recurses on the native stack: an older row whose JSON nests
+ * thousands of levels (docs/limits.md) would throw in `postMessage` and leave its caller waiting. Each column is
+ * capped here at the deepest cap the store's mappers apply (an event's entity), so what they cap again is the same.
+ */
+function cloneable(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((row: unknown) => {
+    if (typeof row !== 'object' || row === null) return row;
+    const columns = row as Record<string, unknown>;
+    for (const key of Object.keys(columns)) columns[key] = capDepth(columns[key], STORED_EVENT_MAX_DEPTH);
+    return columns;
+  });
+}
+
+/** Sends a reply; one that cannot cross the thread is answered with its error instead, never left unanswered. */
 function reply(message: StoreReply): void {
-  port.postMessage(message);
+  try {
+    port.postMessage(message.ok ? { ...message, value: cloneable(message.value) } : message);
+  } catch (error) {
+    port.postMessage({ id: message.id, ok: false, error: toWireError(error) } satisfies StoreReply);
+  }
 }
 
 function answer(id: number, work: Promise<unknown>): void {
