@@ -260,11 +260,19 @@ async function removeStale(lockPath: string, raw: string, holder: LockHolder | n
   }
 }
 
+/**
+ * A socket file this young may belong to a process still opening it: the file exists from `bind`, before `listen`
+ * answers (a probe then sees ECONNREFUSED), so such a socket is never judged dead.
+ */
+const NEW_SOCKET_GRACE_MS = 10_000;
+
 /** Sockets left by processes that died waiting for the lock. */
 async function sweepDeadSockets(dir: string, own: string | null): Promise<void> {
   for (const name of readdirSync(dir)) {
     if (name === own || !SOCKET_NAME.test(name)) continue;
-    if ((await probe(join(dir, name))) === 'dead') tryUnlink(join(dir, name));
+    const path = join(dir, name);
+    if (Date.now() - mtimeOf(path) < NEW_SOCKET_GRACE_MS) continue;
+    if ((await probe(path)) === 'dead') tryUnlink(path);
   }
 }
 
