@@ -89,21 +89,14 @@ export class AuthService {
     }
   }
 
-  /** The active user a verified token names, or USER_DISABLED. */
   /**
    * A REST caller's standing, and the limit overrides of the project its route names, read in one statement
-   * (`readCallerFacts`): throws USER_DISABLED like `activeUser` for a user that is gone or disabled.
+   * (`readCallerFacts`): throws USER_DISABLED for a user that is gone or disabled.
    */
   async activeCaller(userId: string, projectId: string | null): Promise<{ limitOverrides: LimitOverrides }> {
     const facts = await readCallerFacts(this.db, userId, projectId);
     if (facts === null || !facts.active) throw new DeskwireError('USER_DISABLED');
     return { limitOverrides: facts.limits as LimitOverrides };
-  }
-
-  async activeUser(userId: string): Promise<User> {
-    const row = await findUserById(this.db, userId);
-    if (!row || !row.active) throw new DeskwireError('USER_DISABLED');
-    return toUser(row);
   }
 }
 
