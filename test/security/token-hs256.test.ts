@@ -60,7 +60,8 @@ async function cases(): Promise<Array<[string, string]>> {
     ['tampered payload', `${h}.${b64({ ...good(), sub: 'admin', _id: 'admin' })}.${s}`],
     ['signature truncated', `${h}.${p}.${s.slice(0, -2)}`],
     ['signature empty', `${h}.${p}.`],
-    ['signature one character changed', `${h}.${p}.${s.slice(0, -1)}${s.endsWith('A') ? 'B' : 'A'}`],
+    // The first character carries six bits of the MAC (the last one only four, beside two padding bits).
+    ['signature one character changed', `${h}.${p}.${s.startsWith('A') ? 'B' : 'A'}${s.slice(1)}`],
     ['four segments', `${viaJose}.${s}`],
     ['two segments', `${h}.${p}`],
     ['empty', ''],
@@ -105,6 +106,20 @@ describe('HS256 verification on node:crypto', () => {
       if (expected !== actual) mismatches.push(`${name}: jose ${expected}, TokenService ${actual}`);
     }
     assert.deepEqual(mismatches, []);
+  });
+
+  it('refuses a signature whose padding bits were changed, where jose accepts it (stricter by design)', async () => {
+    const tokens = await TokenService.fromConfig(testConfig({ JWT_SECRET: SECRET, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE }));
+    const token = handSigned(issued, good());
+    const signature = token.slice(token.lastIndexOf('.') + 1);
+    // A 32-byte MAC is 43 base64url characters: the last one's two low bits are padding, so flipping its lowest bit
+    // leaves the decoded MAC unchanged. An honest signer never writes that encoding.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(signature.at(-1) as string);
+    const paddingFlipped = `${token.slice(0, -1)}${alphabet[last ^ 1]}`;
+    assert.deepEqual(Buffer.from(paddingFlipped.slice(paddingFlipped.lastIndexOf('.') + 1), 'base64url'), Buffer.from(signature, 'base64url'));
+    assert.match(await byJose(paddingFlipped), /^accepted/);
+    assert.equal(await byService(tokens, paddingFlipped), 'TOKEN_INVALID');
   });
 
   it('takes the fast path for the issued header and leaves every other header to jose', async () => {
