@@ -20,10 +20,10 @@ export function postgresSkipReason(): string | false {
 }
 
 /**
- * The thread the tests' embedded stores run on: the server's default (worker), or PGLITE_THREAD=main to run the
- * suite on the in-thread store.
+ * The thread the tests' embedded stores run on: the server's default (main), or PGLITE_THREAD=worker to run the
+ * suite on the worker-thread store (the store tests and the worker-crash test run it explicitly either way).
  */
-export const testPgliteThread: PgliteThread = process.env.PGLITE_THREAD === 'main' ? 'main' : 'worker';
+export const testPgliteThread: PgliteThread = process.env.PGLITE_THREAD === 'worker' ? 'worker' : 'main';
 
 /** A private schema on the PostgreSQL server: several nodes may connect to it; `drop()` removes it. */
 export interface TestSchema {
