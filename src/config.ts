@@ -18,7 +18,7 @@ export interface Config {
   dataDir: string | null;
   /** When another process holds DATA_DIR: wait for it to exit (true) or refuse at once (false). */
   dataDirWait: boolean;
-  /** Where the embedded store runs: on its own worker thread (default) or on the event loop's (`main`). */
+  /** Where the embedded store runs: on the event loop's thread (`main`, default) or on its own worker thread. */
   pgliteThread: PgliteThread;
   databaseUrl: string | null;
   redisUrl: string | null;

@@ -65,7 +65,7 @@ const shape = {
 async function openDb(): Promise<{ db: Db; schema: string | null; drop: () => Promise<void> }> {
   if (values.store !== 'postgres') {
     if (values.join) throw new Error('--join needs --store=postgres: PGlite cannot be shared between processes');
-    // On the thread PGLITE_THREAD names (the server's default: its own worker thread).
+    // On the thread PGLITE_THREAD names (the server's default: the event loop's thread).
     return { db: await openPglite(null, config.pgliteThread), schema: null, drop: async () => {} };
   }
   const url = process.env.DATABASE_URL;

@@ -1,4 +1,5 @@
-import { Mutex, PGlite, protocol, types } from '@electric-sql/pglite';
+import { readFile } from 'node:fs/promises';
+import { Mutex, PGlite, protocol, types, type PGliteOptions } from '@electric-sql/pglite';
 import type { DataDirLock } from './data-dir-lock.js';
 import { makeOwnerOnly } from './data-dir-modes.js';
 import type { Db, Queryable } from './db.js';
@@ -55,17 +56,17 @@ export class PgliteDb implements Db {
    * one gets `DataDirHeldError`), then made owner-only, then opened.
    */
   static async open(dataDir: string | null, options: PgliteOpenOptions = {}): Promise<PgliteDb> {
-    if (dataDir === null) return new PgliteDb(await PGlite.create(), options.maxPrepared);
+    if (dataDir === null) return new PgliteDb(await PGlite.create(await inMemory(options.fromDump)), options.maxPrepared);
     const { opened, lock } = await openInDataDir(dataDir, options, (dir) => PGlite.create(dir));
     return new PgliteDb(opened, options.maxPrepared, lock);
   }
 
   /**
-   * A database in `pgliteDir` (null: in memory) whose data directory is locked by someone else: the store worker
-   * thread opens it so, while the process that started it holds the lock.
+   * A database in `pgliteDir` (null: in memory, new or from `fromDump`) whose data directory is locked by someone
+   * else: the store worker thread opens it so, while the process that started it holds the lock.
    */
-  static async openUnlocked(pgliteDir: string | null, maxPrepared?: number): Promise<PgliteDb> {
-    return new PgliteDb(pgliteDir === null ? await PGlite.create() : await PGlite.create(pgliteDir), maxPrepared);
+  static async openUnlocked(pgliteDir: string | null, maxPrepared?: number, fromDump?: string): Promise<PgliteDb> {
+    return new PgliteDb(pgliteDir === null ? await PGlite.create(await inMemory(fromDump)) : await PGlite.create(pgliteDir), maxPrepared);
   }
 
   query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -179,4 +180,9 @@ export class PgliteDb implements Db {
     }
     return rows;
   }
+}
+
+/** PGlite's options for a database in memory: a new one, or one loaded from a dump file (`fromDump`). */
+async function inMemory(fromDump: string | undefined): Promise<PGliteOptions> {
+  return fromDump === undefined ? {} : { loadDataDir: new Blob([await readFile(fromDump)]) };
 }

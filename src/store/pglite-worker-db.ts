@@ -68,7 +68,7 @@ export class PgliteWorkerDb implements Db {
    * directory), then made owner-only; the worker opens the database in it.
    */
   static async open(dataDir: string | null, options: PgliteOpenOptions = {}): Promise<PgliteWorkerDb> {
-    if (dataDir === null) return new PgliteWorkerDb(await startWorker({ pgliteDir: null, maxPrepared: options.maxPrepared }), null);
+    if (dataDir === null) return new PgliteWorkerDb(await startWorker({ pgliteDir: null, maxPrepared: options.maxPrepared, fromDump: options.fromDump }), null);
     const { opened, lock } = await openInDataDir(dataDir, options, (pgliteDir) => startWorker({ pgliteDir, maxPrepared: options.maxPrepared }));
     return new PgliteWorkerDb(opened, lock);
   }

@@ -10,6 +10,8 @@ export interface StoreWorkerData {
   /** PGlite's directory inside the (main-thread-locked) data directory; null keeps the database in memory. */
   pgliteDir: string | null;
   maxPrepared?: number;
+  /** In memory only: the dump file the database starts from (`PgliteOpenOptions.fromDump`). */
+  fromDump?: string;
 }
 
 export type StoreRequest =

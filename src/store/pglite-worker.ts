@@ -12,7 +12,7 @@ import type { Queryable } from './db.js';
 import { toWireError, type StoreReady, type StoreReply, type StoreRequest, type StoreWorkerData } from './pglite-worker-protocol.js';
 
 const port = parentPort!;
-const { pgliteDir, maxPrepared } = workerData as StoreWorkerData;
+const { pgliteDir, maxPrepared, fromDump } = workerData as StoreWorkerData;
 
 /** What ends a transaction the main thread rolled back: thrown out of the transaction's body so PgliteDb rolls back. */
 const ROLLBACK = Symbol('rollback');
@@ -100,7 +100,7 @@ function begin(db: PgliteDb, id: number, tx: number): void {
 async function main(): Promise<void> {
   let db: PgliteDb;
   try {
-    db = await PgliteDb.openUnlocked(pgliteDir, maxPrepared);
+    db = await PgliteDb.openUnlocked(pgliteDir, maxPrepared, fromDump);
   } catch (error) {
     port.postMessage({ ready: false, error: toWireError(error) } satisfies StoreReady);
     return;

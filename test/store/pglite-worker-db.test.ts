@@ -1,5 +1,5 @@
 /**
- * The embedded store on its own worker thread (`PgliteWorkerDb`, the default): rows and errors read exactly as on
+ * The embedded store on its own worker thread (`PgliteWorkerDb`, PGLITE_THREAD=worker): rows and errors read exactly as on
  * the in-thread `PgliteDb`, a transaction holds the database to itself across the thread boundary, close waits for
  * what is in flight, and a worker that stops fails every call at once with a store error (503, /readyz not ready)
  * instead of leaving callers waiting forever. (The same driver contract: db-driver.test.ts; the process exiting:

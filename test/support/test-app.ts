@@ -5,6 +5,7 @@ import { loadConfig, type Config, type PgliteThread } from '../../src/config.js'
 import type { Db } from '../../src/store/db.js';
 import { openPglite } from '../../src/store/open-pglite.js';
 import { PostgresDb } from '../../src/store/pg-db.js';
+import { migratedStoreDump } from './store-dump.js';
 
 export type StoreKind = 'pglite' | 'postgres';
 
@@ -52,9 +53,12 @@ export async function createTestSchema(): Promise<TestSchema> {
   };
 }
 
-/** A fresh empty store: in-memory PGlite, or a private schema on the PostgreSQL server that is dropped on close. */
+/**
+ * A fresh store: in-memory PGlite loaded from the migrated empty store's dump, or a private schema on the PostgreSQL
+ * server (empty; the app migrates it) that is dropped on close.
+ */
 export async function openTestDb(kind: StoreKind, thread: PgliteThread = testPgliteThread): Promise<Db> {
-  if (kind === 'pglite') return openPglite(null, thread);
+  if (kind === 'pglite') return openPglite(null, thread, { fromDump: await migratedStoreDump() });
   const schema = await createTestSchema();
   const db = schema.connect();
   const close = db.close.bind(db);
