@@ -49,15 +49,20 @@ describe('SDK in Node against a real server', () => {
     try {
       const subscription = client.subscribe(`/${suite.desk.projectId}/requests/${rid}/messages`);
       const seen: TopicEvent[] = [];
-      const reading = (async () => {
+      let ended = false;
+      void (async () => {
         for await (const event of subscription) {
           seen.push(event);
+          rec.poke();
           if (event.type === 'create' && event.item.text === 'second') break; // break → return() → unsubscribe
         }
+        ended = true;
+        rec.poke();
       })();
-      await rec.until(() => client.state.state === 'open', 'open');
+      // The snapshot first: a message posted before it is read is in it, and never comes as a create.
+      await rec.until(() => seen.length > 0, 'the snapshot');
       expectStatus(await visitor.rest.post(`/${suite.desk.projectId}/requests/${rid}/messages`, { text: 'second' }), 201);
-      await reading;
+      await rec.until(() => ended, 'the loop to end on the create of "second"');
       assert.equal(seen[0]!.type, 'snapshot');
       assert.deepEqual((seen[0] as { items: { text: string }[] }).items.map((m) => m.text), ['first']);
       assert.equal(subscription.active, false);
