@@ -14,6 +14,7 @@ import { waitingAges, weightedArrivals } from '../store/live-load-queries.js';
 import { queueRows, windowRows, type QueueRow, type WindowRow } from '../store/metrics-queries.js';
 import { listProjectUsers } from '../store/project-users.js';
 import { findProject } from '../store/projects.js';
+import { forecastNowPerHour } from './forecast-now.js';
 import { DEFAULT_HALF_LIFE_SECONDS } from './live-arrival-rate.js';
 import { liveStaffing } from './live-staffing.js';
 
@@ -134,7 +135,10 @@ export interface MetricsRead {
 }
 
 export interface LiveMetricsOptions extends MetricsOptions {
-  /** Arrivals per hour the forecast expects in the current interval, blended into the live rate when given. */
+  /**
+   * Arrivals per hour the forecast expects in the current interval, blended into the live rate; by default the
+   * project's own forecast (forecast-now.ts), null for none.
+   */
   forecastPerHour?: number | null;
 }
 
@@ -145,6 +149,7 @@ export async function readProjectMetrics(q: Queryable, projectId: string, opts: 
   const at = opts.at ?? (await readStoreNow(q));
   const settings: ProjectSettings = { ...defaultProjectSettings, ...project.settings };
   const observedSince = new Date(Math.min(at.getTime(), Math.max(at.getTime() - ARRIVALS_LOOKBACK_MS, new Date(project.created_at).getTime())));
+  const forecastPerHour = opts.forecastPerHour !== undefined ? opts.forecastPerHour : await forecastNowPerHour(q, project, at.getTime());
   const [queue, windows, members, departments, weighted, waited] = [
     await queueRows(q, projectId, at),
     await windowRows(q, projectId, at, WINDOWS_MINUTES, settings.service_level_seconds),
@@ -178,7 +183,7 @@ export async function readProjectMetrics(q: Queryable, projectId: string, opts: 
         now: at.getTime(),
         observedSince: observedSince.getTime(),
         halfLifeSeconds: DEFAULT_HALF_LIFE_SECONDS,
-        forecastPerHour: opts.forecastPerHour ?? null,
+        forecastPerHour,
       }, waited),
     },
   };

@@ -4,13 +4,11 @@
  * models are forecast.ts and staffing-plan.ts; this reads their inputs from the store.
  */
 import { DeskwireError } from '../domain/errors.js';
-import { HISTORY_INTERVAL_MS } from '../domain/history.js';
 import { isSupervising } from '../domain/roles.js';
 import type { Db } from '../store/db.js';
-import { historyStart, readHistoryRows, type HistoryRow } from '../store/history.js';
 import { findProject } from '../store/projects.js';
 import { forecastArrivals, type BacktestReport, type ForecastMethod, type IntradayAdjustment } from '../metrics/forecast.js';
-import { TRAINING_WEEKS } from '../metrics/forecast-timeline.js';
+import { readForecastHistory } from '../metrics/forecast-history.js';
 import { handleSamplesBySlot } from '../metrics/handle-time-by-slot.js';
 import { estimatePatience } from '../metrics/patience.js';
 import { planSettings } from '../metrics/plan-settings.js';
@@ -51,24 +49,6 @@ export interface ForecastAnswer {
   intraday: IntradayAdjustment | null;
 }
 
-const DAY_MS = 86_400_000;
-/** The methods look back TRAINING_WEEKS; the backtest's first day needs one week more before it. */
-const LOOKBACK_MS = (TRAINING_WEEKS + 1) * 7 * DAY_MS + DAY_MS;
-
-/** 15-minute rows summed into intervals of `minutes` (a multiple of 15 dividing 60), aligned on the epoch. */
-function regroup(rows: readonly HistoryRow[], minutes: number): HistoryRow[] {
-  if (minutes * 60_000 === HISTORY_INTERVAL_MS) return [...rows];
-  const size = minutes * 60_000;
-  const out = new Map<number, HistoryRow>();
-  for (const r of rows) {
-    const start = Math.floor(r.start / size) * size;
-    const into = out.get(start);
-    if (!into) out.set(start, { ...r, start, end: start + size });
-    else for (const k of Object.keys(r) as (keyof HistoryRow)[]) if (k !== 'start' && k !== 'end') into[k] += r[k];
-  }
-  return [...out.values()].sort((a, b) => a.start - b.start);
-}
-
 export class ForecastService {
   constructor(private readonly deps: { db: Db }) {}
 
@@ -86,13 +66,7 @@ export class ForecastService {
     const slice = await departmentSlice(db, projectId, query.departmentId);
     const settings = planSettings(project.settings);
     const now = query.at ?? Date.now();
-    const size = query.intervalMinutes * 60_000;
-
-    // Complete from the project's creation (a quiet interval is a zero, not a gap) or from the oldest imported row.
-    const oldest = await historyStart(db, projectId, slice);
-    const created = Math.floor(project.created_at.getTime() / size) * size;
-    const start = Math.max(Math.min(oldest ?? created, created), Math.floor((now - LOOKBACK_MS) / size) * size);
-    const rows = regroup(await readHistoryRows(db, projectId, slice, start, Math.floor(now / size) * size), query.intervalMinutes);
+    const { start, rows } = await readForecastHistory(db, project, slice, now, query.intervalMinutes);
 
     const forecast = forecastArrivals({
       timeZone: settings.timeZone,

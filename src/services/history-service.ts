@@ -7,6 +7,7 @@ import { HistoryDeltas, PROJECT_TOTAL, type HistoryInterval } from '../domain/hi
 
 export type { HistoryInterval } from '../domain/history.js';
 import { isAdmin, isSupervising } from '../domain/roles.js';
+import { forgetForecastNow } from '../metrics/forecast-now.js';
 import { planSettings } from '../metrics/plan-settings.js';
 import type { Queryable } from '../store/db.js';
 import { listDepartments } from '../store/departments.js';
@@ -105,7 +106,7 @@ export class HistoryService {
     const parsed = parseHistoryImport(csv, resolve, fallback, Date.now());
     if (parsed.problemCount > 0) throw importInvalid(parsed.problems, parsed.problemCount);
 
-    return db.transaction(async (tx) => {
+    const summary = await db.transaction(async (tx) => {
       // Serialized with the project's request writes, which add to the same history rows.
       const project = await lockProject(tx, projectId);
       if (!project) throw new DeskwireError('NOT_FOUND', 'No such project.');
@@ -122,6 +123,9 @@ export class HistoryService {
       const n = parsed.rows.length;
       return { imported: n, intervals, from: n ? new Date(first).toISOString() : null, to: n ? new Date(last).toISOString() : null };
     });
+    // After the commit: a read before it would keep the old history's figure for the rest of the interval.
+    forgetForecastNow(projectId);
+    return summary;
   }
 }
 

@@ -76,14 +76,36 @@ for (const kind of storeKinds()) {
         await app.db.query(`UPDATE requests SET created_at = $3 WHERE project_id = $1 AND request_id = $2`, [pid, rid, new Date(now - i * 2000)]);
       }
 
-      const m = expectStatus(await supervisor!.rest.get(`/${pid}/metrics`), 200);
+      // The demo's 28 days of seeded history give a forecast for this interval (asked of the forecast route, the
+      // same interval as the metrics: a new interval between the two reads asks again).
+      const QUARTER = 15 * MIN;
+      let m;
+      let forecastNow: number;
+      do {
+        const interval = Math.floor(Date.now() / QUARTER);
+        const forecast = expectStatus(await supervisor!.rest.get(`/${pid}/metrics/forecast?horizon=1h&interval=15m`), 200);
+        forecastNow = forecast.intervals[0].arrivals.mean * 4;
+        m = expectStatus(await supervisor!.rest.get(`/${pid}/metrics`), 200);
+        if (Math.floor(Date.now() / QUARTER) === interval) break;
+      } while (true);
       assert.equal(m.now.waiting, 30);
       // Connected owner, admin and supervisor are not counted; Carol is away, Dan offline.
       assert.deepEqual(m.now.agents, { available: 2, busy: 0, away: 1, offline: 1, unavailable: 2 });
       const s = m.staffing;
       assert.equal(s.agents_can_take_chats, 2);
-      assert.ok(s.arrivals_per_hour > 1500 && s.arrivals_per_hour < 2100, `about 30 a minute, got ${s.arrivals_per_hour}/h`);
-      assert.deepEqual(s.sources, { arrivals_per_hour: 'measured', aht_seconds: 'measured', concurrency: 'measured' });
+      // The live estimate reads the surge; the forecast for the interval is the forecast route's; the rate planned
+      // with is their blend as docs/metrics.md defines it (the surge's evidence against 25 arrivals' worth).
+      const rate = s.arrival_rate;
+      assert.ok(rate.live_per_hour > 1500 && rate.live_per_hour < 2100, `about 30 a minute, got ${rate.live_per_hour}/h`);
+      assert.ok(Math.abs(rate.forecast_per_hour - forecastNow) < 1e-6 * forecastNow, `forecast ${rate.forecast_per_hour}/h, the route's ${forecastNow}/h`);
+      assert.ok(forecastNow < 100, `the demo's forecast is tens an hour, not a surge: ${forecastNow}/h`);
+      const exposureHours = ((300 / Math.LN2) * (1 - 2 ** (-rate.observed_seconds / 300))) / 3600;
+      const evidence = Math.max(rate.weighted_arrivals, rate.forecast_per_hour * exposureHours);
+      const liveWeight = evidence / (evidence + 25);
+      const blended = liveWeight * rate.live_per_hour + (1 - liveWeight) * rate.forecast_per_hour;
+      assert.ok(Math.abs(s.arrivals_per_hour - blended) < 0.01 * blended, `blended ${blended}/h, got ${s.arrivals_per_hour}/h`);
+      assert.ok(s.arrivals_per_hour > 900, `still a surge after the blend: ${s.arrivals_per_hour}/h`);
+      assert.deepEqual(s.sources, { arrivals_per_hour: 'blended', aht_seconds: 'measured', concurrency: 'measured' });
       assert.ok(Math.abs(s.aht_seconds - 190) < 1, `handle time measured on 570 closes, got ${s.aht_seconds}`);
       assert.equal(s.backlog.waiting, 30);
       assert.ok(s.backlog.agents_needed >= 1, 'the backlog alone needs agents');
