@@ -19,13 +19,22 @@ function follow(rec: Recorder, client: ReturnType<Recorder['connect']>, topic: s
   return list;
 }
 
-/** Waits until the live list holds exactly what the database holds. */
-async function untilEqualToDatabase(rec: Recorder, desk: Desk, list: ReturnType<typeof follow>): Promise<void> {
-  const truth = await openRequests(desk);
-  await rec.until(() => JSON.stringify(listed(list.items())) === JSON.stringify(truth), `the live list to equal the database (${truth.length} open)`);
+/** A desk with one conversation, and the owner's client reaching it through the proxy, its request list ready. */
+async function followThroughProxy(rec: Recorder, appUrl: string, proxy: TcpProxy) {
+  const desk = await createDesk(appUrl);
+  const visitor = await desk.visitor();
+  await startConversation(desk, visitor);
+  const client = rec.connect({ url: `http://127.0.0.1:${proxy.port}`, token: desk.owner.token });
+  const topic = `/${desk.projectId}/requests`;
+  const list = follow(rec, client, topic);
+  await list.ready;
+  return { desk, visitor, client, topic, list };
 }
 
-function assertResumedWithoutLossOrRepeat(rec: Recorder, topic: string): void {
+/** After a reconnect: the live list comes to hold exactly what the database holds, by one snapshot and a replay. */
+async function assertResumedToDatabase(rec: Recorder, desk: Desk, list: ReturnType<typeof follow>, topic: string): Promise<void> {
+  const truth = await openRequests(desk);
+  await rec.until(() => JSON.stringify(listed(list.items())) === JSON.stringify(truth), `the live list to equal the database (${truth.length} open)`);
   const kinds = rec.events.filter((e) => e.topic === topic).map((e) => e.kind);
   assert.deepEqual(kinds.filter((k) => k === 'snapshot' || k === 'reset'), ['snapshot'], 'one snapshot, then a replay with since (no reset)');
   const seqs = rec.live(topic).map((e) => e.seq!);
@@ -41,13 +50,7 @@ describe('SDK resume after losing the connection', () => {
     await proxy.start();
     const rec = new Recorder();
     try {
-      const desk = await createDesk(app.url);
-      const visitor = await desk.visitor();
-      await startConversation(desk, visitor);
-      const client = rec.connect({ url: `http://127.0.0.1:${proxy.port}`, token: desk.owner.token });
-      const topic = `/${desk.projectId}/requests`;
-      const list = follow(rec, client, topic);
-      await list.ready;
+      const { desk, visitor, client, topic, list } = await followThroughProxy(rec, app.url, proxy);
 
       // Changes flow while the line is cut and restored: the writes do not wait for the client.
       const writes = (async () => {
@@ -65,8 +68,7 @@ describe('SDK resume after losing the connection', () => {
       await proxy.start(); // same port
       await writes;
       await rec.until(() => client.state.state === 'open', 'reconnected');
-      await untilEqualToDatabase(rec, desk, list);
-      assertResumedWithoutLossOrRepeat(rec, topic);
+      await assertResumedToDatabase(rec, desk, list, topic);
       assert.ok(rec.live(topic).some((e) => e.kind === 'create' && e.item.request_id === missed), 'the change made while cut was replayed');
       client.close();
     } finally {
@@ -85,13 +87,7 @@ describe('SDK resume after losing the connection', () => {
     await proxy.start();
     const rec = new Recorder();
     try {
-      const desk = await createDesk(app.url);
-      const visitor = await desk.visitor();
-      await startConversation(desk, visitor);
-      const client = rec.connect({ url: `http://127.0.0.1:${proxy.port}`, token: desk.owner.token });
-      const topic = `/${desk.projectId}/requests`;
-      const list = follow(rec, client, topic);
-      await list.ready;
+      const { desk, visitor, client, topic, list } = await followThroughProxy(rec, app.url, proxy);
       for (let i = 0; i < 3; i++) await startConversation(desk, visitor, `before ${i}`);
       await rec.until(() => rec.live(topic).length >= 3, 'live events before the restart');
 
@@ -106,8 +102,7 @@ describe('SDK resume after losing the connection', () => {
       await desk.agentA.rest.put(`/${desk.projectId}/requests/${rid}/close`);
       await proxy.start();
       await rec.until(() => client.state.state === 'open', 'reconnected to the new server');
-      await untilEqualToDatabase(rec, desk, list);
-      assertResumedWithoutLossOrRepeat(rec, topic);
+      await assertResumedToDatabase(rec, desk, list, topic);
       const replayed = rec.live(topic).filter((e) => e.kind === 'create').map((e) => e.item.request_id);
       assert.deepEqual(missed.filter((m) => !replayed.includes(m)), [], 'changes made before it was back were replayed');
       client.close();
