@@ -6,7 +6,7 @@
 import { startChild, type Child } from './children.js';
 import { Histogram } from './histogram.js';
 import { deal, generatorsFor } from './spread.js';
-import type { ClassTally, ClientSpec, CollectResult, ConnectResult, NodeTally, ServerStats, SubscribeResult, Transport } from './types.js';
+import type { ClientSpec, CollectResult, CollectTallies, ConnectResult, NodeTally, ServerStats, SubscribeResult, Transport } from './types.js';
 
 /** One phase on one node, merged over the load generators. */
 export interface NodePhase {
@@ -17,16 +17,8 @@ export interface NodePhase {
   times: Histogram;
 }
 
-export interface MergedCollect {
-  classes: Record<string, ClassTally>;
+export interface MergedCollect extends CollectTallies {
   latency: Histogram;
-  firstAt: number | null;
-  lastAt: number | null;
-  frames: number;
-  bytes: number;
-  errorFrames: number;
-  closed: Record<string, number>;
-  paused: number;
   /** Load generators' CPU over the window, in cores (their sum): near the machine's cores, they are the limit. */
   loadgenCpu: number;
 }
