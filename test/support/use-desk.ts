@@ -4,9 +4,9 @@
  * a `describe`; its `app` and `desk` are there once the tests run. A suite's own `before` hooks, declared after it,
  * run after it and may use them.
  */
-import { after, before } from 'node:test';
 import { createDesk, type Desk } from './desk.js';
 import { startTestApp, type TestApp } from './test-app.js';
+import { useStarted } from './use-started.js';
 
 type StartArgs = Parameters<typeof startTestApp>;
 
@@ -17,18 +17,11 @@ export interface DeskSuite {
 
 /** The arguments are startTestApp's: the store kind, config overrides, and app options. */
 export function useDesk(...args: StartArgs): DeskSuite {
-  let app: TestApp | null = null;
-  let desk: Desk | null = null;
-  before(async () => {
-    app = await startTestApp(...args);
-    desk = await createDesk(app.url);
+  const get = useStarted('useDesk()', async (onStop) => {
+    const app = await startTestApp(...args);
+    onStop(() => app.closeAll());
+    return { app, desk: await createDesk(app.url) };
   });
-  // The app is closed even when the desk could not be created.
-  after(() => app?.closeAll());
-  const get = (): DeskSuite => {
-    if (app === null || desk === null) throw new Error('useDesk(): the app is started before the tests, not while the suite is declared');
-    return { app, desk };
-  };
   return {
     get app() {
       return get().app;
