@@ -3,13 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { startApp, type App } from '../../src/app.js';
 import { createDesk, type Desk } from '../support/desk.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { startTestApp, testConfig, type TestApp } from '../support/test-app.js';
+import { startTestApp, testConfig } from '../support/test-app.js';
 import { listed, openRequests, startConversation } from './desk-traffic.js';
 import { duplicateSeqs, Recorder } from './recorder.js';
+import { useApp } from '../support/use-app.js';
 
 /** A list topic held by a live list and by recording handlers at once. */
 function follow(rec: Recorder, client: ReturnType<Recorder['connect']>, topic: string) {
@@ -115,23 +116,19 @@ describe('SDK resume after losing the connection', () => {
 });
 
 describe('SDK tokens and terminal closes', () => {
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp();
-  });
-  after(() => app.closeAll());
+  const suite = useApp();
 
   test('a token expiring during the session is replaced through getToken() without losing the subscriptions', async () => {
-    const desk = await createDesk(app.url);
+    const desk = await createDesk(suite.app.url);
     const user = { id: desk.owner.userId, email: desk.owner.email, firstname: 'owner', lastname: 'Test' };
     const issued: number[] = [];
     const rec = new Recorder();
     const getToken = async () => {
-      const { token, expiresAt } = await app.tokens.issue(user, 2); // 1–2 s of life
+      const { token, expiresAt } = await suite.app.tokens.issue(user, 2); // 1–2 s of life
       rec.record(() => issued.push(expiresAt));
       return token;
     };
-    const client = rec.connect({ url: app.url, getToken });
+    const client = rec.connect({ url: suite.app.url, getToken });
     try {
       const topic = `/${desk.projectId}/requests`;
       const list = follow(rec, client, topic);
@@ -150,15 +147,15 @@ describe('SDK tokens and terminal closes', () => {
   });
 
   test('disabling the user while connected closes with 4003: the client stops and every subscription learns why', async () => {
-    const desk = await createDesk(app.url);
+    const desk = await createDesk(suite.app.url);
     const user = { id: desk.agentB.userId, email: desk.agentB.email, firstname: 'agentB', lastname: 'Test' };
     const rec = new Recorder();
-    const client = rec.connect({ url: app.url, getToken: async () => (await app.tokens.issue(user, 3600)).token });
+    const client = rec.connect({ url: suite.app.url, getToken: async () => (await suite.app.tokens.issue(user, 3600)).token });
     const topic = `/${desk.projectId}/requests`;
     const list = client.liveList(topic);
     client.subscribe(topic, rec.handlers(topic));
     await list.ready;
-    await app.services.auth.disableUser(desk.agentB.userId); // what an operator's "disable" does
+    await suite.app.services.auth.disableUser(desk.agentB.userId); // what an operator's "disable" does
     const closed = await rec.until(() => (client.state.state === 'closed' ? client.state : undefined), 'the client to close for good');
     assert.equal(closed.closeCode, 4003);
     assert.equal(closed.error.code, 'USER_DISABLED');
@@ -169,15 +166,15 @@ describe('SDK tokens and terminal closes', () => {
   });
 
   test('a refresh that finds the user disabled (4003) stops reconnecting and surfaces the reason', async () => {
-    const desk = await createDesk(app.url);
+    const desk = await createDesk(suite.app.url);
     const user = { id: desk.agentA.userId, email: desk.agentA.email, firstname: 'agentA', lastname: 'Test' };
     const rec = new Recorder();
-    const client = rec.connect({ url: app.url, getToken: async () => (await app.tokens.issue(user, 3600)).token });
+    const client = rec.connect({ url: suite.app.url, getToken: async () => (await suite.app.tokens.issue(user, 3600)).token });
     const topic = `/${desk.projectId}/requests`;
     client.subscribe(topic, rec.handlers(topic));
     await rec.until(() => rec.events.some((e) => e.kind === 'snapshot'), 'the snapshot');
     // No REST route disables a whole user yet; the store does what an operator's tool would.
-    await app.db.query('UPDATE users SET active = false WHERE id = $1', [desk.agentA.userId]);
+    await suite.app.db.query('UPDATE users SET active = false WHERE id = $1', [desk.agentA.userId]);
     await client.refreshToken(); // the server re-checks the user on refresh and closes with 4003
     const closed = await rec.until(() => (client.state.state === 'closed' ? client.state : undefined), 'the client to close for good');
     assert.equal(closed.closeCode, 4003);

@@ -5,8 +5,8 @@ import { TestClient } from '../support/ws-client.js';
 import { signUp } from '../support/desk.js';
 import { expectStatus, Rest, type RestResponse } from '../support/rest-client.js';
 import { clusterSkipReason, startInProcessCluster, type InProcessCluster } from '../support/in-process-cluster.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
 import { useDesk } from '../support/use-desk.js';
+import { useApp } from '../support/use-app.js';
 
 /** A refusal with the body PROTOCOL §1 describes, naming the limit, its value, the window and when to retry. */
 function assertLimited(response: RestResponse, code: string, limit: string, max: number): void {
@@ -39,23 +39,19 @@ async function refusedHandshake(url: string): Promise<RestResponse> {
 }
 
 describe('REST rate limits', () => {
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp('pglite', { USER_REQUESTS_PER_MINUTE: '8', REST_READS_PER_MINUTE: '3', REST_WRITES_PER_MINUTE: '2', REST_AUTH_PER_IP_PER_MINUTE: '1000' });
-  });
-  after(() => app.closeAll());
+  const suite = useApp('pglite', { USER_REQUESTS_PER_MINUTE: '8', REST_READS_PER_MINUTE: '3', REST_WRITES_PER_MINUTE: '2', REST_AUTH_PER_IP_PER_MINUTE: '1000' });
 
   test('reads: RateLimit headers count down, then 429 with Retry-After and the limit named; writes have their own budget', async () => {
-    const user = await signUp(app.url, 'reader');
+    const user = await signUp(suite.app.url, 'reader');
     const counts: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await getWithHeaders(`${app.url}/projects`, user.token);
+      const r = await getWithHeaders(`${suite.app.url}/projects`, user.token);
       assert.equal(r.status, 200);
       counts.push(`${r.headers.get('ratelimit-limit')}/${r.headers.get('ratelimit-remaining')}`);
       assert.ok(Number(r.headers.get('ratelimit-reset')) >= 1);
     }
     assert.deepEqual(counts, ['3/2', '3/1', '3/0']);
-    const refused = await fetch(`${app.url}/projects`, { headers: { authorization: user.token } });
+    const refused = await fetch(`${suite.app.url}/projects`, { headers: { authorization: user.token } });
     assert.ok(Number(refused.headers.get('retry-after')) >= 1);
     assertLimited({ status: refused.status, body: await refused.json() }, 'RATE_LIMITED', 'REST_READS_PER_MINUTE', 3);
 
@@ -66,36 +62,28 @@ describe('REST rate limits', () => {
 });
 
 describe('one budget per user for REST calls and new Realtime connections', () => {
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp('pglite', { USER_REQUESTS_PER_MINUTE: '8', REST_READS_PER_MINUTE: '1000', REST_WRITES_PER_MINUTE: '1000' });
-  });
-  after(() => app.closeAll());
+  const suite = useApp('pglite', { USER_REQUESTS_PER_MINUTE: '8', REST_READS_PER_MINUTE: '1000', REST_WRITES_PER_MINUTE: '1000' });
 
   test('REST calls use up the budget of new connections', async () => {
-    const caller = await signUp(app.url, 'caller');
+    const caller = await signUp(suite.app.url, 'caller');
     for (let i = 0; i < 8; i++) expectStatus(await caller.rest.get('/projects'), 200);
-    assertLimited(await refusedHandshake(wsUrl(app, caller.token)), 'CONN_RATE_USER', 'USER_REQUESTS_PER_MINUTE', 8);
+    assertLimited(await refusedHandshake(wsUrl(suite.app, caller.token)), 'CONN_RATE_USER', 'USER_REQUESTS_PER_MINUTE', 8);
   });
 
   test('new connections use up the budget of REST calls', async () => {
-    const connector = await signUp(app.url, 'connector');
+    const connector = await signUp(suite.app.url, 'connector');
     const sockets = [];
-    for (let i = 0; i < 8; i++) sockets.push(await TestClient.connect(wsUrl(app, connector.token)));
+    for (let i = 0; i < 8; i++) sockets.push(await TestClient.connect(wsUrl(suite.app, connector.token)));
     assertLimited(await connector.rest.get('/projects'), 'RATE_LIMITED', 'USER_REQUESTS_PER_MINUTE', 8);
     for (const s of sockets) await s.close();
   });
 });
 
 describe('sign-in and sign-up per client IP', () => {
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp('pglite', { REST_AUTH_PER_IP_PER_MINUTE: '3' });
-  });
-  after(() => app.closeAll());
+  const suite = useApp('pglite', { REST_AUTH_PER_IP_PER_MINUTE: '3' });
 
   test('a few attempts per minute, then 429 even with the right password', async () => {
-    const anonymous = new Rest(app.url);
+    const anonymous = new Rest(suite.app.url);
     const email = 'stuffed@test.deskwire';
     const password = 'correct horse battery';
     expectStatus(await anonymous.post('/auth/signup', { email, password, firstname: 'S' }), 201);
