@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { authed, id, projectParams, type RouteDeps } from './route-kit.js';
+import { authed, authedWith, id, projectParams, type RouteDeps } from './route-kit.js';
 
 const fields = {
   name: z.string().trim().min(1).max(200),
@@ -17,10 +17,7 @@ export function departmentRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/:pid/departments', authed(deps, async (actor, request) => departments.list(actor, projectParams.parse(request.params).pid)));
   app.get(
     '/:pid/departments/:did',
-    authed(deps, async (actor, request) => {
-      const { pid, did } = depParams.parse(request.params);
-      return departments.get(actor, pid, did);
-    }),
+    authedWith(deps, depParams, async (actor, { pid, did }) => departments.get(actor, pid, did)),
   );
   app.post(
     '/:pid/departments',
@@ -30,15 +27,11 @@ export function departmentRoutes(app: FastifyInstance, deps: RouteDeps): void {
   );
   app.put(
     '/:pid/departments/:did',
-    authed(deps, async (actor, request) => {
-      const { pid, did } = depParams.parse(request.params);
-      return departments.update(actor, pid, did, updateBody.parse(request.body));
-    }),
+    authedWith(deps, depParams, async (actor, { pid, did }, request) => departments.update(actor, pid, did, updateBody.parse(request.body))),
   );
   app.delete(
     '/:pid/departments/:did',
-    authed(deps, async (actor, request, reply) => {
-      const { pid, did } = depParams.parse(request.params);
+    authedWith(deps, depParams, async (actor, { pid, did }, _request, reply) => {
       await departments.remove(actor, pid, did);
       return reply.code(204).send();
     }),

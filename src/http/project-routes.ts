@@ -5,7 +5,7 @@ import { DEFAULT_HANDLE_SECONDS_RANGE } from '../domain/project.js';
 import { isTimeZone } from '../domain/project.js';
 import type { LimitOverrides, OverridableLimit } from '../domain/limit-overrides.js';
 import { overridableLimits } from '../limits/budgets.js';
-import { authed, projectParams, type RouteDeps } from './route-kit.js';
+import { authed, authedWith, projectParams, type RouteDeps } from './route-kit.js';
 
 /** Each overridable limit: the project's override (or null) and the ceiling an owner may raise it to. */
 function limitsView(deps: RouteDeps, overrides: LimitOverrides) {
@@ -63,16 +63,14 @@ export function projectRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/projects/:pid', authed(deps, async (actor, request) => projects.get(actor, projectParams.parse(request.params).pid)));
   app.get(
     '/projects/:pid/limits',
-    authed(deps, async (actor, request) => {
-      const { pid } = projectParams.parse(request.params);
+    authedWith(deps, projectParams, async (actor, { pid }) => {
       await projects.get(actor, pid);
       return limitsView(deps, await projects.limitOverrides(pid));
     }),
   );
   app.put(
     '/projects/:pid/limits',
-    authed(deps, async (actor, request) => {
-      const { pid } = projectParams.parse(request.params);
+    authedWith(deps, projectParams, async (actor, { pid }, request) => {
       const overrides = await projects.setLimitOverrides(actor, pid, limitsBody.parse(request.body), (l) => deps.budgets.ceiling(l));
       return limitsView(deps, overrides);
     }),

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { roles } from '../domain/roles.js';
-import { authed, id, projectParams, type RouteDeps } from './route-kit.js';
+import { authed, authedWith, id, projectParams, type RouteDeps } from './route-kit.js';
 
 const roleList = z
   .string()
@@ -32,10 +32,7 @@ export function projectUserRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/:pid/project_users/me', authed(deps, async (actor, request) => projectUsers.me(actor, projectParams.parse(request.params).pid)));
   app.get(
     '/:pid/project_users/:puid',
-    authed(deps, async (actor, request) => {
-      const { pid, puid } = puParams.parse(request.params);
-      return projectUsers.get(actor, pid, puid);
-    }),
+    authedWith(deps, puParams, async (actor, { pid, puid }) => projectUsers.get(actor, pid, puid)),
   );
   app.put(
     '/:pid/project_users',
@@ -43,10 +40,7 @@ export function projectUserRoutes(app: FastifyInstance, deps: RouteDeps): void {
   );
   app.put(
     '/:pid/project_users/:puid',
-    authed(deps, async (actor, request) => {
-      const { pid, puid } = puParams.parse(request.params);
-      return projectUsers.updateByAdmin(actor, pid, puid, adminBody.parse(request.body));
-    }),
+    authedWith(deps, puParams, async (actor, { pid, puid }, request) => projectUsers.updateByAdmin(actor, pid, puid, adminBody.parse(request.body))),
   );
   app.post(
     '/:pid/project_users/invite',
