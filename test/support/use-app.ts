@@ -11,14 +11,9 @@ export interface AppSuite {
 }
 
 export function useApp(...args: Parameters<typeof startTestApp>): AppSuite {
-  const get = useStarted('useApp()', async (onStop) => {
+  return useStarted<AppSuite>('useApp()', async (onStop) => {
     const app = await startTestApp(...args);
     onStop(() => app.closeAll());
-    return app;
+    return { app };
   });
-  return {
-    get app() {
-      return get();
-    },
-  };
 }

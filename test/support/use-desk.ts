@@ -17,17 +17,9 @@ export interface DeskSuite {
 
 /** The arguments are startTestApp's: the store kind, config overrides, and app options. */
 export function useDesk(...args: StartArgs): DeskSuite {
-  const get = useStarted('useDesk()', async (onStop) => {
+  return useStarted<DeskSuite>('useDesk()', async (onStop) => {
     const app = await startTestApp(...args);
     onStop(() => app.closeAll());
     return { app, desk: await createDesk(app.url) };
   });
-  return {
-    get app() {
-      return get().app;
-    },
-    get desk() {
-      return get().desk;
-    },
-  };
 }

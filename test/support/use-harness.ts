@@ -12,14 +12,9 @@ export interface HarnessSuite {
 }
 
 export function useHarness(...args: Parameters<typeof startHarness>): HarnessSuite {
-  const get = useStarted('useHarness()', async (onStop) => {
+  return useStarted<HarnessSuite>('useHarness()', async (onStop) => {
     const h = await startHarness(...args);
     onStop(() => h.close());
-    return h;
+    return { h };
   });
-  return {
-    get h() {
-      return get();
-    },
-  };
 }

@@ -15,17 +15,9 @@ export interface RealtimeDeskSuite {
 
 /** The arguments are startHarness's: the store kind and config overrides. */
 export function useRealtimeDesk(...args: Parameters<typeof startHarness>): RealtimeDeskSuite {
-  const get = useStarted('useRealtimeDesk()', async (onStop) => {
+  return useStarted<RealtimeDeskSuite>('useRealtimeDesk()', async (onStop) => {
     const h = await startHarness(...args);
     onStop(() => h.close());
     return { h, d: await makeDesk(h) };
   });
-  return {
-    get h() {
-      return get().h;
-    },
-    get d() {
-      return get().d;
-    },
-  };
 }

@@ -16,18 +16,10 @@ export interface StoreDeskSuite {
 }
 
 export function useStoreDesk(kind: StoreKind): StoreDeskSuite {
-  const get = useStarted('useStoreDesk()', async (onStop) => {
+  return useStarted<StoreDeskSuite>('useStoreDesk()', async (onStop) => {
     const db = await openTestDb(kind);
     onStop(() => db.close());
     await migrate(db);
-    return new OutboxDesk(db, new MemoryBus());
+    return { db, desk: new OutboxDesk(db, new MemoryBus()) };
   });
-  return {
-    get db() {
-      return get().db;
-    },
-    get desk() {
-      return get();
-    },
-  };
 }
