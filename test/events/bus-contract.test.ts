@@ -6,7 +6,7 @@ import type { ProjectEvent } from '../../src/events/event.js';
 import { MemoryBus } from '../../src/events/memory-bus.js';
 import { RedisBus } from '../../src/events/redis-bus.js';
 import { redisLink } from '../support/redis.js';
-import { sampleMessage } from '../support/sample-entities.js';
+import { sampleMessageEvent } from '../support/sample-entities.js';
 
 /** Two nodes' buses on one transport: what one publishes, both receive. */
 interface BusPair {
@@ -54,19 +54,7 @@ const implementations: { name: string; skip: string | false; make: () => Promise
 let counter = 0;
 function event(projectId: string, seq: number): ProjectEvent {
   counter += 1;
-  return {
-    projectId,
-    seq,
-    epoch: 'e1',
-    kind: 'message',
-    method: 'CREATE',
-    entityId: `m${counter}`,
-    requestId: 'r1',
-    scope: { departmentId: null, agents: [], requesterUserId: null },
-    prevScope: null,
-    data: sampleMessage({ _id: `m${counter}`, text: `hello ${seq}`, attributes: { nested: { ok: true } } }),
-    createdAt: new Date().toISOString(),
-  };
+  return sampleMessageEvent(projectId, seq, `m${counter}`, { attributes: { nested: { ok: true } } });
 }
 
 /** Collects events for one project until `count` arrived, or fails with what did arrive. */
