@@ -25,6 +25,14 @@ for (const kind of storeKinds()) {
       return dep.id;
     }
 
+    /** A desk of its own, a visitor on it, and its assigned department "Round" of agents C and D. */
+    async function roundDesk(visitorName: string): Promise<{ desk: Desk; visitor: Person; dep: string }> {
+      const desk = await createDesk(suite.app.url);
+      const visitor = await desk.visitor(visitorName);
+      const dep = await assignedDepartment(desk, 'Round', [desk.agentC, desk.agentD]);
+      return { desk, visitor, dep };
+    }
+
     /** A visitor opens a new request (in `departmentid`, or the default department); returns the created request. */
     async function visitorRequest(desk: Desk, visitor: Person, departmentid?: string): Promise<any> {
       const rid = newRequestId(desk.projectId);
@@ -107,9 +115,7 @@ for (const kind of storeKinds()) {
     // ---- assigned departments ------------------------------------------------------------------------------
 
     test('assigned department: the least loaded available agent gets the request, whoever that is', async () => {
-      const desk = await createDesk(suite.app.url);
-      const visitor = await desk.visitor('Lea');
-      const dep = await assignedDepartment(desk, 'Round', [desk.agentC, desk.agentD]);
+      const { desk, visitor, dep } = await roundDesk('Lea');
 
       await memberOpens(desk, desk.agentC);
       assert.equal(await load(desk, desk.agentC), 1);
@@ -130,9 +136,7 @@ for (const kind of storeKinds()) {
     });
 
     test('assigned department: with equal loads, consecutive requests alternate between the agents (round-robin)', async () => {
-      const desk = await createDesk(suite.app.url);
-      const visitor = await desk.visitor('Rob');
-      const dep = await assignedDepartment(desk, 'Round', [desk.agentC, desk.agentD]);
+      const { desk, visitor, dep } = await roundDesk('Rob');
       const people = new Map([desk.agentC, desk.agentD].map((p) => [p.userId, p]));
 
       const assignees: string[] = [];
@@ -154,9 +158,7 @@ for (const kind of storeKinds()) {
     });
 
     test('unavailable and disabled agents are skipped; with nobody available the request waits at 100', async () => {
-      const desk = await createDesk(suite.app.url);
-      const visitor = await desk.visitor('Ada');
-      const dep = await assignedDepartment(desk, 'Round', [desk.agentC, desk.agentD]);
+      const { desk, visitor, dep } = await roundDesk('Ada');
 
       // D goes unavailable: although less loaded, D is skipped.
       const away = expectStatus(await desk.agentD.rest.put(`/${desk.projectId}/project_users`, { user_available: false }), 200);
@@ -190,9 +192,7 @@ for (const kind of storeKinds()) {
     // ---- the busy rule -------------------------------------------------------------------------------------
 
     test('busy rule: isBusy in project_users/me and project_users, routing skips busy agents, per-agent limit overrides, limit off means nobody is busy', async () => {
-      const desk = await createDesk(suite.app.url);
-      const visitor = await desk.visitor('Bea');
-      const dep = await assignedDepartment(desk, 'Round', [desk.agentC, desk.agentD]);
+      const { desk, visitor, dep } = await roundDesk('Bea');
       const people = new Map([desk.agentC, desk.agentD].map((p) => [p.userId, p]));
 
       await setSettings(desk, { chat_limit_on: true, max_agent_assigned_chat: 1 });

@@ -59,6 +59,15 @@ for (const kind of storeKinds()) {
 
     const seqOf = async () => (await findProject(suite.app.db, suite.desk.projectId))!.seq;
 
+    /** A request a visitor opened: its id, the visitor, the request as the owner reads it then, and the project's seq after it. */
+    async function visitorRequest() {
+      const rid = newRequestId(suite.desk.projectId);
+      const visitor = await suite.desk.visitor();
+      expectStatus(await visitor.rest.post(`/${suite.desk.projectId}/requests/${rid}/messages`, { text: 'hello' }), 201);
+      const before = expectStatus(await suite.desk.owner.rest.get(`/${suite.desk.projectId}/requests/${rid}`), 200);
+      return { rid, visitor, before, start: await seqOf() };
+    }
+
     test('the outbox appends every event of a write and advances the project seq in one statement', async () => {
       const start = await seqOf();
       let flushed: string[] = [];
@@ -84,11 +93,7 @@ for (const kind of storeKinds()) {
     });
 
     test('a PATCH answers the request exactly as a GET right after it, and its one event carries the same', async () => {
-      const rid = newRequestId(suite.desk.projectId);
-      const visitor = await suite.desk.visitor();
-      expectStatus(await visitor.rest.post(`/${suite.desk.projectId}/requests/${rid}/messages`, { text: 'hello' }), 201);
-      const before = expectStatus(await suite.desk.owner.rest.get(`/${suite.desk.projectId}/requests/${rid}`), 200);
-      const start = await seqOf();
+      const { rid, before, start } = await visitorRequest();
 
       const patched = expectStatus(await suite.desk.agentA.rest.patch(`/${suite.desk.projectId}/requests/${rid}`, { subject: 'Refund', priority: 'high', tags: ['billing'] }), 200);
       assert.deepEqual(expectStatus(await suite.desk.agentA.rest.get(`/${suite.desk.projectId}/requests/${rid}`), 200), patched);
@@ -104,11 +109,7 @@ for (const kind of storeKinds()) {
     });
 
     test('a PATCH refused after it was applied (request not visible to the agent) leaves nothing behind', async () => {
-      const rid = newRequestId(suite.desk.projectId);
-      const visitor = await suite.desk.visitor();
-      expectStatus(await visitor.rest.post(`/${suite.desk.projectId}/requests/${rid}/messages`, { text: 'hello' }), 201);
-      const before = expectStatus(await suite.desk.owner.rest.get(`/${suite.desk.projectId}/requests/${rid}`), 200);
-      const start = await seqOf();
+      const { rid, visitor, before, start } = await visitorRequest();
 
       // Agent D is in no department: the pooled request in Support is invisible to them, so it does not exist.
       const hidden = await suite.desk.agentD.rest.patch(`/${suite.desk.projectId}/requests/${rid}`, { subject: 'mine now' });
