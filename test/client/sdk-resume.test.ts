@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { startApp, type App } from '../../src/app.js';
-import { createDesk, type Desk } from '../support/desk.js';
+import { createDesk, type Desk, type Person } from '../support/desk.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { startTestApp, testConfig } from '../support/test-app.js';
 import { listed, openRequests, startConversation } from './desk-traffic.js';
@@ -118,9 +118,24 @@ describe('SDK resume after losing the connection', () => {
 describe('SDK tokens and terminal closes', () => {
   const suite = useApp();
 
+  /** The user a desk member's tokens are issued for. */
+  const userOf = (p: Person, firstname: string) => ({ id: p.userId, email: p.email, firstname, lastname: 'Test' });
+
+  /** A client whose getToken() issues the member a fresh token of an hour each time it is asked. */
+  const connectIssuing = (rec: Recorder, p: Person, firstname: string) =>
+    rec.connect({ url: suite.app.url, getToken: async () => (await suite.app.tokens.issue(userOf(p, firstname), 3600)).token });
+
+  /** Waits until the client has closed for good, which must be with 4003 USER_DISABLED; returns that state. */
+  async function closedAsDisabled(rec: Recorder, client: ReturnType<Recorder['connect']>) {
+    const closed = await rec.until(() => (client.state.state === 'closed' ? client.state : undefined), 'the client to close for good');
+    assert.equal(closed.closeCode, 4003);
+    assert.equal(closed.error.code, 'USER_DISABLED');
+    return closed;
+  }
+
   test('a token expiring during the session is replaced through getToken() without losing the subscriptions', async () => {
     const desk = await createDesk(suite.app.url);
-    const user = { id: desk.owner.userId, email: desk.owner.email, firstname: 'owner', lastname: 'Test' };
+    const user = userOf(desk.owner, 'owner');
     const issued: number[] = [];
     const rec = new Recorder();
     const getToken = async () => {
@@ -148,17 +163,14 @@ describe('SDK tokens and terminal closes', () => {
 
   test('disabling the user while connected closes with 4003: the client stops and every subscription learns why', async () => {
     const desk = await createDesk(suite.app.url);
-    const user = { id: desk.agentB.userId, email: desk.agentB.email, firstname: 'agentB', lastname: 'Test' };
     const rec = new Recorder();
-    const client = rec.connect({ url: suite.app.url, getToken: async () => (await suite.app.tokens.issue(user, 3600)).token });
+    const client = connectIssuing(rec, desk.agentB, 'agentB');
     const topic = `/${desk.projectId}/requests`;
     const list = client.liveList(topic);
     client.subscribe(topic, rec.handlers(topic));
     await list.ready;
     await suite.app.services.auth.disableUser(desk.agentB.userId); // what an operator's "disable" does
-    const closed = await rec.until(() => (client.state.state === 'closed' ? client.state : undefined), 'the client to close for good');
-    assert.equal(closed.closeCode, 4003);
-    assert.equal(closed.error.code, 'USER_DISABLED');
+    await closedAsDisabled(rec, client);
     assert.deepEqual(rec.events.filter((e) => e.kind === 'error').map((e) => e.code), ['USER_DISABLED']);
     await assert.rejects(list.ready.then(() => client.opened()), (e: Error & { code?: string }) => e.code === 'USER_DISABLED');
     await desk.owner.rest.get('/projects');
@@ -167,18 +179,15 @@ describe('SDK tokens and terminal closes', () => {
 
   test('a refresh that finds the user disabled (4003) stops reconnecting and surfaces the reason', async () => {
     const desk = await createDesk(suite.app.url);
-    const user = { id: desk.agentA.userId, email: desk.agentA.email, firstname: 'agentA', lastname: 'Test' };
     const rec = new Recorder();
-    const client = rec.connect({ url: suite.app.url, getToken: async () => (await suite.app.tokens.issue(user, 3600)).token });
+    const client = connectIssuing(rec, desk.agentA, 'agentA');
     const topic = `/${desk.projectId}/requests`;
     client.subscribe(topic, rec.handlers(topic));
     await rec.until(() => rec.events.some((e) => e.kind === 'snapshot'), 'the snapshot');
     // No REST route disables a whole user yet; the store does what an operator's tool would.
     await suite.app.db.query('UPDATE users SET active = false WHERE id = $1', [desk.agentA.userId]);
     await client.refreshToken(); // the server re-checks the user on refresh and closes with 4003
-    const closed = await rec.until(() => (client.state.state === 'closed' ? client.state : undefined), 'the client to close for good');
-    assert.equal(closed.closeCode, 4003);
-    assert.equal(closed.error.code, 'USER_DISABLED');
+    const closed = await closedAsDisabled(rec, client);
     assert.equal(closed.error.retryable, false);
     assert.deepEqual(rec.events.filter((e) => e.kind === 'error').map((e) => e.code), ['USER_DISABLED'], 'the subscription learns why');
     await assert.rejects(client.opened(), (e: Error & { code?: string }) => e.code === 'USER_DISABLED');
