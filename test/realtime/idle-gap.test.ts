@@ -7,10 +7,7 @@ describe('an event lost on the bus in a project that then goes quiet', () => {
   const world = useHarness('pglite', { EVENT_GAP_CHECK_INTERVAL: '1s' });
 
   test('still reaches the subscriber within the gap-check interval, read from the outbox, once', async () => {
-    const { projectId, departmentId } = await world.h.desk.project('Quiet');
-    const admin = await world.h.desk.user('Quinn');
-    await world.h.desk.member(projectId, admin, 'admin');
-    const r = await world.h.desk.createRequest(projectId, { departmentId });
+    const { projectId, admin, request: r } = await world.h.desk.adminWithRequest('Quiet', 'Quinn');
     const topic = `/${projectId}/requests/${r.request_id}`;
     const c = await connectAs(world.h, admin);
     await subscribed(c, topic);

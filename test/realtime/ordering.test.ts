@@ -33,10 +33,7 @@ for (const kind of storeKinds()) {
 
     /** A project of its own (so its hub channel starts fresh), one admin, one request: the topic of that request. */
     async function soloRequest(name: string) {
-      const { projectId, departmentId } = await world.h.desk.project(name);
-      const admin = await world.h.desk.user(name);
-      await world.h.desk.member(projectId, admin, 'admin');
-      const r = await world.h.desk.createRequest(projectId, { departmentId });
+      const { projectId, admin, request: r } = await world.h.desk.adminWithRequest(name, name);
       const update = (tag: string, opts?: { publish: false }) => world.h.desk.updateRequest(projectId, r.request_id, { tags: [tag] }, opts);
       return { topic: `/${projectId}/requests/${r.request_id}`, update, client: await connectAs(world.h, admin) };
     }

@@ -15,10 +15,7 @@ const world = useHarness();
 
 test('a slow client is closed with 4008 during a 50 MB flow; the other subscriber gets every event', { timeout: 60_000 }, async () => {
   assert.equal(world.h.config.wsOutboundBufferMaxBytes, 4 * 1024 * 1024, 'the default cap');
-  const { projectId, departmentId } = await world.h.desk.project('Firehose');
-  const admin = await world.h.desk.user('Ada');
-  await world.h.desk.member(projectId, admin, 'admin');
-  const r = await world.h.desk.createRequest(projectId, { departmentId });
+  const { projectId, admin, request: r } = await world.h.desk.adminWithRequest('Firehose', 'Ada');
   const topic = `/${projectId}/requests/${r.request_id}`;
   const slow = await connectAs(world.h, admin);
   const fast = await connectAs(world.h, admin);
