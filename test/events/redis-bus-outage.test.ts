@@ -9,14 +9,10 @@ import type { ProjectEvent } from '../../src/events/event.js';
 import { RedisBus } from '../../src/events/redis-bus.js';
 import type { RedisLink } from '../../src/redis/redis-link.js';
 import { freePort, OwnRedis } from '../support/cluster.js';
-import { linkState, redisLink } from '../support/redis.js';
+import { linkState, redisLink, redisSkipReason } from '../support/redis.js';
 import { sampleMessageEvent } from '../support/sample-entities.js';
 
-function skipReason(): string | false {
-  if (process.env.REDIS_URL) return false;
-  if (process.env.CI === 'true') throw new Error('CI=true but REDIS_URL is not set: the Redis fault tests may not skip in CI');
-  return 'REDIS_URL is not set (this test starts its own redis-server)';
-}
+const skipReason = () => redisSkipReason('Redis fault', 'this test starts its own redis-server');
 
 function event(seq: number): ProjectEvent {
   return sampleMessageEvent('p1', seq, `m${seq}`);
