@@ -60,7 +60,7 @@ export function projectRoutes(app: FastifyInstance, deps: RouteDeps): void {
     authed(deps, async (actor, request, reply) => reply.code(201).send(await projects.create(actor, createBody.parse(request.body).name))),
   );
   app.get('/projects', authed(deps, async (actor) => projects.listMine(actor)));
-  app.get('/projects/:pid', authed(deps, async (actor, request) => projects.get(actor, projectParams.parse(request.params).pid)));
+  app.get('/projects/:pid', authedWith(deps, projectParams, async (actor, { pid }) => projects.get(actor, pid)));
   app.get(
     '/projects/:pid/limits',
     authedWith(deps, projectParams, async (actor, { pid }) => {
