@@ -9,38 +9,25 @@ import { browserSkipReason, launchChromium } from '../support/browser.js';
 import { newRequestId } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
 import { useDesk } from '../support/use-desk.js';
+import { Waiters } from '../support/waiters.js';
 
 const examples = resolve('examples');
 
 /** Lines a child process prints, with a wait for the first line matching a pattern (deadline, no sleeps). */
 function watchLines(stream: NodeJS.ReadableStream) {
   const lines: string[] = [];
-  const waiters = new Set<() => void>();
+  const waiters = new Waiters(() => `printed:\n${lines.join('\n')}`);
   let partial = '';
   stream.on('data', (chunk: Buffer) => {
     const parts = (partial + chunk.toString()).split('\n');
     partial = parts.pop()!;
     lines.push(...parts);
-    for (const w of [...waiters]) w();
+    waiters.changed();
   });
   return {
     lines,
     waitFor(pattern: RegExp, timeoutMs = 5000): Promise<string> {
-      return new Promise((resolvePromise, reject) => {
-        const check = () => {
-          const line = lines.find((l) => pattern.test(l));
-          if (!line) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolvePromise(line);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; printed:\n${lines.join('\n')}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
+      return waiters.until(() => lines.find((l) => pattern.test(l)) || undefined, `a line matching ${pattern}`, timeoutMs);
     },
   };
 }

@@ -9,8 +9,8 @@ export class Waiters {
   /** `describe` says what has arrived so far, for the failure of a wait. */
   constructor(private readonly describe: () => string) {}
 
-  /** Resolves with `check()`'s first value other than undefined or false. */
-  until<T>(check: () => T | undefined | false, what: string, timeoutMs: number): Promise<T> {
+  /** Resolves with `check()`'s first value other than undefined or false; `describe` may say more for this wait. */
+  until<T>(check: () => T | undefined | false, what: string, timeoutMs: number, describe: () => string = this.describe): Promise<T> {
     return new Promise((resolve, reject) => {
       const attempt = () => {
         const value = check();
@@ -20,7 +20,7 @@ export class Waiters {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.\n${this.describe()}`));
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.\n${describe()}`));
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
