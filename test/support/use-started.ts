@@ -3,6 +3,10 @@
  * registers its stop as soon as there is something to stop, so a start that fails half-way still closes what it
  * opened. The returned object reads its properties from what `start` returned, once the tests run (the suite is
  * declared before anything starts, so it cannot hold the values themselves).
+ *
+ * Inside a `describe`, the suite's own `before` hooks declared after the helper run after its start and may use what
+ * it started. At a file's top level Node 20 does not wait for one `before` hook before starting the next: a file that
+ * needs its own setup on top of the started app declares both in a `describe`.
  */
 import { after, before } from 'node:test';
 
