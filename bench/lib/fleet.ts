@@ -4,9 +4,9 @@
  * back merged, and per node where a phase is timed.
  */
 import { startChild, type Child } from './children.js';
-import { Histogram } from './histogram.js';
+import { Histogram, type SparseCounts } from './histogram.js';
 import { deal, generatorsFor } from './spread.js';
-import type { ClassTally, ClientSpec, CollectResult, ConnectResult, NodeTally, ServerStats, SubscribeResult, Transport } from './types.js';
+import type { ClientSpec, CollectResult, CollectTallies, ConnectResult, NodeTally, ServerStats, SubscribeResult, Transport } from './types.js';
 
 /** One phase on one node, merged over the load generators. */
 export interface NodePhase {
@@ -17,16 +17,8 @@ export interface NodePhase {
   times: Histogram;
 }
 
-export interface MergedCollect {
-  classes: Record<string, ClassTally>;
+export interface MergedCollect extends CollectTallies {
   latency: Histogram;
-  firstAt: number | null;
-  lastAt: number | null;
-  frames: number;
-  bytes: number;
-  errorFrames: number;
-  closed: Record<string, number>;
-  paused: number;
   /** Load generators' CPU over the window, in cores (their sum): near the machine's cores, they are the limit. */
   loadgenCpu: number;
 }
@@ -64,16 +56,8 @@ export class Fleet {
   async connect(concurrency: number): Promise<{ opened: number; failed: number; errors: string[]; durationMs: number; handshake: Histogram; nodes: NodePhase[] }> {
     const started = performance.now();
     const parts = await this.withProgress('connect', () => this.all<ConnectResult>('connect', { concurrency }, 600_000));
-    const handshake = new Histogram();
-    for (const p of parts) handshake.merge(p.handshake);
-    return {
-      opened: sum(parts.map((p) => p.opened)),
-      failed: sum(parts.map((p) => p.failed)),
-      errors: parts.flatMap((p) => p.errors).slice(0, 5),
-      durationMs: performance.now() - started,
-      handshake,
-      nodes: this.mergeNodes(parts.map((p) => p.nodes)),
-    };
+    const { times, ...merged } = this.mergePhase(parts, (p) => p.handshake, started);
+    return { opened: sum(parts.map((p) => p.opened)), ...merged, handshake: times };
   }
 
   /** Subscribes every connection to its topics; resolves when all snapshots are in. */
@@ -83,16 +67,8 @@ export class Fleet {
   ): Promise<{ ready: number; failed: number; errors: string[]; durationMs: number; readyMs: Histogram; nodes: NodePhase[] }> {
     const started = performance.now();
     const parts = await this.withProgress(call, () => this.all<SubscribeResult>(call, { concurrency }, 600_000));
-    const readyMs = new Histogram();
-    for (const p of parts) readyMs.merge(p.ready_ms);
-    return {
-      ready: sum(parts.map((p) => p.ready)),
-      failed: sum(parts.map((p) => p.failed)),
-      errors: parts.flatMap((p) => p.errors).slice(0, 5),
-      durationMs: performance.now() - started,
-      readyMs,
-      nodes: this.mergeNodes(parts.map((p) => p.nodes)),
-    };
+    const { times, ...merged } = this.mergePhase(parts, (p) => p.ready_ms, started);
+    return { ready: sum(parts.map((p) => p.ready)), ...merged, readyMs: times };
   }
 
   async reconnect(concurrency: number): Promise<{ durationMs: number; opened: number; failed: number; ready: number; errors: string[] }> {
@@ -184,7 +160,20 @@ export class Fleet {
     }
   }
 
-  private mergeNodes(parts: NodeTally[][]): NodePhase[] {
+  /** One timed phase (connect, subscribe) merged over the generators: failures, the first errors, times overall and per node. */
+  private mergePhase<P extends { failed: number; errors: string[]; nodes: NodeTally[] }>(parts: P[], timesOf: (p: P) => SparseCounts, started: number) {
+    const times = new Histogram();
+    for (const p of parts) times.merge(timesOf(p));
+    return {
+      failed: sum(parts.map((p) => p.failed)),
+      errors: parts.flatMap((p) => p.errors).slice(0, 5),
+      durationMs: performance.now() - started,
+      times,
+      nodes: this.mergeNodes(parts.map((p) => p.nodes)),
+    };
+  }
+
+    private mergeNodes(parts: NodeTally[][]): NodePhase[] {
     return this.urls.map((_, node) => {
       const merged: NodePhase = { ok: 0, failed: 0, durationMs: 0, times: new Histogram() };
       for (const tallies of parts) {

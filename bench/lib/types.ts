@@ -77,9 +77,9 @@ export interface ClassTally {
   extra: number;
 }
 
-export interface CollectResult {
+/** What a collect tallies, one load generator's or the merge of all of them. */
+export interface CollectTallies {
   classes: Record<string, ClassTally>;
-  latency: SparseCounts;
   /** Epoch ms of the first and last live delivery seen. */
   firstAt: number | null;
   lastAt: number | null;
@@ -89,6 +89,10 @@ export interface CollectResult {
   closed: Record<string, number>;
   /** Paused (slow) clients are left out of every tally above. */
   paused: number;
+}
+
+export interface CollectResult extends CollectTallies {
+  latency: SparseCounts;
   /** This generator's CPU time since the reset, µs, and the wall time it covers, ms. */
   cpuMicros: number;
   wallMs: number;

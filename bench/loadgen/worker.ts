@@ -63,16 +63,20 @@ function nodeTallies(started: number) {
   };
 }
 
-async function connect(concurrency: number, which: BenchConnection[] = conns): Promise<ConnectResult> {
-  const handshake = new Histogram();
+/**
+ * Runs `step` on each connection, `concurrency` at a time, timing it: the times of the ones that succeeded (overall and
+ * per server node), how many failed and the first errors.
+ */
+async function timed(which: BenchConnection[], concurrency: number, step: (c: BenchConnection) => Promise<number>) {
+  const times = new Histogram();
   const errors: string[] = [];
   let failed = 0;
   const started = performance.now();
   const nodes = nodeTallies(started);
   await inPool(which, concurrency, async (c) => {
     try {
-      const ms = await c.open(urls[c.spec.node ?? 0]!);
-      handshake.record(ms);
+      const ms = await step(c);
+      times.record(ms);
       nodes.done(c, ms);
     } catch (e) {
       failed++;
@@ -80,31 +84,17 @@ async function connect(concurrency: number, which: BenchConnection[] = conns): P
       keepErrors(errors, e);
     }
   });
-  return { opened: which.length - failed, failed, errors, durationMs: performance.now() - started, handshake: handshake.toJSON(), nodes: nodes.toJSON() };
+  return { times, failed, errors, durationMs: performance.now() - started, nodes: nodes.toJSON() };
+}
+
+async function connect(concurrency: number, which: BenchConnection[] = conns): Promise<ConnectResult> {
+  const r = await timed(which, concurrency, (c) => c.open(urls[c.spec.node ?? 0]!));
+  return { opened: which.length - r.failed, failed: r.failed, errors: r.errors, durationMs: r.durationMs, handshake: r.times.toJSON(), nodes: r.nodes };
 }
 
 async function subscribe(concurrency: number, run: (c: BenchConnection) => Promise<number>): Promise<SubscribeResult> {
-  const ready = new Histogram();
-  const errors: string[] = [];
-  let failed = 0;
-  const started = performance.now();
-  const nodes = nodeTallies(started);
-  await inPool(
-    conns.filter((c) => c.closeCode === null),
-    concurrency,
-    async (c) => {
-      try {
-        const ms = await run(c);
-        ready.record(ms);
-        nodes.done(c, ms);
-      } catch (e) {
-        failed++;
-        nodes.done(c, null);
-        keepErrors(errors, e);
-      }
-    },
-  );
-  return { ready: ready.count, failed, errors, durationMs: performance.now() - started, ready_ms: ready.toJSON(), nodes: nodes.toJSON() };
+  const r = await timed(conns.filter((c) => c.closeCode === null), concurrency, run);
+  return { ready: r.times.count, failed: r.failed, errors: r.errors, durationMs: r.durationMs, ready_ms: r.times.toJSON(), nodes: r.nodes };
 }
 
 serveRpc({

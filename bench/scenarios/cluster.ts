@@ -9,7 +9,8 @@ import type { NodePhase } from '../lib/fleet.js';
 import type { Plan } from '../lib/plan.js';
 import { perNode } from '../lib/spread.js';
 import type { ServerStats } from '../lib/types.js';
-import { kb, type Row, type ScenarioResult } from './result.js';
+import { memoryRow } from './memory-row.js';
+import { type Row, type ScenarioResult } from './result.js';
 
 export async function cluster(plan: Plan): Promise<ScenarioResult> {
   const { nodes, n, holdMs } = plan.cluster;
@@ -74,9 +75,7 @@ function row(node: string, clients: number, before: ServerStats, after: ServerSt
     'handshake p99 ms': hs.p99,
     'established s': Math.round((connect.durationMs + subscribe.durationMs) / 100) / 10,
     'snapshot p99 ms': subscribe.times.summary().p99,
-    'RSS KB/conn': held > 0 ? kb((after.rss - before.rss) / held) : null,
-    'heap KB/conn': held > 0 ? kb((after.heapUsed - before.heapUsed) / held) : null,
-    'server RSS MB': Math.round(after.rss / 1048576),
+    ...memoryRow(before, after, held),
     'server heap MB': Math.round(after.heapUsed / 1048576),
     'fd limit': extra.fdLimit ?? null,
   };

@@ -5,7 +5,8 @@
  */
 import type { Plan } from '../lib/plan.js';
 import { startSystem } from '../lib/systems.js';
-import { kb, type Row, type ScenarioResult } from './result.js';
+import { memoryRow } from './memory-row.js';
+import { type Row, type ScenarioResult } from './result.js';
 
 export async function connections(plan: Plan): Promise<ScenarioResult> {
   const { n, concurrency } = plan.connections;
@@ -33,9 +34,7 @@ export async function connections(plan: Plan): Promise<ScenarioResult> {
         'handshake p99 ms': hs.p99,
         'established s': Math.round((opened.durationMs + subscribed.durationMs) / 100) / 10,
         'snapshot p99 ms': subscribed.readyMs.summary().p99,
-        'RSS KB/conn': held > 0 ? kb((after.rss - before.rss) / held) : null,
-        'heap KB/conn': held > 0 ? kb((after.heapUsed - before.heapUsed) / held) : null,
-        'server RSS MB': Math.round(after.rss / 1048576),
+        ...memoryRow(before, after, held),
         'store queries/conn': after.store && before.store && held > 0 ? Math.round(((after.store.queries - before.store.queries) / held) * 10) / 10 : null,
       });
     } finally {

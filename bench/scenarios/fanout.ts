@@ -8,6 +8,7 @@ import type { Plan } from '../lib/plan.js';
 import { startSystem, warmUp } from '../lib/systems.js';
 import { loadRow, loadProblems } from './load-row.js';
 import type { Row, ScenarioResult } from './result.js';
+import { establish } from './establish.js';
 
 export async function fanout(plan: Plan): Promise<ScenarioResult> {
   const { subscribers, offered, durationMs } = plan.fanout;
@@ -17,9 +18,7 @@ export async function fanout(plan: Plan): Promise<ScenarioResult> {
   for (const kind of plan.systems) {
     const sys = await startSystem(kind, { projects: 1, subscribersPerProject: subscribers }, plan.generators, plan.store);
     try {
-      const c = await sys.fleet.connect(plan.connections.concurrency);
-      const s = await sys.fleet.subscribe();
-      if (c.failed + s.failed > 0) problems.push(`${kind}: ${c.failed + s.failed} clients failed to connect or subscribe`);
+      await establish(sys, plan, problems);
       await warmUp(sys, offered[0]!);
       for (const rate of offered) {
         const point = await measureLoad(sys, rate / sys.fanoutPerChange, durationMs);

@@ -8,6 +8,7 @@ import type { Plan } from '../lib/plan.js';
 import { startSystem, warmUp } from '../lib/systems.js';
 import { loadProblems, loadRow } from './load-row.js';
 import type { Row, ScenarioResult } from './result.js';
+import { establish } from './establish.js';
 
 export async function helpdesk(plan: Plan): Promise<ScenarioResult> {
   const rows: Row[] = [];
@@ -17,9 +18,7 @@ export async function helpdesk(plan: Plan): Promise<ScenarioResult> {
     for (const kind of plan.systems.filter((k) => k !== 'socketio' && !(plan.lean && k === 'ws-per-event'))) {
       const sys = await startSystem(kind, shape, plan.generators, plan.store);
       try {
-        const c = await sys.fleet.connect(plan.connections.concurrency);
-        const s = await sys.fleet.subscribe();
-        if (c.failed + s.failed > 0) problems.push(`${kind}: ${c.failed + s.failed} clients failed to connect or subscribe`);
+        await establish(sys, plan, problems);
         await warmUp(sys, offered);
         const point = await measureLoad(sys, offered / sys.fanoutPerChange, durationMs);
         rows.push(loadRow(point, { shape: `${shape.projects}×${shape.subscribersPerProject}` }, offered));

@@ -7,6 +7,7 @@ import type { Plan } from '../lib/plan.js';
 import { startSystem, warmUp } from '../lib/systems.js';
 import { loadProblems, loadRow } from './load-row.js';
 import type { Row, ScenarioResult } from './result.js';
+import { establish } from './establish.js';
 
 export async function moderate(plan: Plan): Promise<ScenarioResult> {
   const rows: Row[] = [];
@@ -15,9 +16,7 @@ export async function moderate(plan: Plan): Promise<ScenarioResult> {
   for (const kind of plan.systems.filter((k) => k === 'deskwire' || (k === 'ws-per-event' && !plan.lean))) {
     const sys = await startSystem(kind, { projects: 1, subscribersPerProject: subscribers }, plan.generators, plan.store);
     try {
-      const c = await sys.fleet.connect(plan.connections.concurrency);
-      const s = await sys.fleet.subscribe();
-      if (c.failed + s.failed > 0) problems.push(`${kind}: ${c.failed + s.failed} clients failed to connect or subscribe`);
+      await establish(sys, plan, problems);
       await warmUp(sys, changesPerSec * sys.fanoutPerChange);
       const point = await measureLoad(sys, changesPerSec, durationMs);
       rows.push(loadRow(point));

@@ -8,6 +8,7 @@ import type { Plan } from '../lib/plan.js';
 import { startSystem, warmUp } from '../lib/systems.js';
 import { loadProblems, loadRow } from './load-row.js';
 import type { Row, ScenarioResult } from './result.js';
+import { establish } from './establish.js';
 
 export async function slow(plan: Plan): Promise<ScenarioResult> {
   const rows: Row[] = [];
@@ -17,9 +18,7 @@ export async function slow(plan: Plan): Promise<ScenarioResult> {
   for (const kind of plan.systems.filter((k) => k === 'deskwire')) {
     const sys = await startSystem(kind, { projects: 1, subscribersPerProject: subscribers }, plan.generators, plan.store);
     try {
-      const c = await sys.fleet.connect(plan.connections.concurrency);
-      const s = await sys.fleet.subscribe();
-      if (c.failed + s.failed > 0) problems.push(`${kind}: ${c.failed + s.failed} clients failed to connect or subscribe`);
+      await establish(sys, plan, problems);
       const rate = offered / sys.fanoutPerChange;
       await warmUp(sys, offered);
       const normal = await measureLoad(sys, rate, durationMs);

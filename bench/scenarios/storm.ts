@@ -6,6 +6,7 @@
 import type { Plan } from '../lib/plan.js';
 import { startSystem } from '../lib/systems.js';
 import type { Row, ScenarioResult } from './result.js';
+import { establish } from './establish.js';
 
 export async function storm(plan: Plan): Promise<ScenarioResult> {
   const rows: Row[] = [];
@@ -14,9 +15,7 @@ export async function storm(plan: Plan): Promise<ScenarioResult> {
   for (const kind of plan.systems.filter((k) => k === 'deskwire' || (k === 'ws-per-event' && !plan.lean))) {
     const sys = await startSystem(kind, { projects: 1, subscribersPerProject: clients }, plan.generators, plan.store);
     try {
-      const c = await sys.fleet.connect(plan.connections.concurrency);
-      const s = await sys.fleet.subscribe();
-      if (c.failed + s.failed > 0) problems.push(`${kind}: ${c.failed + s.failed} clients failed to connect or subscribe`);
+      await establish(sys, plan, problems);
       const s0 = await sys.fleet.serverStats();
       const resub = await sys.fleet.subscribe('resubscribe');
       const s1 = await sys.fleet.serverStats();

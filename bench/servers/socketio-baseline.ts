@@ -4,12 +4,9 @@
  * the packet once and writes it to every member.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import { serveRpc } from '../lib/rpc.js';
-import type { ServerAnnounce } from '../lib/types.js';
-import { pace, TopicSeqs, type SyntheticEvent } from './pacer.js';
-import { collectGarbage, processStats } from './process-stats.js';
+import { serveBaseline } from './baseline-serve.js';
+import { TopicSeqs, type SyntheticEvent } from './pacer.js';
 
 const seqs = new TopicSeqs();
 const http = createServer();
@@ -31,17 +28,4 @@ function send(batch: SyntheticEvent[]): void {
   for (const e of batch) io.to(e.topic).emit('publish', e.payload);
 }
 
-serveRpc({
-  stats: () => processStats(connections),
-  async gcStats() {
-    await collectGarbage();
-    return processStats(connections);
-  },
-  emit: (req) => pace(req as unknown as Parameters<typeof pace>[0], seqs, send),
-});
-
-http.listen(0, '127.0.0.1', () => {
-  const { port } = http.address() as AddressInfo;
-  const announce: ServerAnnounce = { kind: 'socketio', url: `http://127.0.0.1:${port}`, pid: process.pid };
-  process.stdout.write(`${JSON.stringify(announce)}\n`);
-});
+serveBaseline({ http, kind: 'socketio', scheme: 'http', connections: () => connections, seqs, send });

@@ -6,13 +6,10 @@
  */
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { serveRpc } from '../lib/rpc.js';
-import type { ServerAnnounce } from '../lib/types.js';
-import { pace, TopicSeqs, type SyntheticEvent } from './pacer.js';
-import { collectGarbage, processStats } from './process-stats.js';
+import { serveBaseline } from './baseline-serve.js';
+import { TopicSeqs, type SyntheticEvent } from './pacer.js';
 
 const { values } = parseArgs({ options: { mode: { type: 'string', default: 'per-event' } } });
 const coalesced = values.mode === 'coalesced';
@@ -71,17 +68,4 @@ function send(batch: SyntheticEvent[]): void {
   }
 }
 
-serveRpc({
-  stats: () => processStats(connections),
-  async gcStats() {
-    await collectGarbage();
-    return processStats(connections);
-  },
-  emit: (req) => pace(req as unknown as Parameters<typeof pace>[0], seqs, send),
-});
-
-http.listen(0, '127.0.0.1', () => {
-  const { port } = http.address() as AddressInfo;
-  const announce: ServerAnnounce = { kind: `ws-${values.mode}`, url: `ws://127.0.0.1:${port}`, pid: process.pid };
-  process.stdout.write(`${JSON.stringify(announce)}\n`);
-});
+serveBaseline({ http, kind: `ws-${values.mode}`, scheme: 'ws', connections: () => connections, seqs, send });

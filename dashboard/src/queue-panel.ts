@@ -21,6 +21,17 @@ function table(head: string[], rows: HTMLElement[]): HTMLElement {
   return h('div', { class: 'scroll-x' }, h('table', {}, h('thead', {}, h('tr', {}, ...head.map((c) => h('th', {}, c)))), h('tbody', {}, ...rows)));
 }
 
+/** A request's row: clicked or chosen with Enter, it opens the conversation (the panel listens for both). */
+function openRow(r: Request, ...cells: HTMLElement[]): HTMLElement {
+  return h('tr', { 'data-request-id': r.request_id, class: 'open-row', tabindex: '0', title: 'Open the conversation' }, ...cells);
+}
+
+/** A section of the panel: its note when it has no rows, else the table of them. */
+function fill(el: HTMLElement, empty: string, head: string[], rows: HTMLElement[]): void {
+  if (rows.length === 0) note(el, empty);
+  else el.replaceChildren(table(head, rows));
+}
+
 export class QueuePanel {
   private items: readonly Request[] = [];
 
@@ -51,33 +62,18 @@ export class QueuePanel {
     const active = items.filter((r) => r.status === 200 || r.status === 300).sort((a, b) => (a.assigned_at ?? a.createdAt).localeCompare(b.assigned_at ?? b.createdAt));
     this.waitingEl.dataset.count = String(waiting.length);
     this.activeEl.dataset.count = String(active.length);
-    if (waiting.length === 0) note(this.waitingEl, 'Nobody is waiting.');
-    else
-      this.waitingEl.replaceChildren(
-        table(
-          ['Waiting', 'Visitor', 'Department', 'First message'],
-          waiting.map((r) =>
-            h('tr', { 'data-request-id': r.request_id, class: 'open-row', tabindex: '0', title: 'Open the conversation' }, timer(r.createdAt), h('td', {}, visitor(r)), h('td', {}, r.department?.name ?? '–'), h('td', { class: 'text' }, r.first_text)),
-          ),
-        ),
-      );
-    if (active.length === 0) note(this.activeEl, 'No active conversations.');
-    else
-      this.activeEl.replaceChildren(
-        table(
-          ['With agent', 'Agents', 'Visitor', 'First message'],
-          active.map((r) =>
-            h(
-              'tr',
-              { 'data-request-id': r.request_id, class: 'open-row', tabindex: '0', title: 'Open the conversation' },
-              timer(r.assigned_at),
-              h('td', {}, r.participatingAgents.map((a) => `${a.firstname} ${a.lastname}`.trim()).join(', ') || '–'),
-              h('td', {}, visitor(r)),
-              h('td', { class: 'text' }, r.first_text),
-            ),
-          ),
-        ),
-      );
+    fill(this.waitingEl, 'Nobody is waiting.', ['Waiting', 'Visitor', 'Department', 'First message'], waiting.map((r) =>
+      openRow(r, timer(r.createdAt), h('td', {}, visitor(r)), h('td', {}, r.department?.name ?? '–'), h('td', { class: 'text' }, r.first_text)),
+    ));
+    fill(this.activeEl, 'No active conversations.', ['With agent', 'Agents', 'Visitor', 'First message'], active.map((r) =>
+      openRow(
+        r,
+        timer(r.assigned_at),
+        h('td', {}, r.participatingAgents.map((a) => `${a.firstname} ${a.lastname}`.trim()).join(', ') || '–'),
+        h('td', {}, visitor(r)),
+        h('td', { class: 'text' }, r.first_text),
+      ),
+    ));
   }
 
   showError(message: string): void {

@@ -1,6 +1,8 @@
 /** What the client commands (`tail`, `simulate`) share: the server URL and token from flags or the environment. */
 import { loadCliEnv } from '../config.js';
 import type { ParsedArgs } from './args.js';
+import { ApiError } from './api-client.js';
+import { ExitCode } from './exit-codes.js';
 
 export interface ClientCommand {
   name: string;
@@ -44,4 +46,20 @@ export function numberOption(args: ParsedArgs, name: string, fallback: number): 
   if (text === undefined) return args.options[name] === true ? `--${name} needs a value` : fallback;
   const value = Number(text);
   return Number.isFinite(value) && value > 0 ? value : `--${name} must be a positive number, got "${text}"`;
+}
+
+/** A command line the command cannot run: the problem, then the command's usage; exit 2. */
+export function usageError(command: string, usage: string, message: string): Promise<number> {
+  process.stderr.write(`deskwire ${command}: ${message}\n\n${usage}`);
+  return Promise.resolve(ExitCode.USAGE);
+}
+
+/**
+ * A call to the server that failed: the server's refusal (its code and message, then `more`) or why it could not be
+ * reached; exit 1.
+ */
+export function serverFailure(command: string, target: ServerTarget, error: unknown, more = ''): number {
+  if (error instanceof ApiError) process.stderr.write(`deskwire ${command}: ${error.code}: ${String(error.body.message ?? error.message)}${more}\n`);
+  else process.stderr.write(`deskwire ${command}: cannot reach ${target.url}: ${(error as Error).message}\n`);
+  return ExitCode.FAILED;
 }

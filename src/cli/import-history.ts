@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { ParsedArgs } from './args.js';
 import { ApiClient, ApiError } from './api-client.js';
-import { stringOption, targetOptionNames, targetUsage, type ClientCommand, type ServerTarget } from './client-command.js';
+import { serverFailure, stringOption, targetOptionNames, targetUsage, usageError as usageErrorOf, type ClientCommand, type ServerTarget } from './client-command.js';
 import { ExitCode } from './exit-codes.js';
 
 const usage = `deskwire import-history --project PROJECT FILE.csv [--url URL] [--token TOKEN]
@@ -61,19 +61,15 @@ async function runImport(args: ParsedArgs, target: ServerTarget): Promise<number
     process.stdout.write(`imported ${summary.imported} conversations into ${summary.intervals} history intervals${span} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return ExitCode.OK;
   } catch (error) {
+    let more = '';
     if (error instanceof ApiError) {
+      // A refused file: every bad line first, as FILE:LINE: problem.
       const problems = Array.isArray(error.body.errors) ? (error.body.errors as { line: number; column: string | null; message: string }[]) : [];
       for (const p of problems) process.stderr.write(`${file}:${p.line}: ${p.column ? `${p.column}: ` : ''}${p.message}\n`);
-      const more = typeof error.body.error_count === 'number' && error.body.error_count > problems.length ? ` (${error.body.error_count} in all, the first ${problems.length} shown)` : '';
-      process.stderr.write(`deskwire import-history: ${error.code}: ${String(error.body.message ?? error.message)}${more}\n`);
-      return ExitCode.FAILED;
+      if (typeof error.body.error_count === 'number' && error.body.error_count > problems.length) more = ` (${error.body.error_count} in all, the first ${problems.length} shown)`;
     }
-    process.stderr.write(`deskwire import-history: cannot reach ${target.url}: ${(error as Error).message}\n`);
-    return ExitCode.FAILED;
+    return serverFailure('import-history', target, error, more);
   }
 }
 
-function usageError(message: string): Promise<number> {
-  process.stderr.write(`deskwire import-history: ${message}\n\n${usage}`);
-  return Promise.resolve(ExitCode.USAGE);
-}
+const usageError = (message: string) => usageErrorOf('import-history', usage, message);

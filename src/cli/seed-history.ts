@@ -7,8 +7,8 @@
 import { randomInt } from 'node:crypto';
 import { seededRandom, syntheticConversations } from '../metrics/synthetic-history.js';
 import type { ParsedArgs } from './args.js';
-import { ApiClient, ApiError } from './api-client.js';
-import { numberOption, stringOption, targetOptionNames, targetUsage, type ClientCommand, type ServerTarget } from './client-command.js';
+import { ApiClient } from './api-client.js';
+import { numberOption, serverFailure, stringOption, targetOptionNames, targetUsage, usageError as usageErrorOf, type ClientCommand, type ServerTarget } from './client-command.js';
 import { ExitCode } from './exit-codes.js';
 
 /** As many days as one history read covers. */
@@ -95,16 +95,8 @@ async function runSeed(args: ParsedArgs, target: ServerTarget): Promise<number> 
     process.stdout.write(`seeded ${summary.imported} conversations into ${summary.intervals} history intervals of ${project.name} (${project.id})${span} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return ExitCode.OK;
   } catch (error) {
-    if (error instanceof ApiError) {
-      process.stderr.write(`deskwire seed-history: ${error.code}: ${String(error.body.message ?? error.message)}\n`);
-      return ExitCode.FAILED;
-    }
-    process.stderr.write(`deskwire seed-history: cannot reach ${target.url}: ${(error as Error).message}\n`);
-    return ExitCode.FAILED;
+    return serverFailure('seed-history', target, error);
   }
 }
 
-function usageError(message: string): Promise<number> {
-  process.stderr.write(`deskwire seed-history: ${message}\n\n${usage}`);
-  return Promise.resolve(ExitCode.USAGE);
-}
+const usageError = (message: string) => usageErrorOf('seed-history', usage, message);

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { connect } from '../client/index.js';
 import type { ParsedArgs } from './args.js';
 import { ApiClient } from './api-client.js';
-import { stringOption, targetOptionNames, targetUsage, type ClientCommand, type ServerTarget } from './client-command.js';
+import { stringOption, targetOptionNames, targetUsage, usageError, type ClientCommand, type ServerTarget } from './client-command.js';
 import { formatJson, formatReadable, type TailKind } from './tail-format.js';
 
 const usage = `deskwire tail TOPIC… [--json] [--url URL] [--token TOKEN]
@@ -104,7 +104,4 @@ async function runTail(args: ParsedArgs, target: ServerTarget): Promise<number> 
   });
 }
 
-function fail(message: string): Promise<number> {
-  process.stderr.write(`deskwire tail: ${message}\n\n${usage}`);
-  return Promise.resolve(2);
-}
+const fail = (message: string) => usageError('tail', usage, message);

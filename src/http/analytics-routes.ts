@@ -4,7 +4,7 @@ import { isTimeZone } from '../domain/project.js';
 import { durationMs, satisfaction, waitingMs, type AnalyticsScope } from '../services/analytics-service.js';
 import { HISTORY_RANGE_MAX_DAYS } from '../services/history-service.js';
 import type { Actor } from '../services/context.js';
-import { authed, id, projectParams, type RouteDeps } from './route-kit.js';
+import { authedWith, id, projectParams, type RouteDeps } from './route-kit.js';
 
 const DAY_S = 86_400;
 
@@ -40,7 +40,7 @@ export function analyticsRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const route = (path: string, toScope: (query: unknown) => AnalyticsScope, answer: Scoped) =>
     app.get(
       `/:pid/analytics/requests${path}`,
-      authed(deps, async (actor, request) => answer(actor, projectParams.parse(request.params).pid, toScope(request.query))),
+      authedWith(deps, projectParams, async (actor, { pid }, request) => answer(actor, pid, toScope(request.query))),
     );
   const days = (q: unknown): AnalyticsScope => {
     const p = dayQuery.parse(q);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { authed, id, projectParams, type RouteDeps } from './route-kit.js';
+import { authedWith, id, projectParams, type RouteDeps } from './route-kit.js';
 
 const fields = {
   name: z.string().trim().min(1).max(200),
@@ -14,31 +14,24 @@ const depParams = z.object({ pid: id, did: id });
 
 export function departmentRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { departments } = deps.services;
-  app.get('/:pid/departments', authed(deps, async (actor, request) => departments.list(actor, projectParams.parse(request.params).pid)));
+  app.get('/:pid/departments', authedWith(deps, projectParams, async (actor, { pid }) => departments.list(actor, pid)));
   app.get(
     '/:pid/departments/:did',
-    authed(deps, async (actor, request) => {
-      const { pid, did } = depParams.parse(request.params);
-      return departments.get(actor, pid, did);
-    }),
+    authedWith(deps, depParams, async (actor, { pid, did }) => departments.get(actor, pid, did)),
   );
   app.post(
     '/:pid/departments',
-    authed(deps, async (actor, request, reply) =>
-      reply.code(201).send(await departments.create(actor, projectParams.parse(request.params).pid, createBody.parse(request.body))),
+    authedWith(deps, projectParams, async (actor, { pid }, request, reply) =>
+      reply.code(201).send(await departments.create(actor, pid, createBody.parse(request.body))),
     ),
   );
   app.put(
     '/:pid/departments/:did',
-    authed(deps, async (actor, request) => {
-      const { pid, did } = depParams.parse(request.params);
-      return departments.update(actor, pid, did, updateBody.parse(request.body));
-    }),
+    authedWith(deps, depParams, async (actor, { pid, did }, request) => departments.update(actor, pid, did, updateBody.parse(request.body))),
   );
   app.delete(
     '/:pid/departments/:did',
-    authed(deps, async (actor, request, reply) => {
-      const { pid, did } = depParams.parse(request.params);
+    authedWith(deps, depParams, async (actor, { pid, did }, _request, reply) => {
       await departments.remove(actor, pid, did);
       return reply.code(204).send();
     }),

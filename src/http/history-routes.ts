@@ -5,7 +5,7 @@ import { findUnstorable } from '../domain/storable-text.js';
 import type { HistoryBucket } from '../store/history.js';
 import type { HistoryInterval } from '../services/history-service.js';
 import { MAX_HORIZON_HOURS } from '../metrics/forecast-timeline.js';
-import { authed, id, projectParams, type RouteDeps } from './route-kit.js';
+import { authed, authedWith, id, projectParams, type RouteDeps } from './route-kit.js';
 
 /** Largest CSV a history import takes (about 300,000 rows); beyond it 413 BODY_TOO_LARGE. */
 export const HISTORY_IMPORT_MAX_BYTES = 20 * 1024 * 1024;
@@ -72,8 +72,7 @@ export function historyRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post(
     '/:pid/history/import',
     { bodyLimit: HISTORY_IMPORT_MAX_BYTES },
-    authed(deps, async (actor, request) => {
-      const pid = projectParams.parse(request.params).pid;
+    authedWith(deps, projectParams, async (actor, { pid }, request) => {
       if (typeof request.body !== 'string') throw new DeskwireError('BODY_INVALID', 'Send the file as text/csv.');
       return history.import(actor, pid, request.body);
     }),

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MessageStatus, messageTypes } from '../domain/message.js';
-import { authed, id, paging, requestParams, type RouteDeps } from './route-kit.js';
+import { authedWith, id, paging, requestParams, type RouteDeps } from './route-kit.js';
 
 const postBody = z
   .object({
@@ -32,15 +32,11 @@ export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { messages } = deps.services;
   app.get(
     '/:pid/requests/:rid/messages',
-    authed(deps, async (actor, request) => {
-      const { pid, rid } = requestParams.parse(request.params);
-      return messages.list(actor, pid, rid, paging(300, 1000).parse(request.query));
-    }),
+    authedWith(deps, requestParams, async (actor, { pid, rid }, request) => messages.list(actor, pid, rid, paging(300, 1000).parse(request.query))),
   );
   app.post(
     '/:pid/requests/:rid/messages',
-    authed(deps, async (actor, request, reply) => {
-      const { pid, rid } = requestParams.parse(request.params);
+    authedWith(deps, requestParams, async (actor, { pid, rid }, request, reply) => {
       const body = postBody.parse(request.body);
       return reply.code(201).send(
         await messages.post(actor, pid, rid, {
@@ -57,9 +53,6 @@ export function messageRoutes(app: FastifyInstance, deps: RouteDeps): void {
   );
   app.patch(
     '/:pid/requests/:rid/messages/:mid',
-    authed(deps, async (actor, request) => {
-      const { pid, rid, mid } = messageParams.parse(request.params);
-      return messages.updateStatus(actor, pid, rid, mid, statusBody.parse(request.body).status);
-    }),
+    authedWith(deps, messageParams, async (actor, { pid, rid, mid }, request) => messages.updateStatus(actor, pid, rid, mid, statusBody.parse(request.body).status)),
   );
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { authed, projectParams, type RouteDeps } from './route-kit.js';
+import { authed, authedWith, projectParams, type RouteDeps } from './route-kit.js';
 
 const positive = (max: number) => z.coerce.number().positive().max(max);
 /** Every input optional: what is not given is measured or taken from the project's settings. */
@@ -18,7 +18,7 @@ const staffingQuery = z
 /** Live derived metrics and the staffing estimate (docs/metrics.md): owners, admins and supervisors. */
 export function metricsRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { metrics } = deps.services;
-  app.get('/:pid/metrics', authed(deps, async (actor, request) => metrics.get(actor, projectParams.parse(request.params).pid)));
+  app.get('/:pid/metrics', authedWith(deps, projectParams, async (actor, { pid }) => metrics.get(actor, pid)));
   app.get(
     '/:pid/metrics/staffing',
     authed(deps, async (actor, request) => {

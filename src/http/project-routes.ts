@@ -5,7 +5,7 @@ import { DEFAULT_HANDLE_SECONDS_RANGE } from '../domain/project.js';
 import { isTimeZone } from '../domain/project.js';
 import type { LimitOverrides, OverridableLimit } from '../domain/limit-overrides.js';
 import { overridableLimits } from '../limits/budgets.js';
-import { authed, projectParams, type RouteDeps } from './route-kit.js';
+import { authed, authedWith, projectParams, type RouteDeps } from './route-kit.js';
 
 /** Each overridable limit: the project's override (or null) and the ceiling an owner may raise it to. */
 function limitsView(deps: RouteDeps, overrides: LimitOverrides) {
@@ -60,19 +60,17 @@ export function projectRoutes(app: FastifyInstance, deps: RouteDeps): void {
     authed(deps, async (actor, request, reply) => reply.code(201).send(await projects.create(actor, createBody.parse(request.body).name))),
   );
   app.get('/projects', authed(deps, async (actor) => projects.listMine(actor)));
-  app.get('/projects/:pid', authed(deps, async (actor, request) => projects.get(actor, projectParams.parse(request.params).pid)));
+  app.get('/projects/:pid', authedWith(deps, projectParams, async (actor, { pid }) => projects.get(actor, pid)));
   app.get(
     '/projects/:pid/limits',
-    authed(deps, async (actor, request) => {
-      const { pid } = projectParams.parse(request.params);
+    authedWith(deps, projectParams, async (actor, { pid }) => {
       await projects.get(actor, pid);
       return limitsView(deps, await projects.limitOverrides(pid));
     }),
   );
   app.put(
     '/projects/:pid/limits',
-    authed(deps, async (actor, request) => {
-      const { pid } = projectParams.parse(request.params);
+    authedWith(deps, projectParams, async (actor, { pid }, request) => {
       const overrides = await projects.setLimitOverrides(actor, pid, limitsBody.parse(request.body), (l) => deps.budgets.ceiling(l));
       return limitsView(deps, overrides);
     }),

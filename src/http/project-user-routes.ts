@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { roles } from '../domain/roles.js';
-import { authed, id, projectParams, type RouteDeps } from './route-kit.js';
+import { authed, authedWith, id, projectParams, type RouteDeps } from './route-kit.js';
 
 const roleList = z
   .string()
@@ -27,26 +27,20 @@ export function projectUserRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { projectUsers } = deps.services;
   app.get(
     '/:pid/project_users',
-    authed(deps, async (actor, request) => projectUsers.list(actor, projectParams.parse(request.params).pid, listQuery.parse(request.query).role)),
+    authedWith(deps, projectParams, async (actor, { pid }, request) => projectUsers.list(actor, pid, listQuery.parse(request.query).role)),
   );
-  app.get('/:pid/project_users/me', authed(deps, async (actor, request) => projectUsers.me(actor, projectParams.parse(request.params).pid)));
+  app.get('/:pid/project_users/me', authedWith(deps, projectParams, async (actor, { pid }) => projectUsers.me(actor, pid)));
   app.get(
     '/:pid/project_users/:puid',
-    authed(deps, async (actor, request) => {
-      const { pid, puid } = puParams.parse(request.params);
-      return projectUsers.get(actor, pid, puid);
-    }),
+    authedWith(deps, puParams, async (actor, { pid, puid }) => projectUsers.get(actor, pid, puid)),
   );
   app.put(
     '/:pid/project_users',
-    authed(deps, async (actor, request) => projectUsers.updateSelf(actor, projectParams.parse(request.params).pid, selfBody.parse(request.body))),
+    authedWith(deps, projectParams, async (actor, { pid }, request) => projectUsers.updateSelf(actor, pid, selfBody.parse(request.body))),
   );
   app.put(
     '/:pid/project_users/:puid',
-    authed(deps, async (actor, request) => {
-      const { pid, puid } = puParams.parse(request.params);
-      return projectUsers.updateByAdmin(actor, pid, puid, adminBody.parse(request.body));
-    }),
+    authedWith(deps, puParams, async (actor, { pid, puid }, request) => projectUsers.updateByAdmin(actor, pid, puid, adminBody.parse(request.body))),
   );
   app.post(
     '/:pid/project_users/invite',

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { priorities } from '../domain/request.js';
-import { authed, id, INT32_MAX, INT32_MIN, paging, projectParams, requestParams, type RouteDeps } from './route-kit.js';
+import { authed, authedWith, id, INT32_MAX, INT32_MIN, paging, projectParams, requestParams, type RouteDeps } from './route-kit.js';
 
 /** Tiledesk's default list: open and served requests, not temp or abandoned. `status=all` lists everything. */
 const defaultStatuses = [100, 200, 300];
@@ -49,15 +49,11 @@ export function requestRoutes(app: FastifyInstance, deps: RouteDeps): void {
   );
   app.get(
     '/:pid/requests/:rid',
-    authed(deps, async (actor, request) => {
-      const { pid, rid } = requestParams.parse(request.params);
-      return requests.get(actor, pid, rid);
-    }),
+    authedWith(deps, requestParams, async (actor, { pid, rid }) => requests.get(actor, pid, rid)),
   );
   app.patch(
     '/:pid/requests/:rid',
-    authed(deps, async (actor, request) => {
-      const { pid, rid } = requestParams.parse(request.params);
+    authedWith(deps, requestParams, async (actor, { pid, rid }, request) => {
       const { rating, rating_message, ...patch } = patchBody.parse(request.body);
       if (rating !== undefined) return requests.rate(actor, pid, rid, { value: rating, message: rating_message ?? null });
       return requests.patch(actor, pid, rid, patch);
@@ -67,8 +63,7 @@ export function requestRoutes(app: FastifyInstance, deps: RouteDeps): void {
   for (const method of ['put', 'patch'] as const) {
     app[method](
       '/:pid/requests/:rid/rating',
-      authed(deps, async (actor, request) => {
-        const { pid, rid } = requestParams.parse(request.params);
+      authedWith(deps, requestParams, async (actor, { pid, rid }, request) => {
         const body = ratingBody.parse(request.body);
         return requests.rate(actor, pid, rid, { value: body.rating, message: body.rating_message ?? null });
       }),
@@ -76,30 +71,18 @@ export function requestRoutes(app: FastifyInstance, deps: RouteDeps): void {
   }
   app.put(
     '/:pid/requests/:rid/close',
-    authed(deps, async (actor, request) => {
-      const { pid, rid } = requestParams.parse(request.params);
-      return requests.close(actor, pid, rid);
-    }),
+    authedWith(deps, requestParams, async (actor, { pid, rid }) => requests.close(actor, pid, rid)),
   );
   app.put(
     '/:pid/requests/:rid/reopen',
-    authed(deps, async (actor, request) => {
-      const { pid, rid } = requestParams.parse(request.params);
-      return requests.reopen(actor, pid, rid);
-    }),
+    authedWith(deps, requestParams, async (actor, { pid, rid }) => requests.reopen(actor, pid, rid)),
   );
   app.post(
     '/:pid/requests/:rid/participants',
-    authed(deps, async (actor, request) => {
-      const { pid, rid } = requestParams.parse(request.params);
-      return requests.addParticipant(actor, pid, rid, participantBody.parse(request.body).member);
-    }),
+    authedWith(deps, requestParams, async (actor, { pid, rid }, request) => requests.addParticipant(actor, pid, rid, participantBody.parse(request.body).member)),
   );
   app.delete(
     '/:pid/requests/:rid/participants/:uid',
-    authed(deps, async (actor, request) => {
-      const { pid, rid, uid } = participantParams.parse(request.params);
-      return requests.removeParticipant(actor, pid, rid, uid);
-    }),
+    authedWith(deps, participantParams, async (actor, { pid, rid, uid }) => requests.removeParticipant(actor, pid, rid, uid)),
   );
 }

@@ -62,3 +62,13 @@ export function authed(deps: RouteDeps, handler: AuthedHandler) {
     return handler(actor, request, reply);
   };
 }
+
+type ParamsHandler<P> = (actor: Actor, params: P, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/**
+ * `authed` for a route with ids in its path: they are parsed by `params` once the caller is signed in and charged,
+ * as a handler would parse them first, so a malformed id is a 400 that never reaches the service.
+ */
+export function authedWith<P>(deps: RouteDeps, params: z.ZodType<P>, handler: ParamsHandler<P>) {
+  return authed(deps, (actor, request, reply) => handler(actor, params.parse(request.params), request, reply));
+}

@@ -48,15 +48,11 @@ export class FailoverLimitStore implements LimitStore {
     return Math.max(1, Math.ceil(limit / Math.max(1, this.shared.liveNodes)));
   }
 
-  async hit(rule: RateRule, key: string): Promise<RateDecision> {
-    if (this.link.state === 'up') {
-      try {
-        return await this.shared.hit(rule, key);
-      } catch (error) {
-        this.link.failed(error);
-      }
-    }
-    return this.local.hit({ ...rule, points: this.share(rule.points) }, key);
+  hit(rule: RateRule, key: string): Promise<RateDecision> {
+    return this.sharedOr(
+      () => this.shared.hit(rule, key),
+      () => this.local.hit({ ...rule, points: this.share(rule.points) }, key),
+    );
   }
 
   async acquire(counter: string, key: string, max: number): Promise<boolean> {
@@ -90,15 +86,11 @@ export class FailoverLimitStore implements LimitStore {
     }
   }
 
-  async held(counter: string, key: string): Promise<number> {
-    if (this.link.state === 'up') {
-      try {
-        return await this.shared.held(counter, key);
-      } catch (error) {
-        this.link.failed(error);
-      }
-    }
-    return this.mine.get(slotId(counter, key)) ?? 0;
+  held(counter: string, key: string): Promise<number> {
+    return this.sharedOr(
+      () => this.shared.held(counter, key),
+      async () => this.mine.get(slotId(counter, key)) ?? 0,
+    );
   }
 
   countsComplete(): boolean {
@@ -108,6 +100,18 @@ export class FailoverLimitStore implements LimitStore {
   /** Stops announcing this node; its slots stop counting at once (when Redis is reachable). */
   async close(): Promise<void> {
     await this.shared.close().catch(() => {});
+  }
+
+  /** Asks Redis while the link is up; when it is down, or the call fails (which the link is told), answers locally. */
+  private async sharedOr<T>(shared: () => Promise<T>, local: () => Promise<T>): Promise<T> {
+    if (this.link.state === 'up') {
+      try {
+        return await shared();
+      } catch (error) {
+        this.link.failed(error);
+      }
+    }
+    return local();
   }
 
   private count(slot: string, by: number): void {

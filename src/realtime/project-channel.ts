@@ -5,6 +5,7 @@ import { readEventRange } from '../store/events.js';
 import { EventFrames } from './event-frames.js';
 import type { Logger } from './logger.js';
 import { noObserver, type RealtimeObserver } from './observer.js';
+import { addToIndex, removeFromIndex } from './set-index.js';
 import type { Member, Subscription } from './subscription.js';
 import { eventUserId, topicKeys, viewerOfEvent } from './topic-rules.js';
 import { WriteCoalescer } from './write-coalescer.js';
@@ -39,16 +40,13 @@ export class ProjectChannel {
   ) {}
 
   addSubscription(sub: Subscription): void {
-    let subs = this.topics.get(sub.topic);
-    if (subs === undefined) this.topics.set(sub.topic, (subs = new Set()));
-    subs.add(sub);
+    addToIndex(this.topics, sub.topic, sub);
     // From now on every dispatched event reaches the subscription: it is covered from the current head.
     sub.coveredFrom = this.head;
   }
 
   removeSubscription(sub: Subscription): void {
-    const subs = this.topics.get(sub.topic);
-    if (subs?.delete(sub) && subs.size === 0) this.topics.delete(sub.topic);
+    removeFromIndex(this.topics, sub.topic, sub);
     this.releaseIfEmpty();
   }
 
@@ -58,14 +56,11 @@ export class ProjectChannel {
   }
 
   addMember(member: Member): void {
-    let members = this.members.get(member.userId);
-    if (members === undefined) this.members.set(member.userId, (members = new Set()));
-    members.add(member);
+    addToIndex(this.members, member.userId, member);
   }
 
   removeMember(member: Member): void {
-    const members = this.members.get(member.userId);
-    if (members?.delete(member) && members.size === 0) this.members.delete(member.userId);
+    removeFromIndex(this.members, member.userId, member);
     this.releaseIfEmpty();
   }
 

@@ -4,6 +4,7 @@ import type { ProjectEvent } from '../events/event.js';
 import type { Queryable } from '../store/db.js';
 import { findUserById, inactiveUserIds } from '../store/users.js';
 import type { Logger } from './logger.js';
+import { addToIndex, removeFromIndex } from './set-index.js';
 import { eventUserId } from './topic-rules.js';
 
 /** What revocation needs from a connection. */
@@ -36,14 +37,11 @@ export class UserRevocation {
   }
 
   track(conn: Revocable): void {
-    let set = this.byUser.get(conn.userId);
-    if (set === undefined) this.byUser.set(conn.userId, (set = new Set()));
-    set.add(conn);
+    addToIndex(this.byUser, conn.userId, conn);
   }
 
   untrack(conn: Revocable): void {
-    const set = this.byUser.get(conn.userId);
-    if (set?.delete(conn) && set.size === 0) this.byUser.delete(conn.userId);
+    removeFromIndex(this.byUser, conn.userId, conn);
   }
 
   close(): void {

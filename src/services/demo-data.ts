@@ -17,6 +17,7 @@ import type { Queryable } from '../store/db.js';
 import type { ServiceDeps } from './context.js';
 import { emitProjectUserAs } from './emit.js';
 import { hashPassword } from './passwords.js';
+import { publishCommitted } from './project-write.js';
 
 // The sign-in details live in the store with the demo data; the CLI reads them through this module.
 export { readDemoCredentials, type DemoAccount, type DemoData } from '../store/demo-credentials.js';
@@ -86,13 +87,7 @@ export async function seedDemoData(deps: ServiceDeps, pause: (point: StartPoint)
     await insertDemoCredentials(tx, demo);
     return { demo, events: outbox.events };
   });
-  if (events.length > 0) {
-    try {
-      await deps.bus.publish(events);
-    } catch (error) {
-      deps.onPublishError(error, events);
-    }
-  }
+  await publishCommitted(deps, events);
   return demo;
 }
 

@@ -2,6 +2,7 @@ import { DeskwireError } from '../domain/errors.js';
 import { defaultProjectSettings } from '../domain/project.js';
 import type { Request } from '../domain/request.js';
 import { recordHistoryChange } from '../store/history.js';
+import type { ProjectEvent } from '../events/event.js';
 import type { Queryable } from '../store/db.js';
 import { OutboxWriter } from '../store/events.js';
 import { lockProject, type ProjectRow } from '../store/projects.js';
@@ -27,14 +28,21 @@ export async function writeProject<T>(deps: ServiceDeps, projectId: string, fn: 
     await outbox.flush(tx);
     return { result, events: outbox.events };
   });
-  if (events.length > 0) {
-    try {
-      await deps.bus.publish(events);
-    } catch (error) {
-      deps.onPublishError(error, events);
-    }
-  }
+  await publishCommitted(deps, events);
   return result;
+}
+
+/**
+ * Hands committed events to the bus. A failure is reported, never thrown: the write has committed and the outbox
+ * keeps its events for the nodes to catch up from.
+ */
+export async function publishCommitted(deps: ServiceDeps, events: readonly ProjectEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  try {
+    await deps.bus.publish(events);
+  } catch (error) {
+    deps.onPublishError(error, events);
+  }
 }
 
 /**

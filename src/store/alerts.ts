@@ -2,14 +2,8 @@ import type { Alert, AlertRule } from '../domain/alerts.js';
 import type { Queryable } from './db.js';
 import { iso } from './sql-values.js';
 
-interface AlertRow {
-  id: string;
-  project_id: string;
-  rule: AlertRule;
-  state: 'raised' | 'cleared';
-  value: number;
-  threshold: number;
-  message: string;
+/** An alert as the driver reads it: its columns are the alert's fields, the moments as the driver gives them. */
+interface AlertRow extends Omit<Alert, 'raised_at' | 'cleared_at'> {
   raised_at: Date | string;
   cleared_at: Date | string | null;
 }

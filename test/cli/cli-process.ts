@@ -1,12 +1,13 @@
 /** A CLI command run as its own process: output captured, waits on it with deadlines, stopped by its process group. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { Waiters } from '../support/waiters.js';
 
 export class CliProcess {
   stdout = '';
   stderr = '';
   exitCode: number | null = null;
-  private readonly listeners = new Set<() => void>();
+  private readonly waiters = new Waiters(() => `exit: ${this.exitCode}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
   readonly child: ChildProcess;
   private readonly exited: Promise<unknown>;
 
@@ -19,24 +20,8 @@ export class CliProcess {
   }
 
   /** Resolves when `check` holds; fails after the deadline with everything printed so far. */
-  until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const attempt = () => {
-        if (!check()) return;
-        cleanup();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.\nexit: ${this.exitCode}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.listeners.delete(attempt);
-      };
-      this.listeners.add(attempt);
-      attempt();
-    });
+  async until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+    await this.waiters.until(check, what, timeoutMs);
   }
 
   exit(timeoutMs = 30_000): Promise<number> {
@@ -55,7 +40,7 @@ export class CliProcess {
   }
 
   private notify(): void {
-    for (const listener of [...this.listeners]) listener();
+    this.waiters.changed();
   }
 }
 

@@ -4,34 +4,27 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createDesk, type Desk } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
 import { CliProcess, cliEnv } from './cli-process.js';
+import { useDesk } from '../support/use-desk.js';
 
 describe('deskwire import-history against a real server', () => {
-  let app: TestApp;
-  let desk: Desk;
+  const suite = useDesk('pglite', {}, { realtime: false });
   let dir: string;
   const day = 86_400_000;
   const base = Math.floor(Date.now() / day) * day - 2 * day;
   const iso = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
   before(async () => {
-    app = await startTestApp('pglite', {}, { realtime: false });
-    desk = await createDesk(app.url);
     dir = mkdtempSync(join(tmpdir(), 'deskwire-import-'));
   });
-  after(async () => {
-    rmSync(dir, { recursive: true, force: true });
-    await app.closeAll();
-  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
   const run = async (file: string, extra: string[] = []) => {
-    const cli = new CliProcess('node', ['bin/deskwire.js', 'import-history', '--project', desk.projectId, file, '--url', app.url, '--token', desk.admin.token, ...extra], cliEnv());
+    const cli = new CliProcess('node', ['bin/deskwire.js', 'import-history', '--project', suite.desk.projectId, file, '--url', suite.app.url, '--token', suite.desk.admin.token, ...extra], cliEnv());
     const code = await cli.exit(60_000);
     return { code, stdout: cli.stdout, stderr: cli.stderr };
   };
   const arrivals = async () => {
-    const h = expectStatus(await desk.owner.rest.get(`/${desk.projectId}/metrics/history?from=${iso(0)}&to=${iso(24 * 60)}&interval=1d`), 200);
+    const h = expectStatus(await suite.desk.owner.rest.get(`/${suite.desk.projectId}/metrics/history?from=${iso(0)}&to=${iso(24 * 60)}&interval=1d`), 200);
     return h.intervals[0].arrivals;
   };
 

@@ -4,24 +4,20 @@
  * refusal (429) is a returning visitor too, never a failed arrival. The pool's clock is ours; the server's is real.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ApiClient } from '../../src/cli/api-client.js';
 import { seededRandom } from '../../src/cli/simulate-random.js';
 import { VisitorPool } from '../../src/cli/simulate-visitor-pool.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useApp } from '../support/use-app.js';
 
 describe('simulate: visitor identities within the per-IP sign-in budget', () => {
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp('pglite', { DEMO_DATA: 'true', REST_AUTH_PER_IP_PER_MINUTE: '20' });
-  });
-  after(() => app.closeAll());
+  const suite = useApp('pglite', { DEMO_DATA: 'true', REST_AUTH_PER_IP_PER_MINUTE: '20' });
   const personSignsIn = async (times: number) => {
     for (let i = 0; i < times; i++) {
-      const response = await fetch(`${app.url}/auth/signin`, {
+      const response = await fetch(`${suite.app.url}/auth/signin`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'sam@demo.deskwire', password: app.demo!.password }),
+        body: JSON.stringify({ email: 'sam@demo.deskwire', password: suite.app.demo!.password }),
       });
       assert.equal(response.status, 200);
     }
@@ -29,7 +25,7 @@ describe('simulate: visitor identities within the per-IP sign-in budget', () => 
 
   test('a quarter of the budget per minute, none once half is used, and a 429 makes a returning visitor', async () => {
     let clock = 1_000_000;
-    const pool = new VisitorPool(new ApiClient(app.url), app.demo!.projectId, seededRandom(3), () => clock);
+    const pool = new VisitorPool(new ApiClient(suite.app.url), suite.app.demo!.projectId, seededRandom(3), () => clock);
     const first = await pool.obtain('Visitor 1');
     assert.equal(first.returning, false);
     assert.equal(pool.signinsPerMinute, 5, 'a quarter of the 20 the server announced');

@@ -3,6 +3,7 @@
  * deadline (re-checked on every record), failing with what did arrive. No sleeps as synchronization.
  */
 import WebSocket from 'ws';
+import { Waiters } from '../support/waiters.js';
 import { connect, type ConnectOptions, type ConnectionState, type DeskwireClient, type EventMeta, type TopicHandlers } from '../../src/client/index.js';
 
 export interface Recorded {
@@ -16,7 +17,7 @@ export interface Recorded {
 export class Recorder {
   readonly events: Recorded[] = [];
   readonly states: ConnectionState[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters(() => `states: ${this.states.map((s) => s.state).join(' → ')}\nevents:\n${this.describe()}`);
 
   /** A client on `ws`, its state changes recorded. */
   connect(options: Omit<ConnectOptions, 'WebSocket'>): DeskwireClient {
@@ -48,34 +49,17 @@ export class Recorder {
 
   record(push: () => void): void {
     push();
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.changed();
   }
 
   /** Resolves with `check()`'s first non-undefined value; re-checked on every record and on `poke()`. */
   until<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const attempt = () => {
-        const value = check();
-        if (value === undefined || value === false) return;
-        cleanup();
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.\nstates: ${this.states.map((s) => s.state).join(' → ')}\nevents:\n${this.describe()}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.waiters.delete(attempt);
-      };
-      this.waiters.add(attempt);
-      attempt();
-    });
+    return this.waiters.until(check, what, timeoutMs);
   }
 
   /** Re-checks the waiters after something outside the recorder changed (a live list, a REST answer). */
   poke(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.changed();
   }
 
   describe(): string {

@@ -3,13 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { startApp, type App } from '../../src/app.js';
-import { createDesk, type Desk } from '../support/desk.js';
+import { createDesk, type Desk, type Person } from '../support/desk.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { startTestApp, testConfig, type TestApp } from '../support/test-app.js';
+import { startTestApp, testConfig } from '../support/test-app.js';
 import { listed, openRequests, startConversation } from './desk-traffic.js';
 import { duplicateSeqs, Recorder } from './recorder.js';
+import { useApp } from '../support/use-app.js';
 
 /** A list topic held by a live list and by recording handlers at once. */
 function follow(rec: Recorder, client: ReturnType<Recorder['connect']>, topic: string) {
@@ -19,13 +20,22 @@ function follow(rec: Recorder, client: ReturnType<Recorder['connect']>, topic: s
   return list;
 }
 
-/** Waits until the live list holds exactly what the database holds. */
-async function untilEqualToDatabase(rec: Recorder, desk: Desk, list: ReturnType<typeof follow>): Promise<void> {
-  const truth = await openRequests(desk);
-  await rec.until(() => JSON.stringify(listed(list.items())) === JSON.stringify(truth), `the live list to equal the database (${truth.length} open)`);
+/** A desk with one conversation, and the owner's client reaching it through the proxy, its request list ready. */
+async function followThroughProxy(rec: Recorder, appUrl: string, proxy: TcpProxy) {
+  const desk = await createDesk(appUrl);
+  const visitor = await desk.visitor();
+  await startConversation(desk, visitor);
+  const client = rec.connect({ url: `http://127.0.0.1:${proxy.port}`, token: desk.owner.token });
+  const topic = `/${desk.projectId}/requests`;
+  const list = follow(rec, client, topic);
+  await list.ready;
+  return { desk, visitor, client, topic, list };
 }
 
-function assertResumedWithoutLossOrRepeat(rec: Recorder, topic: string): void {
+/** After a reconnect: the live list comes to hold exactly what the database holds, by one snapshot and a replay. */
+async function assertResumedToDatabase(rec: Recorder, desk: Desk, list: ReturnType<typeof follow>, topic: string): Promise<void> {
+  const truth = await openRequests(desk);
+  await rec.until(() => JSON.stringify(listed(list.items())) === JSON.stringify(truth), `the live list to equal the database (${truth.length} open)`);
   const kinds = rec.events.filter((e) => e.topic === topic).map((e) => e.kind);
   assert.deepEqual(kinds.filter((k) => k === 'snapshot' || k === 'reset'), ['snapshot'], 'one snapshot, then a replay with since (no reset)');
   const seqs = rec.live(topic).map((e) => e.seq!);
@@ -41,13 +51,7 @@ describe('SDK resume after losing the connection', () => {
     await proxy.start();
     const rec = new Recorder();
     try {
-      const desk = await createDesk(app.url);
-      const visitor = await desk.visitor();
-      await startConversation(desk, visitor);
-      const client = rec.connect({ url: `http://127.0.0.1:${proxy.port}`, token: desk.owner.token });
-      const topic = `/${desk.projectId}/requests`;
-      const list = follow(rec, client, topic);
-      await list.ready;
+      const { desk, visitor, client, topic, list } = await followThroughProxy(rec, app.url, proxy);
 
       // Changes flow while the line is cut and restored: the writes do not wait for the client.
       const writes = (async () => {
@@ -65,8 +69,7 @@ describe('SDK resume after losing the connection', () => {
       await proxy.start(); // same port
       await writes;
       await rec.until(() => client.state.state === 'open', 'reconnected');
-      await untilEqualToDatabase(rec, desk, list);
-      assertResumedWithoutLossOrRepeat(rec, topic);
+      await assertResumedToDatabase(rec, desk, list, topic);
       assert.ok(rec.live(topic).some((e) => e.kind === 'create' && e.item.request_id === missed), 'the change made while cut was replayed');
       client.close();
     } finally {
@@ -85,13 +88,7 @@ describe('SDK resume after losing the connection', () => {
     await proxy.start();
     const rec = new Recorder();
     try {
-      const desk = await createDesk(app.url);
-      const visitor = await desk.visitor();
-      await startConversation(desk, visitor);
-      const client = rec.connect({ url: `http://127.0.0.1:${proxy.port}`, token: desk.owner.token });
-      const topic = `/${desk.projectId}/requests`;
-      const list = follow(rec, client, topic);
-      await list.ready;
+      const { desk, visitor, client, topic, list } = await followThroughProxy(rec, app.url, proxy);
       for (let i = 0; i < 3; i++) await startConversation(desk, visitor, `before ${i}`);
       await rec.until(() => rec.live(topic).length >= 3, 'live events before the restart');
 
@@ -106,8 +103,7 @@ describe('SDK resume after losing the connection', () => {
       await desk.agentA.rest.put(`/${desk.projectId}/requests/${rid}/close`);
       await proxy.start();
       await rec.until(() => client.state.state === 'open', 'reconnected to the new server');
-      await untilEqualToDatabase(rec, desk, list);
-      assertResumedWithoutLossOrRepeat(rec, topic);
+      await assertResumedToDatabase(rec, desk, list, topic);
       const replayed = rec.live(topic).filter((e) => e.kind === 'create').map((e) => e.item.request_id);
       assert.deepEqual(missed.filter((m) => !replayed.includes(m)), [], 'changes made before it was back were replayed');
       client.close();
@@ -120,23 +116,34 @@ describe('SDK resume after losing the connection', () => {
 });
 
 describe('SDK tokens and terminal closes', () => {
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp();
-  });
-  after(() => app.closeAll());
+  const suite = useApp();
+
+  /** The user a desk member's tokens are issued for. */
+  const userOf = (p: Person, firstname: string) => ({ id: p.userId, email: p.email, firstname, lastname: 'Test' });
+
+  /** A client whose getToken() issues the member a fresh token of an hour each time it is asked. */
+  const connectIssuing = (rec: Recorder, p: Person, firstname: string) =>
+    rec.connect({ url: suite.app.url, getToken: async () => (await suite.app.tokens.issue(userOf(p, firstname), 3600)).token });
+
+  /** Waits until the client has closed for good, which must be with 4003 USER_DISABLED; returns that state. */
+  async function closedAsDisabled(rec: Recorder, client: ReturnType<Recorder['connect']>) {
+    const closed = await rec.until(() => (client.state.state === 'closed' ? client.state : undefined), 'the client to close for good');
+    assert.equal(closed.closeCode, 4003);
+    assert.equal(closed.error.code, 'USER_DISABLED');
+    return closed;
+  }
 
   test('a token expiring during the session is replaced through getToken() without losing the subscriptions', async () => {
-    const desk = await createDesk(app.url);
-    const user = { id: desk.owner.userId, email: desk.owner.email, firstname: 'owner', lastname: 'Test' };
+    const desk = await createDesk(suite.app.url);
+    const user = userOf(desk.owner, 'owner');
     const issued: number[] = [];
     const rec = new Recorder();
     const getToken = async () => {
-      const { token, expiresAt } = await app.tokens.issue(user, 2); // 1–2 s of life
+      const { token, expiresAt } = await suite.app.tokens.issue(user, 2); // 1–2 s of life
       rec.record(() => issued.push(expiresAt));
       return token;
     };
-    const client = rec.connect({ url: app.url, getToken });
+    const client = rec.connect({ url: suite.app.url, getToken });
     try {
       const topic = `/${desk.projectId}/requests`;
       const list = follow(rec, client, topic);
@@ -155,18 +162,15 @@ describe('SDK tokens and terminal closes', () => {
   });
 
   test('disabling the user while connected closes with 4003: the client stops and every subscription learns why', async () => {
-    const desk = await createDesk(app.url);
-    const user = { id: desk.agentB.userId, email: desk.agentB.email, firstname: 'agentB', lastname: 'Test' };
+    const desk = await createDesk(suite.app.url);
     const rec = new Recorder();
-    const client = rec.connect({ url: app.url, getToken: async () => (await app.tokens.issue(user, 3600)).token });
+    const client = connectIssuing(rec, desk.agentB, 'agentB');
     const topic = `/${desk.projectId}/requests`;
     const list = client.liveList(topic);
     client.subscribe(topic, rec.handlers(topic));
     await list.ready;
-    await app.services.auth.disableUser(desk.agentB.userId); // what an operator's "disable" does
-    const closed = await rec.until(() => (client.state.state === 'closed' ? client.state : undefined), 'the client to close for good');
-    assert.equal(closed.closeCode, 4003);
-    assert.equal(closed.error.code, 'USER_DISABLED');
+    await suite.app.services.auth.disableUser(desk.agentB.userId); // what an operator's "disable" does
+    await closedAsDisabled(rec, client);
     assert.deepEqual(rec.events.filter((e) => e.kind === 'error').map((e) => e.code), ['USER_DISABLED']);
     await assert.rejects(list.ready.then(() => client.opened()), (e: Error & { code?: string }) => e.code === 'USER_DISABLED');
     await desk.owner.rest.get('/projects');
@@ -174,19 +178,16 @@ describe('SDK tokens and terminal closes', () => {
   });
 
   test('a refresh that finds the user disabled (4003) stops reconnecting and surfaces the reason', async () => {
-    const desk = await createDesk(app.url);
-    const user = { id: desk.agentA.userId, email: desk.agentA.email, firstname: 'agentA', lastname: 'Test' };
+    const desk = await createDesk(suite.app.url);
     const rec = new Recorder();
-    const client = rec.connect({ url: app.url, getToken: async () => (await app.tokens.issue(user, 3600)).token });
+    const client = connectIssuing(rec, desk.agentA, 'agentA');
     const topic = `/${desk.projectId}/requests`;
     client.subscribe(topic, rec.handlers(topic));
     await rec.until(() => rec.events.some((e) => e.kind === 'snapshot'), 'the snapshot');
     // No REST route disables a whole user yet; the store does what an operator's tool would.
-    await app.db.query('UPDATE users SET active = false WHERE id = $1', [desk.agentA.userId]);
+    await suite.app.db.query('UPDATE users SET active = false WHERE id = $1', [desk.agentA.userId]);
     await client.refreshToken(); // the server re-checks the user on refresh and closes with 4003
-    const closed = await rec.until(() => (client.state.state === 'closed' ? client.state : undefined), 'the client to close for good');
-    assert.equal(closed.closeCode, 4003);
-    assert.equal(closed.error.code, 'USER_DISABLED');
+    const closed = await closedAsDisabled(rec, client);
     assert.equal(closed.error.retryable, false);
     assert.deepEqual(rec.events.filter((e) => e.kind === 'error').map((e) => e.code), ['USER_DISABLED'], 'the subscription learns why');
     await assert.rejects(client.opened(), (e: Error & { code?: string }) => e.code === 'USER_DISABLED');

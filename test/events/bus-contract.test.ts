@@ -5,8 +5,8 @@ import type { Bus } from '../../src/events/bus.js';
 import type { ProjectEvent } from '../../src/events/event.js';
 import { MemoryBus } from '../../src/events/memory-bus.js';
 import { RedisBus } from '../../src/events/redis-bus.js';
-import { redisLink } from '../support/redis.js';
-import { sampleMessage } from '../support/sample-entities.js';
+import { redisLink, redisSkipReason } from '../support/redis.js';
+import { sampleMessageEvent } from '../support/sample-entities.js';
 
 /** Two nodes' buses on one transport: what one publishes, both receive. */
 interface BusPair {
@@ -15,11 +15,7 @@ interface BusPair {
   close(): Promise<void>;
 }
 
-function redisSkipReason(): string | false {
-  if (process.env.REDIS_URL) return false;
-  if (process.env.CI === 'true') throw new Error('CI=true but REDIS_URL is not set: the Redis bus tests may not skip in CI');
-  return 'REDIS_URL is not set';
-}
+const skipReason = () => redisSkipReason('Redis bus');
 
 const implementations: { name: string; skip: string | false; make: () => Promise<BusPair> }[] = [
   {
@@ -32,7 +28,7 @@ const implementations: { name: string; skip: string | false; make: () => Promise
   },
   {
     name: 'redis',
-    skip: redisSkipReason(),
+    skip: skipReason(),
     async make() {
       const links = [redisLink(process.env.REDIS_URL!), redisLink(process.env.REDIS_URL!)] as const;
       const a = new RedisBus(links[0]);
@@ -54,19 +50,7 @@ const implementations: { name: string; skip: string | false; make: () => Promise
 let counter = 0;
 function event(projectId: string, seq: number): ProjectEvent {
   counter += 1;
-  return {
-    projectId,
-    seq,
-    epoch: 'e1',
-    kind: 'message',
-    method: 'CREATE',
-    entityId: `m${counter}`,
-    requestId: 'r1',
-    scope: { departmentId: null, agents: [], requesterUserId: null },
-    prevScope: null,
-    data: sampleMessage({ _id: `m${counter}`, text: `hello ${seq}`, attributes: { nested: { ok: true } } }),
-    createdAt: new Date().toISOString(),
-  };
+  return sampleMessageEvent(projectId, seq, `m${counter}`, { attributes: { nested: { ok: true } } });
 }
 
 /** Collects events for one project until `count` arrived, or fails with what did arrive. */

@@ -9,29 +9,13 @@ import type { ProjectEvent } from '../../src/events/event.js';
 import { RedisBus } from '../../src/events/redis-bus.js';
 import type { RedisLink } from '../../src/redis/redis-link.js';
 import { freePort, OwnRedis } from '../support/cluster.js';
-import { linkState, redisLink } from '../support/redis.js';
-import { sampleMessage } from '../support/sample-entities.js';
+import { linkState, redisLink, redisSkipReason } from '../support/redis.js';
+import { sampleMessageEvent } from '../support/sample-entities.js';
 
-function skipReason(): string | false {
-  if (process.env.REDIS_URL) return false;
-  if (process.env.CI === 'true') throw new Error('CI=true but REDIS_URL is not set: the Redis fault tests may not skip in CI');
-  return 'REDIS_URL is not set (this test starts its own redis-server)';
-}
+const skipReason = () => redisSkipReason('Redis fault', 'this test starts its own redis-server');
 
 function event(seq: number): ProjectEvent {
-  return {
-    projectId: 'p1',
-    seq,
-    epoch: 'e1',
-    kind: 'message',
-    method: 'CREATE',
-    entityId: `m${seq}`,
-    requestId: 'r1',
-    scope: { departmentId: null, agents: [], requesterUserId: null },
-    prevScope: null,
-    data: sampleMessage({ _id: `m${seq}`, text: `hello ${seq}` }),
-    createdAt: new Date().toISOString(),
-  };
+  return sampleMessageEvent('p1', seq, `m${seq}`);
 }
 
 describe('the Redis bus through an outage', { skip: skipReason(), timeout: 60_000 }, () => {

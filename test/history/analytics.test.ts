@@ -4,10 +4,11 @@
  * +05:30, so that local days differ from UTC days). Agents and supervisors get 403; bad query parameters 400.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createDesk, newRequestId, type Desk } from '../support/desk.js';
+import { before, describe, test } from 'node:test';
+import { newRequestId } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
-import { postgresSkipReason, startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
+import { postgresSkipReason, storeKinds } from '../support/test-app.js';
+import { useDesk } from '../support/use-desk.js';
 
 const ZONE = 'Asia/Kolkata';
 const DAY = 86_400_000;
@@ -59,20 +60,17 @@ const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString(
 
 for (const kind of storeKinds()) {
   describe(`Tiledesk analytics routes from the history (${kind})`, { skip: kind === 'postgres' && postgresSkipReason() }, () => {
-    let app: TestApp;
-    let desk: Desk;
+    const suite = useDesk(kind, {}, { realtime: false });
     let pid: string;
     const facts: Fact[] = [];
     const now = Date.now();
     // A local midnight three days ago: 18:30 UTC the day before in Kolkata.
     const midnight = Date.UTC(new Date(now - 3 * DAY).getUTCFullYear(), new Date(now - 3 * DAY).getUTCMonth(), new Date(now - 3 * DAY).getUTCDate(), 18, 30);
-    const get = async (path: string, who = () => desk.owner) => expectStatus(await who().rest.get(`/${pid}/analytics/requests${path}`), 200);
+    const get = async (path: string, who = () => suite.desk.owner) => expectStatus(await who().rest.get(`/${pid}/analytics/requests${path}`), 200);
 
     before(async () => {
-      app = await startTestApp(kind, {}, { realtime: false });
-      desk = await createDesk(app.url);
-      pid = desk.projectId;
-      expectStatus(await desk.owner.rest.put(`/projects/${pid}`, { settings: { time_zone: ZONE } }), 200);
+      pid = suite.desk.projectId;
+      expectStatus(await suite.desk.owner.rest.put(`/projects/${pid}`, { settings: { time_zone: ZONE } }), 200);
       const s = 1000;
       const m = 60_000;
       const imported: Fact[] = [
@@ -88,16 +86,16 @@ for (const kind of storeKinds()) {
       ];
       for (const f of imported) f.handleStart = f.firstResponse;
       const csv = ['created_at,first_response_at,closed_at,department,rating', ...imported.map((f) => `${iso(f.created)},${iso(f.firstResponse)},${iso(f.closed)},${f.sales ? 'Sales' : 'Support'},${f.rating ?? ''}`)];
-      expectStatus(await desk.owner.rest.call('POST', `/${pid}/history/import`, csv.join('\n'), { 'content-type': 'text/csv' }), 200);
+      expectStatus(await suite.desk.owner.rest.call('POST', `/${pid}/history/import`, csv.join('\n'), { 'content-type': 'text/csv' }), 200);
       facts.push(...imported);
 
       // A live conversation: asked, taken, answered, closed and rated now.
-      const visitor = await desk.visitor('v');
+      const visitor = await suite.desk.visitor('v');
       const rid = newRequestId(pid);
       expectStatus(await visitor.rest.post(`/${pid}/requests/${rid}/messages`, { text: 'help' }), 201);
-      expectStatus(await desk.agentA.rest.post(`/${pid}/requests/${rid}/participants`, { member: desk.agentA.userId }), 200);
-      expectStatus(await desk.agentA.rest.post(`/${pid}/requests/${rid}/messages`, { text: 'hello' }), 201);
-      expectStatus(await desk.agentA.rest.put(`/${pid}/requests/${rid}/close`), 200);
+      expectStatus(await suite.desk.agentA.rest.post(`/${pid}/requests/${rid}/participants`, { member: suite.desk.agentA.userId }), 200);
+      expectStatus(await suite.desk.agentA.rest.post(`/${pid}/requests/${rid}/messages`, { text: 'hello' }), 201);
+      expectStatus(await suite.desk.agentA.rest.put(`/${pid}/requests/${rid}/close`), 200);
       const r = expectStatus(await visitor.rest.put(`/${pid}/requests/${rid}/rating`, { rating: 4 }), 200);
       facts.push({
         created: Date.parse(r.createdAt),
@@ -108,7 +106,6 @@ for (const kind of storeKinds()) {
         sales: false,
       });
     });
-    after(async () => app.closeAll());
 
     const within = (days: number | null, f: Fact) => days === null || f.created >= now - days * DAY;
 
@@ -121,7 +118,7 @@ for (const kind of storeKinds()) {
       assert.deepEqual(await get('/aggregate/day'), perDay);
       assert.deepEqual(await get('/aggregate/day?lastdays=7&department_id=&participant=&channel='), perDay, "Tiledesk's dashboard sends empty filters");
       const salesDays = [...groupBy(facts.filter((f) => within(7, f) && f.sales), dayOf).values()].map((g) => ({ _id: g.key, count: g.facts.length }));
-      assert.deepEqual(await get(`/aggregate/day?department_id=${desk.salesId}`), salesDays.sort((a, b) => byKey(a._id, b._id, ['year', 'month', 'day'])));
+      assert.deepEqual(await get(`/aggregate/day?department_id=${suite.desk.salesId}`), salesDays.sort((a, b) => byKey(a._id, b._id, ['year', 'month', 'day'])));
       assert.deepEqual(await get('/aggregate/day?lastdays=60'), [...groupBy(facts, dayOf).values()].map((g) => ({ _id: g.key, count: g.facts.length })).sort((a, b) => byKey(a._id, b._id, ['year', 'month', 'day'])));
 
       const weekOf = (f: Fact) => ({ year: local(f.created).year, month: local(f.created).month, week: local(f.created).week });
@@ -175,19 +172,19 @@ for (const kind of storeKinds()) {
     });
 
     test('owners and admins only; bad parameters 400 with the catalogue code', async () => {
-      assert.ok((await get('/aggregate/day', () => desk.admin)).length > 0);
-      for (const who of [desk.supervisor, desk.agentA]) {
+      assert.ok((await get('/aggregate/day', () => suite.desk.admin)).length > 0);
+      for (const who of [suite.desk.supervisor, suite.desk.agentA]) {
         const r = await who.rest.get(`/${pid}/analytics/requests/aggregate/day`);
         assert.deepEqual([r.status, r.body.error], [403, 'FORBIDDEN']);
       }
-      const visitor = await desk.visitor('nosy');
+      const visitor = await suite.desk.visitor('nosy');
       assert.equal((await visitor.rest.get(`/${pid}/analytics/requests/satisfaction`)).status, 403);
       for (const q of ['/aggregate/day?lastdays=0', '/aggregate/day?lastdays=abc', '/aggregate/day?lastdays=367', '/waiting/day?department_id=no%20such!', '/aggregate/hours?timezone=%2B25:00',
         '/aggregate/hours?timezone=Mars/Olympus', '/aggregate/hours?timezone=%2B05:10', '/duration/day?participant=someone', '/satisfaction/day?channel=email', '/aggregate/week?lastdays=3', '/count?foo=1', '/waiting?last=-5']) {
-        const r = await desk.owner.rest.get(`/${pid}/analytics/requests${q}`);
+        const r = await suite.desk.owner.rest.get(`/${pid}/analytics/requests${q}`);
         assert.deepEqual([r.status, r.body.error], [400, 'BODY_INVALID'], q);
       }
-      const unknown = await desk.owner.rest.get(`/${pid}/analytics/requests/aggregate/day?department_id=nosuchdepartment`);
+      const unknown = await suite.desk.owner.rest.get(`/${pid}/analytics/requests/aggregate/day?department_id=nosuchdepartment`);
       assert.deepEqual([unknown.status, unknown.body.error], [400, 'DEPARTMENT_UNKNOWN']);
     });
   });

@@ -4,19 +4,17 @@
  * target and beats seasonal naive, and every interval carries its staffing plan.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createDesk, type Desk } from '../support/desk.js';
+import { before, describe, test } from 'node:test';
 import { expectStatus } from '../support/rest-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
 import { seededRandom } from '../metrics/seeded-random.js';
 import { localClock } from '../../src/metrics/local-clock.js';
 import { aggregate, officeWeek, sampleCounts, trueRates, wape, type RateCurve } from '../metrics/weekly-pattern.js';
+import { useDesk } from '../support/use-desk.js';
 
 const Q = 15 * 60_000;
 
 describe('forecast endpoint on 28 days of imported history', () => {
-  let app: TestApp;
-  let desk: Desk;
+  const suite = useDesk('pglite', {}, { realtime: false });
   let pid: string;
   const now = Date.now();
   const current = Math.floor(now / Q) * Q;
@@ -34,10 +32,8 @@ describe('forecast endpoint on 28 days of imported history', () => {
   const points = sampleCounts(rates.subarray(0, days * 96), start, 15, seededRandom(15));
 
   before(async () => {
-    app = await startTestApp('pglite', {}, { realtime: false });
-    desk = await createDesk(app.url);
-    pid = desk.projectId;
-    expectStatus(await desk.owner.rest.put(`/projects/${pid}`, { settings: { time_zone: zone } }), 200);
+    pid = suite.desk.projectId;
+    expectStatus(await suite.desk.owner.rest.put(`/projects/${pid}`, { settings: { time_zone: zone } }), 200);
     const lines = ['created_at,first_response_at,closed_at'];
     for (const p of points) {
       for (let k = 0; k < p.count; k++) {
@@ -46,13 +42,12 @@ describe('forecast endpoint on 28 days of imported history', () => {
         lines.push(`${new Date(created).toISOString()},${new Date(created + 20_000).toISOString()},${new Date(created + 260_000).toISOString()}`);
       }
     }
-    const summary = expectStatus(await desk.owner.rest.call('POST', `/${pid}/history/import`, lines.join('\n'), { 'content-type': 'text/csv' }), 200);
+    const summary = expectStatus(await suite.desk.owner.rest.call('POST', `/${pid}/history/import`, lines.join('\n'), { 'content-type': 'text/csv' }), 200);
     assert.equal(summary.imported, points.reduce((s, p) => s + p.count, 0));
   });
-  after(async () => app.closeAll());
 
   test('next 24 hours: hourly WAPE against the true rate ≤ 10 %, under seasonal naive; agents_needed per interval', async (t) => {
-    const f = expectStatus(await desk.supervisor.rest.get(`/${pid}/metrics/forecast?horizon=24h&interval=15m`), 200);
+    const f = expectStatus(await suite.desk.supervisor.rest.get(`/${pid}/metrics/forecast?horizon=24h&interval=15m`), 200);
     assert.equal(f.intervals.length, 96);
     assert.equal(f.intervals[0].start, new Date(current).toISOString());
     assert.equal(f.time_zone, zone);
@@ -71,7 +66,7 @@ describe('forecast endpoint on 28 days of imported history', () => {
     assert.ok(ours < 0.6 * baseline, `WAPE ${ours} against seasonal naive ${baseline}`);
 
     // The plan: the measured handle time (240 s, thousands of samples per slot), and more agents at the peak than at night.
-    const metrics = expectStatus(await desk.supervisor.rest.get(`/${pid}/metrics`), 200);
+    const metrics = expectStatus(await suite.desk.supervisor.rest.get(`/${pid}/metrics`), 200);
     assert.equal(f.agents_can_take_chats, metrics.now.agents.available + metrics.now.agents.busy);
     for (const i of f.intervals) {
       assert.equal(i.handle_seconds, 240);
@@ -84,11 +79,11 @@ describe('forecast endpoint on 28 days of imported history', () => {
     assert.ok(busiest.agents_needed > quietest.agents_needed, JSON.stringify({ needed }));
     assert.equal(f.model, 'erlang_c', 'nobody abandoned in this history: patience unknown');
 
-    const hourly = expectStatus(await desk.supervisor.rest.get(`/${pid}/metrics/forecast?horizon=24h&interval=60m`), 200);
+    const hourly = expectStatus(await suite.desk.supervisor.rest.get(`/${pid}/metrics/forecast?horizon=24h&interval=60m`), 200);
     assert.equal(hourly.interval_minutes, 60);
     assert.ok(hourly.intervals.length >= 24 && hourly.intervals.length <= 25);
-    const department = expectStatus(await desk.supervisor.rest.get(`/${pid}/metrics/forecast?horizon=2h&department=${desk.supportId}`), 200);
-    assert.equal(department.department, desk.supportId);
+    const department = expectStatus(await suite.desk.supervisor.rest.get(`/${pid}/metrics/forecast?horizon=2h&department=${suite.desk.supportId}`), 200);
+    assert.equal(department.department, suite.desk.supportId);
     assert.ok(department.history_days >= 27.9, 'imported rows with no department went to the default one');
   });
 });

@@ -3,32 +3,29 @@
  * nothing written — on PGlite and on PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createDesk, type Desk, type Person } from '../support/desk.js';
+import { before, describe, test } from 'node:test';
+import { type Person } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
-import { postgresSkipReason, startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
+import { postgresSkipReason, storeKinds } from '../support/test-app.js';
+import { useDesk } from '../support/use-desk.js';
 
 const csvImport = (who: Person, pid: string, csv: string) => who.rest.call('POST', `/${pid}/history/import`, csv, { 'content-type': 'text/csv' });
 
 for (const kind of storeKinds()) {
   describe(`history, import and forecast bad input (${kind})`, { skip: kind === 'postgres' && postgresSkipReason() }, () => {
-    let app: TestApp;
-    let desk: Desk;
+    const suite = useDesk(kind, {}, { realtime: false });
     let pid: string;
     const day = 86_400_000;
     const from = new Date(Math.floor(Date.now() / day) * day - 10 * day).toISOString();
     const to = new Date(Math.floor(Date.now() / day) * day + day).toISOString();
     /** Every figure of the project's history over the last days, for "nothing written". */
-    const snapshot = async () => expectStatus(await desk.owner.rest.get(`/${pid}/metrics/history?from=${from}&to=${to}&interval=1d`), 200);
+    const snapshot = async () => expectStatus(await suite.desk.owner.rest.get(`/${pid}/metrics/history?from=${from}&to=${to}&interval=1d`), 200);
 
     before(async () => {
-      app = await startTestApp(kind, {}, { realtime: false });
-      desk = await createDesk(app.url);
-      pid = desk.projectId;
+      pid = suite.desk.projectId;
       const ok = `created_at,closed_at\n${new Date(Date.now() - 2 * day).toISOString()},${new Date(Date.now() - 2 * day + 60_000).toISOString()}\n`;
-      expectStatus(await csvImport(desk.owner, pid, ok), 200);
+      expectStatus(await csvImport(suite.desk.owner, pid, ok), 200);
     });
-    after(async () => app.closeAll());
 
     test('an import with bad lines lists every problem by line and column, and writes nothing', async () => {
       const before = await snapshot();
@@ -45,7 +42,7 @@ for (const kind of storeKinds()) {
         `${t(-1)},,,,`, // tomorrow
         `2026-02-30T10:00:00Z,,,,`, // no 30 February
       ].join('\n');
-      const r = await csvImport(desk.owner, pid, csv);
+      const r = await csvImport(suite.desk.owner, pid, csv);
       assert.equal(r.status, 400);
       assert.equal(r.body.error, 'IMPORT_INVALID');
       assert.deepEqual(
@@ -60,37 +57,37 @@ for (const kind of storeKinds()) {
 
     test('malformed CSV, a missing header, a wrong content type, a file over the limit: refused, nothing written', async () => {
       const before = await snapshot();
-      const unclosed = await csvImport(desk.owner, pid, `created_at\n"${new Date().toISOString()}\n`);
+      const unclosed = await csvImport(suite.desk.owner, pid, `created_at\n"${new Date().toISOString()}\n`);
       assert.deepEqual([unclosed.status, unclosed.body.error, unclosed.body.errors[0].line], [400, 'IMPORT_INVALID', 2]);
-      const header = await csvImport(desk.owner, pid, `when,closed_at\n${new Date().toISOString()},\n`);
+      const header = await csvImport(suite.desk.owner, pid, `when,closed_at\n${new Date().toISOString()},\n`);
       assert.deepEqual([header.status, header.body.error, header.body.errors[0].column], [400, 'IMPORT_INVALID', 'created_at']);
-      const json = await desk.owner.rest.post(`/${pid}/history/import`, { created_at: new Date().toISOString() });
+      const json = await suite.desk.owner.rest.post(`/${pid}/history/import`, { created_at: new Date().toISOString() });
       assert.deepEqual([json.status, json.body.error], [400, 'BODY_INVALID']);
-      const nul = await csvImport(desk.owner, pid, `created_at,department\n${new Date().toISOString()},a\u0000b\n`);
+      const nul = await csvImport(suite.desk.owner, pid, `created_at,department\n${new Date().toISOString()},a\u0000b\n`);
       assert.deepEqual([nul.status, nul.body.error], [400, 'BODY_INVALID']);
       // 21 MB of well-formed rows: over the 20 MB limit.
       const row = `${new Date(Date.now() - day).toISOString()},,,,\n`;
       const big = `created_at,first_response_at,closed_at,department,rating\n${row.repeat(Math.ceil((21 * 1024 * 1024) / row.length))}`;
-      const tooLarge = await csvImport(desk.owner, pid, big);
+      const tooLarge = await csvImport(suite.desk.owner, pid, big);
       assert.deepEqual([tooLarge.status, tooLarge.body.error], [413, 'BODY_TOO_LARGE']);
       assert.deepEqual(await snapshot(), before);
     });
 
     test('only owners and admins import; owners, admins and supervisors read history and forecast', async () => {
       const csv = `created_at\n${new Date(Date.now() - day).toISOString()}\n`;
-      for (const who of [desk.supervisor, desk.agentA, await desk.visitor()]) {
+      for (const who of [suite.desk.supervisor, suite.desk.agentA, await suite.desk.visitor()]) {
         assert.deepEqual([(await csvImport(who, pid, csv)).body.error], ['FORBIDDEN']);
       }
-      for (const who of [desk.agentA, await desk.visitor()]) {
+      for (const who of [suite.desk.agentA, await suite.desk.visitor()]) {
         assert.equal((await who.rest.get(`/${pid}/metrics/history?from=${from}&to=${to}`)).body.error, 'FORBIDDEN');
         assert.equal((await who.rest.get(`/${pid}/metrics/forecast`)).body.error, 'FORBIDDEN');
       }
-      assert.equal((await desk.anonymous.get(`/${pid}/metrics/history?from=${from}&to=${to}`)).body.error, 'TOKEN_MISSING');
+      assert.equal((await suite.desk.anonymous.get(`/${pid}/metrics/history?from=${from}&to=${to}`)).body.error, 'TOKEN_MISSING');
     });
 
     test('history: reversed, empty or over-a-year ranges, unknown intervals and departments are 400 with a code', async () => {
       const get = async (query: string) => {
-        const r = await desk.supervisor.rest.get(`/${pid}/metrics/history?${query}`);
+        const r = await suite.desk.supervisor.rest.get(`/${pid}/metrics/history?${query}`);
         return [r.status, r.body.error];
       };
       assert.deepEqual(await get(`from=${to}&to=${from}`), [400, 'HISTORY_RANGE_INVALID']);
@@ -102,12 +99,12 @@ for (const kind of storeKinds()) {
       assert.deepEqual(await get(`to=${to}`), [400, 'BODY_INVALID']);
       assert.deepEqual(await get(`from=${from}&to=${to}&department=nope`), [400, 'DEPARTMENT_UNKNOWN']);
       assert.deepEqual(await get(`from=${from}&to=${to}&format=xml`), [400, 'BODY_INVALID']);
-      assert.deepEqual(await get(`from=${from}&to=${to}&department=${desk.salesId}`), [200, undefined]);
+      assert.deepEqual(await get(`from=${from}&to=${to}&department=${suite.desk.salesId}`), [200, undefined]);
     });
 
     test('forecast: unknown interval, horizon out of range or unknown department are 400 with a code', async () => {
       const get = async (query: string) => {
-        const r = await desk.admin.rest.get(`/${pid}/metrics/forecast?${query}`);
+        const r = await suite.desk.admin.rest.get(`/${pid}/metrics/forecast?${query}`);
         return [r.status, r.body.error];
       };
       assert.deepEqual(await get('interval=30m'), [400, 'BODY_INVALID']);
@@ -116,7 +113,7 @@ for (const kind of storeKinds()) {
       assert.deepEqual(await get('horizon=soon'), [400, 'BODY_INVALID']);
       assert.deepEqual(await get('department=nope'), [400, 'DEPARTMENT_UNKNOWN']);
       // A project with two days of history says so: flat or little-history fallback, not a weekly claim.
-      const f = expectStatus(await desk.admin.rest.get(`/${pid}/metrics/forecast?horizon=2h&interval=60m`), 200);
+      const f = expectStatus(await suite.desk.admin.rest.get(`/${pid}/metrics/forecast?horizon=2h&interval=60m`), 200);
       assert.ok(f.history_days < 3, JSON.stringify(f.history_days));
       assert.ok(['flat_mean', 'daily_profile'].includes(f.method), f.method);
       assert.equal(f.backtest.wape, null);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
-import { createDesk, newRequestId, type Desk } from '../support/desk.js';
+import { newRequestId } from '../support/desk.js';
 import { expectStatus, Rest } from '../support/rest-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useDesk } from '../support/use-desk.js';
 
 const secret = 'x'.repeat(40);
 const password = 'correct horse battery';
@@ -26,17 +26,13 @@ async function forge(userId: string, key: string, exp: number): Promise<string> 
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('auth', () => {
-  let app: TestApp;
-  let desk: Desk;
+  const suite = useDesk('pglite', { JWT_SECRET: secret });
   let anonymous: Rest;
   const now = () => Math.floor(Date.now() / 1000);
 
   before(async () => {
-    app = await startTestApp('pglite', { JWT_SECRET: secret });
-    desk = await createDesk(app.url);
-    anonymous = new Rest(app.url);
+    anonymous = new Rest(suite.app.url);
   });
-  after(() => app.closeAll());
 
   /** GET /projects with this Authorization header (or none). */
   const projectsWith = (authorization?: string) => anonymous.call('GET', '/projects', undefined, authorization === undefined ? {} : { authorization });
@@ -61,20 +57,20 @@ describe('auth', () => {
   test('signing up again with the same email in another case is 409 EMAIL_TAKEN and creates nothing', async () => {
     const email = `Dup-${randomBytes(4).toString('hex')}@Test.Deskwire`;
     expectStatus(await anonymous.post('/auth/signup', { email, password }), 201);
-    const [{ n: before }] = (await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')) as [{ n: number }];
+    const [{ n: before }] = (await suite.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')) as [{ n: number }];
     for (const again of [email, email.toLowerCase(), email.toUpperCase()]) {
       const response = await anonymous.post('/auth/signup', { email: again, password: 'another long password' });
       assert.equal(response.status, 409, again);
       assert.equal(response.body.error, 'EMAIL_TAKEN');
     }
-    const [{ n: after }] = (await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')) as [{ n: number }];
+    const [{ n: after }] = (await suite.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')) as [{ n: number }];
     assert.equal(after, before);
     // The first password still signs in, under any case of the email.
     expectStatus(await anonymous.post('/auth/signin', { email: email.toLowerCase(), password }), 200);
   });
 
   test('a wrong password and an unknown email both answer 401 SIGNIN_FAILED with identical bodies', async () => {
-    const wrong = await anonymous.post('/auth/signin', { email: desk.agentA.email, password: 'not the password' });
+    const wrong = await anonymous.post('/auth/signin', { email: suite.desk.agentA.email, password: 'not the password' });
     const unknown = await anonymous.post('/auth/signin', { email: `nobody-${randomBytes(4).toString('hex')}@test.deskwire`, password });
     assert.equal(wrong.status, 401);
     assert.equal(unknown.status, 401);
@@ -86,9 +82,9 @@ describe('auth', () => {
   test('no Authorization header is 401 TOKEN_MISSING', async () => {
     for (const [method, path] of [
       ['GET', '/projects'],
-      ['GET', `/projects/${desk.projectId}`],
-      ['GET', `/${desk.projectId}/requests`],
-      ['POST', `/${desk.projectId}/requests/${newRequestId(desk.projectId)}/messages`],
+      ['GET', `/projects/${suite.desk.projectId}`],
+      ['GET', `/${suite.desk.projectId}/requests`],
+      ['POST', `/${suite.desk.projectId}/requests/${newRequestId(suite.desk.projectId)}/messages`],
     ] as const) {
       const response = await anonymous.call(method, path, method === 'POST' ? { text: 'hi' } : undefined);
       assert.equal(response.status, 401, path);
@@ -97,15 +93,15 @@ describe('auth', () => {
   });
 
   test('a token that is not ours is 401 TOKEN_INVALID: tampered, foreign-signed, alg none, or garbage', async () => {
-    const token = bare(desk.agentA.token);
+    const token = bare(suite.desk.agentA.token);
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     // Flip a character in the middle of the signature (the last one may only carry padding bits).
     const i = Math.floor(signature.length / 2);
     const tamperedSignature = `${header}.${payload}.${signature.slice(0, i)}${signature[i] === 'A' ? 'B' : 'A'}${signature.slice(i + 1)}`;
     // Keep the signature, claim to be the owner.
-    const tamperedPayload = `${header}.${b64url({ ...claims, sub: desk.owner.userId, _id: desk.owner.userId })}.${signature}`;
-    const foreign = await forge(desk.agentA.userId, 'y'.repeat(40), now() + 3600);
+    const tamperedPayload = `${header}.${b64url({ ...claims, sub: suite.desk.owner.userId, _id: suite.desk.owner.userId })}.${signature}`;
+    const foreign = await forge(suite.desk.agentA.userId, 'y'.repeat(40), now() + 3600);
     const none = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ ...claims, exp: now() + 3600 })}.`;
     const cases: [string, string][] = [
       ['tampered signature', tamperedSignature],
@@ -126,11 +122,11 @@ describe('auth', () => {
     }
     // The control: the untouched token, and one we forge with the server's own secret, are accepted.
     expectStatus(await projectsWith(`JWT ${token}`), 200);
-    expectStatus(await projectsWith(`JWT ${await forge(desk.agentA.userId, secret, now() + 3600)}`), 200);
+    expectStatus(await projectsWith(`JWT ${await forge(suite.desk.agentA.userId, secret, now() + 3600)}`), 200);
   });
 
   test('an expired token is 401 TOKEN_EXPIRED', async () => {
-    const expired = await forge(desk.agentA.userId, secret, now() - 60);
+    const expired = await forge(suite.desk.agentA.userId, secret, now() - 60);
     const response = await projectsWith(`JWT ${expired}`);
     assert.equal(response.status, 401, JSON.stringify(response.body));
     assert.equal(response.body.error, 'TOKEN_EXPIRED');
@@ -139,9 +135,9 @@ describe('auth', () => {
   });
 
   test('a token without exp is refused', async () => {
-    const forever = await new SignJWT({ _id: desk.agentA.userId })
+    const forever = await new SignJWT({ _id: suite.desk.agentA.userId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(desk.agentA.userId)
+      .setSubject(suite.desk.agentA.userId)
       .setIssuedAt()
       .sign(new TextEncoder().encode(secret));
     const response = await projectsWith(`JWT ${forever}`);
@@ -150,16 +146,16 @@ describe('auth', () => {
   });
 
   test('both "JWT <token>" and "Bearer <token>" are accepted', async () => {
-    const token = bare(desk.owner.token);
+    const token = bare(suite.desk.owner.token);
     for (const authorization of [`JWT ${token}`, `Bearer ${token}`]) {
       const projects = expectStatus(await projectsWith(authorization), 200);
       assert.deepEqual(
         projects.map((p: { id: string }) => p.id),
-        [desk.projectId],
+        [suite.desk.projectId],
         authorization.split(' ')[0],
       );
-      const me = expectStatus(await anonymous.call('GET', `/${desk.projectId}/project_users/me`, undefined, { authorization }), 200);
-      assert.equal(me.uuid_user, desk.owner.userId);
+      const me = expectStatus(await anonymous.call('GET', `/${suite.desk.projectId}/project_users/me`, undefined, { authorization }), 200);
+      assert.equal(me.uuid_user, suite.desk.owner.userId);
     }
   });
 
@@ -168,24 +164,24 @@ describe('auth', () => {
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.error, 'NOT_FOUND');
 
-    const signin = expectStatus(await anonymous.post('/auth/signinAnonymously', { id_project: desk.projectId, firstname: 'Gus' }), 200);
+    const signin = expectStatus(await anonymous.post('/auth/signinAnonymously', { id_project: suite.desk.projectId, firstname: 'Gus' }), 200);
     assert.equal(signin.success, true);
     assert.match(signin.token, /^JWT /);
     assert.equal(signin.user.firstname, 'Gus');
     const guest = anonymous.as(signin.token);
-    const me = expectStatus(await guest.get(`/${desk.projectId}/project_users/me`), 200);
+    const me = expectStatus(await guest.get(`/${suite.desk.projectId}/project_users/me`), 200);
     assert.equal(me.role, 'guest');
 
-    const rid = newRequestId(desk.projectId);
-    const first = expectStatus(await guest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'Hello?' }), 201);
+    const rid = newRequestId(suite.desk.projectId);
+    const first = expectStatus(await guest.post(`/${suite.desk.projectId}/requests/${rid}/messages`, { text: 'Hello?' }), 201);
     assert.equal(first.sender, signin.user._id);
     assert.equal(first.request.request_id, rid);
-    assert.equal(expectStatus(await guest.get(`/${desk.projectId}/requests/${rid}`), 200).request_id, rid);
+    assert.equal(expectStatus(await guest.get(`/${suite.desk.projectId}/requests/${rid}`), 200).request_id, rid);
 
-    const agents = await guest.get(`/${desk.projectId}/project_users`);
+    const agents = await guest.get(`/${suite.desk.projectId}/project_users`);
     assert.equal(agents.status, 403, JSON.stringify(agents.body));
     assert.equal(agents.body.error, 'FORBIDDEN');
-    const departments = await guest.get(`/${desk.projectId}/departments`);
+    const departments = await guest.get(`/${suite.desk.projectId}/departments`);
     assert.equal(departments.status, 403);
     assert.equal(departments.body.error, 'FORBIDDEN');
   });
@@ -196,7 +192,7 @@ describe('auth', () => {
     const user = anonymous.as(signup.token);
     expectStatus(await user.get('/projects'), 200);
 
-    await app.db.query('UPDATE users SET active = false WHERE id = $1', [signup.user._id]);
+    await suite.app.db.query('UPDATE users SET active = false WHERE id = $1', [signup.user._id]);
     for (const [what, call] of [
       ['GET /projects', () => user.get('/projects')],
       ['POST /projects', () => user.post('/projects', { name: 'Nope' })],
@@ -206,7 +202,7 @@ describe('auth', () => {
       assert.equal(response.status, 401, `${what}: ${JSON.stringify(response.body)}`);
       assert.equal(response.body.error, 'USER_DISABLED', what);
     }
-    const [{ n }] = (await app.db.query<{ n: number }>(
+    const [{ n }] = (await suite.app.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM project_users WHERE user_id = $1',
       [signup.user._id],
     )) as [{ n: number }];

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { errors, isErrorCode, type ErrorCode } from '../../src/domain/errors.js';
-import { createDesk, newRequestId, signUp, type Desk } from '../support/desk.js';
+import { newRequestId, signUp } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
-import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
+import { storeKinds } from '../support/test-app.js';
+import { useDesk } from '../support/use-desk.js';
 
 interface Answer {
   status: number;
@@ -41,8 +42,7 @@ function assertError(answer: Answer, code: ErrorCode, what: string): void {
 
 for (const kind of storeKinds()) {
   describe(`bad input (${kind})`, () => {
-    let app: TestApp;
-    let desk: Desk;
+    const suite = useDesk(kind);
     let pid: string;
     let token: string;
     /** An open request of the desk, with one message. */
@@ -50,7 +50,7 @@ for (const kind of storeKinds()) {
     let mid: string;
 
     async function footprint() {
-      const [row] = await app.db.query<Record<string, number | string | null>>(
+      const [row] = await suite.app.db.query<Record<string, number | string | null>>(
         `SELECT (SELECT count(*)::int FROM events) AS events,
                 (SELECT count(*)::int FROM requests) AS requests,
                 (SELECT count(*)::int FROM messages) AS messages,
@@ -74,18 +74,15 @@ for (const kind of storeKinds()) {
     }
 
     const as = (method: string, path: string, body?: string | object, contentType?: string) => () =>
-      send(app.url, method, path, { token, ...(body !== undefined ? { body } : {}), ...(contentType ? { contentType } : {}) });
+      send(suite.app.url, method, path, { token, ...(body !== undefined ? { body } : {}), ...(contentType ? { contentType } : {}) });
 
     before(async () => {
-      app = await startTestApp(kind);
-      desk = await createDesk(app.url);
-      pid = desk.projectId;
-      token = desk.owner.token;
+      pid = suite.desk.projectId;
+      token = suite.desk.owner.token;
       rid = newRequestId(pid);
-      const visitor = await desk.visitor();
+      const visitor = await suite.desk.visitor();
       mid = expectStatus(await visitor.rest.post(`/${pid}/requests/${rid}/messages`, { text: 'hello' }), 201)._id;
     });
-    after(() => app.closeAll());
 
     test('invalid JSON, an empty JSON body and a body that is not an object are BODY_INVALID', async () => {
       const messages = `/${pid}/requests/${rid}/messages`;
@@ -101,7 +98,7 @@ for (const kind of storeKinds()) {
         ['constructor.prototype key', as('POST', messages, '{"constructor": {"prototype": {"admin": true}}, "text": "hi"}')],
         ['not JSON at all', as('POST', messages, 'text=hi', 'text/plain')],
         ['invalid JSON on PATCH', as('PATCH', `/${pid}/requests/${rid}`, '{tags:[]}')],
-        ['invalid JSON on signup', () => send(app.url, 'POST', '/auth/signup', { body: '{"email":' })],
+        ['invalid JSON on signup', () => send(suite.app.url, 'POST', '/auth/signup', { body: '{"email":' })],
         ['invalid JSON on a new project', as('POST', '/projects', '{"name": "x",}')],
       ]);
     });
@@ -109,14 +106,14 @@ for (const kind of storeKinds()) {
     test('missing fields are BODY_INVALID', async () => {
       await expectAll('BODY_INVALID', [
         ['message without text', as('POST', `/${pid}/requests/${rid}/messages`, {})],
-        ['message without a body at all', () => send(app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token })],
+        ['message without a body at all', () => send(suite.app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token })],
         ['message starting a request without text', as('POST', `/${pid}/requests/${newRequestId(pid)}/messages`, { type: 'text' })],
-        ['signup without password', () => send(app.url, 'POST', '/auth/signup', { body: { email: 'nopass@test.deskwire' } })],
-        ['signup without email', () => send(app.url, 'POST', '/auth/signup', { body: { password: 'long enough password' } })],
-        ['signin without password', () => send(app.url, 'POST', '/auth/signin', { body: { email: desk.owner.email } })],
-        ['anonymous signin without project', () => send(app.url, 'POST', '/auth/signinAnonymously', { body: { firstname: 'x' } })],
+        ['signup without password', () => send(suite.app.url, 'POST', '/auth/signup', { body: { email: 'nopass@test.deskwire' } })],
+        ['signup without email', () => send(suite.app.url, 'POST', '/auth/signup', { body: { password: 'long enough password' } })],
+        ['signin without password', () => send(suite.app.url, 'POST', '/auth/signin', { body: { email: suite.desk.owner.email } })],
+        ['anonymous signin without project', () => send(suite.app.url, 'POST', '/auth/signinAnonymously', { body: { firstname: 'x' } })],
         ['project without name', as('POST', '/projects', {})],
-        ['invite without role', as('POST', `/${pid}/project_users/invite`, { email: desk.agentA.email })],
+        ['invite without role', as('POST', `/${pid}/project_users/invite`, { email: suite.desk.agentA.email })],
         ['invite without email', as('POST', `/${pid}/project_users/invite`, { role: 'agent' })],
         ['department without name', as('POST', `/${pid}/departments`, { routing: 'pooled' })],
         ['participant without member', as('POST', `/${pid}/requests/${rid}/participants`, {})],
@@ -125,7 +122,7 @@ for (const kind of storeKinds()) {
     });
 
     test('mistyped and out-of-range fields are BODY_INVALID', async () => {
-      const agentPu = `/${pid}/project_users/${desk.agentA.projectUserId}`;
+      const agentPu = `/${pid}/project_users/${suite.desk.agentA.projectUserId}`;
       await expectAll('BODY_INVALID', [
         ['text: 5', as('POST', `/${pid}/requests/${rid}/messages`, { text: 5 })],
         ['text: null', as('POST', `/${pid}/requests/${rid}/messages`, { text: null })],
@@ -133,7 +130,7 @@ for (const kind of storeKinds()) {
         ['message type: video', as('POST', `/${pid}/requests/${rid}/messages`, { text: 'hi', type: 'video' })],
         ['attributes: a string', as('POST', `/${pid}/requests/${rid}/messages`, { text: 'hi', attributes: 'x' })],
         ['a new request with text: 5', as('POST', `/${pid}/requests/${newRequestId(pid)}/messages`, { text: 5 })],
-        ['invite role: god', as('POST', `/${pid}/project_users/invite`, { email: desk.agentA.email, role: 'god' })],
+        ['invite role: god', as('POST', `/${pid}/project_users/invite`, { email: suite.desk.agentA.email, role: 'god' })],
         ['invite email: not an email', as('POST', `/${pid}/project_users/invite`, { email: 'nobody', role: 'agent' })],
         ['role: god', as('PUT', agentPu, { role: 'god' })],
         ['status: x', as('PUT', agentPu, { status: 'x' })],
@@ -157,12 +154,12 @@ for (const kind of storeKinds()) {
         ['an unknown request field', as('PATCH', `/${pid}/requests/${rid}`, { status: 1000 })],
         ['message status: 42', as('PATCH', `/${pid}/requests/${rid}/messages/${mid}`, { status: 42 })],
         ['department routing: x', as('POST', `/${pid}/departments`, { name: 'X', routing: 'x' })],
-        ['department members: a string', as('PUT', `/${pid}/departments/${desk.supportId}`, { members: desk.agentA.userId })],
-        ['department name: empty', as('PUT', `/${pid}/departments/${desk.supportId}`, { name: '  ' })],
+        ['department members: a string', as('PUT', `/${pid}/departments/${suite.desk.supportId}`, { members: suite.desk.agentA.userId })],
+        ['department name: empty', as('PUT', `/${pid}/departments/${suite.desk.supportId}`, { name: '  ' })],
         ['project name: 5', as('POST', '/projects', { name: 5 })],
         ['project setting: unknown', as('PUT', `/projects/${pid}`, { settings: { chat_limit_on: 'yes' } })],
-        ['signup password: too short', () => send(app.url, 'POST', '/auth/signup', { body: { email: 'short@test.deskwire', password: 'short' } })],
-        ['signup email: 5', () => send(app.url, 'POST', '/auth/signup', { body: { email: 5, password: 'long enough password' } })],
+        ['signup password: too short', () => send(suite.app.url, 'POST', '/auth/signup', { body: { email: 'short@test.deskwire', password: 'short' } })],
+        ['signup email: 5', () => send(suite.app.url, 'POST', '/auth/signup', { body: { email: 5, password: 'long enough password' } })],
       ]);
     });
 
@@ -179,8 +176,8 @@ for (const kind of storeKinds()) {
         ['PATCH an absent request', as('PATCH', `/${pid}/requests/${absentRid}`, { tags: ['x'] })],
         ['close an absent request', as('PUT', `/${pid}/requests/${absentRid}/close`)],
         ['reopen an absent request', as('PUT', `/${pid}/requests/${absentRid}/reopen`)],
-        ['join an absent request', as('POST', `/${pid}/requests/${absentRid}/participants`, { member: desk.owner.userId })],
-        ['remove a non-participant', as('DELETE', `/${pid}/requests/${rid}/participants/${desk.agentA.userId}`)],
+        ['join an absent request', as('POST', `/${pid}/requests/${absentRid}/participants`, { member: suite.desk.owner.userId })],
+        ['remove a non-participant', as('DELETE', `/${pid}/requests/${rid}/participants/${suite.desk.agentA.userId}`)],
         ['absent message', as('PATCH', `/${pid}/requests/${rid}/messages/${absent}`, { status: 300 })],
         ['project user', as('GET', `/${pid}/project_users/${absent}`)],
         ['PUT an absent project user', as('PUT', `/${pid}/project_users/${absent}`, { max_assigned_chat: 3 })],
@@ -188,7 +185,7 @@ for (const kind of storeKinds()) {
         ['PUT an absent department', as('PUT', `/${pid}/departments/${absent}`, { name: 'X' })],
         ['DELETE an absent department', as('DELETE', `/${pid}/departments/${absent}`)],
         ['invite an unknown email', as('POST', `/${pid}/project_users/invite`, { email: 'nobody@test.deskwire', role: 'agent' })],
-        ['anonymous signin to an absent project', () => send(app.url, 'POST', '/auth/signinAnonymously', { body: { id_project: absent } })],
+        ['anonymous signin to an absent project', () => send(suite.app.url, 'POST', '/auth/signinAnonymously', { body: { id_project: absent } })],
       ]);
     });
 
@@ -226,8 +223,8 @@ for (const kind of storeKinds()) {
         calls.push(
           [`departmentid ${label}`, as('POST', `/${pid}/requests/${newRequestId(pid)}/messages`, { text: 'hi', departmentid: bad })],
           [`member ${label}`, as('POST', `/${pid}/requests/${rid}/participants`, { member: bad })],
-          [`department members ${label}`, as('PUT', `/${pid}/departments/${desk.supportId}`, { members: [bad] })],
-          [`id_project ${label}`, () => send(app.url, 'POST', '/auth/signinAnonymously', { body: { id_project: bad } })],
+          [`department members ${label}`, as('PUT', `/${pid}/departments/${suite.desk.supportId}`, { members: [bad] })],
+          [`id_project ${label}`, () => send(suite.app.url, 'POST', '/auth/signinAnonymously', { body: { id_project: bad } })],
         );
       }
       await expectAll('BODY_INVALID', calls);
@@ -237,27 +234,27 @@ for (const kind of storeKinds()) {
       // route-kit allows ids of 1–128 characters; every one of them must be routable, not only the short ones.
       const longest = newRequestId(pid).padEnd(128, 'x');
       await expectAll('NOT_FOUND', [['GET a 128-character request id', as('GET', `/${pid}/requests/${longest}`)]]);
-      const created = expectStatus(await desk.owner.rest.post(`/${pid}/requests/${longest}/messages`, { text: 'long id' }), 201);
+      const created = expectStatus(await suite.desk.owner.rest.post(`/${pid}/requests/${longest}/messages`, { text: 'long id' }), 201);
       assert.equal(created.request.request_id, longest);
     });
 
     test('ids of another project in a body are BODY_INVALID and create nothing', async () => {
-      const stranger = await signUp(app.url, 'stranger');
+      const stranger = await signUp(suite.app.url, 'stranger');
       const otherId: string = expectStatus(await stranger.rest.post('/projects', { name: 'Other' }), 201).id;
       const otherDepartment: string = expectStatus(await stranger.rest.get(`/${otherId}/departments`), 200)[0].id;
       const newRid = newRequestId(pid);
       await expectAll('BODY_INVALID', [
         ['departmentid of another project', as('POST', `/${pid}/requests/${newRid}/messages`, { text: 'hi', departmentid: otherDepartment })],
         ['departmentid of another project, posted by agent D', () =>
-          send(app.url, 'POST', `/${pid}/requests/${newRequestId(pid)}/messages`, { token: desk.agentD.token, body: { text: 'hi', departmentid: otherDepartment } })],
+          send(suite.app.url, 'POST', `/${pid}/requests/${newRequestId(pid)}/messages`, { token: suite.desk.agentD.token, body: { text: 'hi', departmentid: otherDepartment } })],
         ['a participant from another project', as('POST', `/${pid}/requests/${rid}/participants`, { member: stranger.userId })],
-        ['a department member from another project', as('PUT', `/${pid}/departments/${desk.supportId}`, { members: [stranger.userId] })],
+        ['a department member from another project', as('PUT', `/${pid}/departments/${suite.desk.supportId}`, { members: [stranger.userId] })],
       ]);
-      assert.equal((await send(app.url, 'GET', `/${pid}/requests/${newRid}`, { token })).status, 404, 'the request was not created');
+      assert.equal((await send(suite.app.url, 'GET', `/${pid}/requests/${newRid}`, { token })).status, 404, 'the request was not created');
     });
 
     test('a body over HTTP_BODY_MAX_BYTES (65536 by default) is BODY_TOO_LARGE; one at the limit is accepted', async () => {
-      assert.equal(app.config.httpBodyMaxBytes, 65536);
+      assert.equal(suite.app.config.httpBodyMaxBytes, 65536);
       const sized = (bytes: number) => {
         const head = '{"text":"padded","attributes":{"pad":"';
         const tail = '"}}';
@@ -267,72 +264,72 @@ for (const kind of storeKinds()) {
       await expectAll('BODY_TOO_LARGE', [
         ['one byte over, on a message', as('POST', `/${pid}/requests/${rid}/messages`, sized(65537))],
         ['one byte over, on a new request', as('POST', `/${pid}/requests/${newRequestId(pid)}/messages`, sized(65537))],
-        ['a megabyte, on signup', () => send(app.url, 'POST', '/auth/signup', { body: sized(1024 * 1024) })],
-        ['over the limit, without a token', () => send(app.url, 'POST', `/${pid}/requests/${rid}/messages`, { body: sized(65537) })],
+        ['a megabyte, on signup', () => send(suite.app.url, 'POST', '/auth/signup', { body: sized(1024 * 1024) })],
+        ['over the limit, without a token', () => send(suite.app.url, 'POST', `/${pid}/requests/${rid}/messages`, { body: sized(65537) })],
       ]);
-      const atLimit = await send(app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token, body: sized(65536) });
+      const atLimit = await send(suite.app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token, body: sized(65536) });
       assert.equal(atLimit.status, 201, JSON.stringify(atLimit.body).slice(0, 200));
     });
 
     test('a body nesting deeper than HTTP_BODY_MAX_DEPTH (32) is BODY_TOO_DEEP, with or without a token; one at the limit is accepted', async () => {
-      assert.equal(app.config.httpBodyMaxDepth, 32);
-      const visitor = await desk.visitor('deep');
+      assert.equal(suite.app.config.httpBodyMaxDepth, 32);
+      const visitor = await suite.desk.visitor('deep');
       /** `{"text":"hi","attributes":{"a":{"a":…1…}}}`: the body is level 1, `attributes` level 2. */
       const deep = (levels: number) => '{"text":"hi","attributes":' + '{"a":'.repeat(levels - 1) + '1' + '}'.repeat(levels - 1) + '}';
       // The issue's payload: an anonymous visitor's message whose attributes nest 4,112 levels (about 25 KB).
       const poison = '{"text":"hi","attributes":' + '{"a":'.repeat(4112) + '}'.repeat(4112) + '}';
       assert.ok(poison.length > 24_000 && poison.length < 65_536, 'under the size limit: only the depth refuses it');
-      const asVisitor = (path: string, body: string) => () => send(app.url, 'POST', path, { token: visitor.token, body });
+      const asVisitor = (path: string, body: string) => () => send(suite.app.url, 'POST', path, { token: visitor.token, body });
       const fresh = newRequestId(pid);
       await expectAll('BODY_TOO_DEEP', [
         ['the issue’s 4,112 levels, starting a request', asVisitor(`/${pid}/requests/${fresh}/messages`, poison)],
         ['the issue’s 4,112 levels, on an existing request', as('POST', `/${pid}/requests/${rid}/messages`, poison)],
         ['one level over', asVisitor(`/${pid}/requests/${newRequestId(pid)}/messages`, deep(33))],
         ['arrays count too', as('PATCH', `/${pid}/requests/${rid}`, '{"tags":' + '['.repeat(40) + ']'.repeat(40) + '}')],
-        ['without a token, on signup', () => send(app.url, 'POST', '/auth/signup', { body: '{"email":' + '['.repeat(100) + ']'.repeat(100) + '}' })],
-        ['without a token, on anonymous sign-in', () => send(app.url, 'POST', '/auth/signinAnonymously', { body: deep(5000) })],
+        ['without a token, on signup', () => send(suite.app.url, 'POST', '/auth/signup', { body: '{"email":' + '['.repeat(100) + ']'.repeat(100) + '}' })],
+        ['without a token, on anonymous sign-in', () => send(suite.app.url, 'POST', '/auth/signinAnonymously', { body: deep(5000) })],
         ['a project', as('POST', '/projects', '{"name":"x","extra":' + '{"a":'.repeat(60) + '1' + '}'.repeat(60) + '}')],
       ]);
-      const refused = await send(app.url, 'POST', `/${pid}/requests/${fresh}/messages`, { token: visitor.token, body: poison });
+      const refused = await send(suite.app.url, 'POST', `/${pid}/requests/${fresh}/messages`, { token: visitor.token, body: poison });
       assert.deepEqual([refused.body.limit, refused.body.max], ['HTTP_BODY_MAX_DEPTH', 32], 'the refusal names the limit');
-      assert.equal((await send(app.url, 'GET', `/${pid}/requests/${fresh}`, { token })).status, 404, 'no request was created');
-      const atLimit = await send(app.url, 'POST', `/${pid}/requests/${newRequestId(pid)}/messages`, { token: visitor.token, body: deep(32) });
+      assert.equal((await send(suite.app.url, 'GET', `/${pid}/requests/${fresh}`, { token })).status, 404, 'no request was created');
+      const atLimit = await send(suite.app.url, 'POST', `/${pid}/requests/${newRequestId(pid)}/messages`, { token: visitor.token, body: deep(32) });
       assert.equal(atLimit.status, 201, JSON.stringify(atLimit.body).slice(0, 200));
       // Brackets inside strings are text, not nesting.
-      const bracketText = await send(app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token, body: { text: '['.repeat(100) + '{'.repeat(100) } });
+      const bracketText = await send(suite.app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token, body: { text: '['.repeat(100) + '{'.repeat(100) } });
       assert.equal(bracketText.status, 201);
-      assert.equal((await send(app.url, 'GET', `/${pid}/requests`, { token })).status, 200, 'the project still lists');
+      assert.equal((await send(suite.app.url, 'GET', `/${pid}/requests`, { token })).status, 200, 'the project still lists');
     });
 
     test('NUL and unpaired surrogates anywhere in a body are BODY_INVALID, before sign-in too, and write nothing', async () => {
-      const visitor = await desk.visitor('chars');
+      const visitor = await suite.desk.visitor('chars');
       const bad = ['a\u0000b', '\u0000', 'x\ud800', '\udc00y', 'ok\udbff\u0041'];
       const calls: [string, () => Promise<Answer>][] = [];
       for (const s of bad) {
         const label = JSON.stringify(s);
         calls.push(
-          [`signin email ${label}`, () => send(app.url, 'POST', '/auth/signin', { body: { email: `a${s}@test.deskwire`, password: 'whatever pass' } })],
-          [`signin password ${label}`, () => send(app.url, 'POST', '/auth/signin', { body: { email: desk.owner.email, password: s } })],
-          [`signup firstname ${label}`, () => send(app.url, 'POST', '/auth/signup', { body: { email: `new-${bad.indexOf(s)}@test.deskwire`, password: 'long enough password', firstname: s } })],
-          [`anonymous firstname ${label}`, () => send(app.url, 'POST', '/auth/signinAnonymously', { body: { id_project: pid, firstname: s } })],
-          [`message text ${label}`, () => send(app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token: visitor.token, body: { text: s } })],
-          [`new request text ${label}`, () => send(app.url, 'POST', `/${pid}/requests/${newRequestId(pid)}/messages`, { token: visitor.token, body: { text: s } })],
+          [`signin email ${label}`, () => send(suite.app.url, 'POST', '/auth/signin', { body: { email: `a${s}@test.deskwire`, password: 'whatever pass' } })],
+          [`signin password ${label}`, () => send(suite.app.url, 'POST', '/auth/signin', { body: { email: suite.desk.owner.email, password: s } })],
+          [`signup firstname ${label}`, () => send(suite.app.url, 'POST', '/auth/signup', { body: { email: `new-${bad.indexOf(s)}@test.deskwire`, password: 'long enough password', firstname: s } })],
+          [`anonymous firstname ${label}`, () => send(suite.app.url, 'POST', '/auth/signinAnonymously', { body: { id_project: pid, firstname: s } })],
+          [`message text ${label}`, () => send(suite.app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token: visitor.token, body: { text: s } })],
+          [`new request text ${label}`, () => send(suite.app.url, 'POST', `/${pid}/requests/${newRequestId(pid)}/messages`, { token: visitor.token, body: { text: s } })],
           [`attribute value ${label}`, as('POST', `/${pid}/requests/${rid}/messages`, { text: 'hi', attributes: { deep: { list: ['fine', s] } } })],
           [`attribute key ${label}`, as('POST', `/${pid}/requests/${rid}/messages`, { text: 'hi', attributes: { [s]: 1 } })],
           [`metadata ${label}`, as('POST', `/${pid}/requests/${rid}/messages`, { text: 'hi', metadata: { src: s } })],
           [`subject ${label}`, as('PATCH', `/${pid}/requests/${rid}`, { subject: s })],
           [`tag ${label}`, as('PATCH', `/${pid}/requests/${rid}`, { tags: ['vip', s] })],
           [`project name ${label}`, as('POST', '/projects', { name: s })],
-          [`department name ${label}`, as('PUT', `/${pid}/departments/${desk.supportId}`, { name: `Support ${s}` })],
+          [`department name ${label}`, as('PUT', `/${pid}/departments/${suite.desk.supportId}`, { name: `Support ${s}` })],
           [`profileStatus ${label}`, as('PUT', `/${pid}/project_users`, { profileStatus: s })],
           [`an ignored field ${label}`, as('POST', `/${pid}/requests/${rid}/messages`, { text: 'hi', senderFullname: s })],
         );
       }
       await expectAll('BODY_INVALID', calls);
-      const answer = await send(app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token, body: { text: 'hi', attributes: { deep: { list: ['fine', 'x\u0000'] } } } });
+      const answer = await send(suite.app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token, body: { text: 'hi', attributes: { deep: { list: ['fine', 'x\u0000'] } } } });
       assert.deepEqual(answer.body.issues, [{ path: 'attributes.deep.list.1', message: 'contains a NUL character (U+0000), which cannot be stored' }], 'the issue names where');
       // Surrogate pairs (emoji) and other control characters are ordinary text.
-      assert.equal((await send(app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token, body: { text: 'ok 😀 \u0001\u001f', attributes: { '😀': '\ud83d\ude00' } } })).status, 201);
+      assert.equal((await send(suite.app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token, body: { text: 'ok 😀 \u0001\u001f', attributes: { '😀': '\ud83d\ude00' } } })).status, 201);
     });
 
     // A URL carries UTF-8, which has no lone surrogates (`%ED%A0%80` is left undecoded, as text): NUL is what gets through.
@@ -347,7 +344,7 @@ for (const kind of storeKinds()) {
     });
 
     test('integers out of range in a query or a body are BODY_INVALID, never a store error', async () => {
-      const agentPu = `/${pid}/project_users/${desk.agentA.projectUserId}`;
+      const agentPu = `/${pid}/project_users/${suite.desk.agentA.projectUserId}`;
       await expectAll('BODY_INVALID', [
         ['status 2147483648', as('GET', `/${pid}/requests?status=2147483648`)],
         ['status -2147483649', as('GET', `/${pid}/requests?status=100,-2147483649`)],
@@ -366,13 +363,13 @@ for (const kind of storeKinds()) {
         ['staffing arrivals 1e308', as('GET', `/${pid}/metrics/staffing?arrivals_per_hour=1e308`)],
       ]);
       // The largest page is still a page: an empty one.
-      const last = await send(app.url, 'GET', `/${pid}/requests?page=1000000`, { token });
+      const last = await send(suite.app.url, 'GET', `/${pid}/requests?page=1000000`, { token });
       assert.deepEqual([last.status, last.body.requests], [200, []]);
     });
 
     test('empty or whitespace-only text without an attachment is BODY_INVALID; an image with metadata.src may have none', async () => {
-      const visitor = await desk.visitor('blank');
-      const post = (path: string, body: object) => () => send(app.url, 'POST', path, { token: visitor.token, body });
+      const visitor = await suite.desk.visitor('blank');
+      const post = (path: string, body: object) => () => send(suite.app.url, 'POST', path, { token: visitor.token, body });
       const calls: [string, () => Promise<Answer>][] = [];
       for (const text of ['', ' ', '\n\t ', '\u00a0\u2003', '\ufeff']) {
         calls.push(
@@ -386,9 +383,9 @@ for (const kind of storeKinds()) {
         ['a text message with metadata.src', post(`/${pid}/requests/${newRequestId(pid)}/messages`, { text: '', type: 'text', metadata: { src: 'https://x.test/a.png' } })],
       );
       await expectAll('BODY_INVALID', calls);
-      const refused = await send(app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token, body: { text: '  ' } });
+      const refused = await send(suite.app.url, 'POST', `/${pid}/requests/${rid}/messages`, { token, body: { text: '  ' } });
       assert.equal(refused.body.issues[0].path, 'text');
-      const image = await send(app.url, 'POST', `/${pid}/requests/${newRequestId(pid)}/messages`, {
+      const image = await send(suite.app.url, 'POST', `/${pid}/requests/${newRequestId(pid)}/messages`, {
         token: visitor.token,
         body: { text: '', type: 'image', metadata: { src: 'https://files.test/photo.png', width: 10, height: 10 } },
       });
@@ -400,12 +397,12 @@ for (const kind of storeKinds()) {
       await expectAll('ROUTE_NOT_FOUND', [
         ['GET /', as('GET', '/')],
         ['GET /nope', as('GET', '/nope')],
-        ['POST /auth/nope', () => send(app.url, 'POST', '/auth/nope', { body: {} })],
+        ['POST /auth/nope', () => send(suite.app.url, 'POST', '/auth/nope', { body: {} })],
         ['GET a project sub-resource that does not exist', as('GET', `/${pid}/widgets`)],
         ['DELETE a project (not a route)', as('DELETE', `/projects/${pid}`)],
         ['DELETE a request (not a route)', as('DELETE', `/${pid}/requests/${rid}`)],
         ['too deep', as('GET', `/${pid}/requests/${rid}/messages/${mid}/extra`)],
-        ['no token', () => send(app.url, 'GET', `/${pid}/requests/${rid}/nothing`)],
+        ['no token', () => send(suite.app.url, 'GET', `/${pid}/requests/${rid}/nothing`)],
       ]);
     });
   });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { TestClient } from '../support/ws-client.js';
-import { createDesk, newRequestId, type Desk } from '../support/desk.js';
+import { newRequestId } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useDesk } from '../support/use-desk.js';
 
 /** The value of one sample line of the Prometheus text format, 0 when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -19,32 +19,26 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 }
 
 describe('Prometheus /metrics', () => {
-  let app: TestApp;
-  let desk: Desk;
-  before(async () => {
-    app = await startTestApp('pglite');
-    desk = await createDesk(app.url);
-  });
-  after(() => app.closeAll());
+  const suite = useDesk();
 
   test('counts REST answers by route pattern, bus events by kind and open connections, and never shows ids or tokens', async () => {
     const scrape = async () => {
-      const response = await fetch(`${app.url}/metrics`);
+      const response = await fetch(`${suite.app.url}/metrics`);
       assert.match(response.headers.get('content-type') ?? '', /text\/plain/);
       return response.text();
     };
     const before = await scrape();
     const route = { method: 'GET', route: '/:pid/requests', status: '200' };
-    const wsBase = `${app.url.replace('http', 'ws')}/v2/ws/?token=`;
-    const client = await TestClient.connect(`${wsBase}${encodeURIComponent(desk.owner.token)}`);
-    const topic = `/${desk.projectId}/requests`;
+    const wsBase = `${suite.app.url.replace('http', 'ws')}/v2/ws/?token=`;
+    const client = await TestClient.connect(`${wsBase}${encodeURIComponent(suite.desk.owner.token)}`);
+    const topic = `/${suite.desk.projectId}/requests`;
     client.subscribe(topic);
     await client.waitFor((f) => f.payload.topic === topic, 'the snapshot');
-    for (let i = 0; i < 3; i++) expectStatus(await desk.owner.rest.get(`/${desk.projectId}/requests`), 200);
-    const rid = newRequestId(desk.projectId);
-    expectStatus(await desk.owner.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'hi' }), 201);
+    for (let i = 0; i < 3; i++) expectStatus(await suite.desk.owner.rest.get(`/${suite.desk.projectId}/requests`), 200);
+    const rid = newRequestId(suite.desk.projectId);
+    expectStatus(await suite.desk.owner.rest.post(`/${suite.desk.projectId}/requests/${rid}/messages`, { text: 'hi' }), 201);
     await client.waitFor((f) => f.payload.message?.request_id === rid, 'the live event');
-    assert.equal((await desk.owner.rest.get(`/${desk.projectId}/requests/nope`)).status, 404);
+    assert.equal((await suite.desk.owner.rest.get(`/${suite.desk.projectId}/requests/nope`)).status, 404);
     await assert.rejects(TestClient.connect(`${wsBase}not-a-token`));
     const during = await scrape();
     await client.close();
@@ -66,15 +60,15 @@ describe('Prometheus /metrics', () => {
     assert.equal(sample(during, 'deskwire_http_errors_total', { code: 'NOT_FOUND' }) - sample(before, 'deskwire_http_errors_total', { code: 'NOT_FOUND' }), 1);
     assert.equal(sample(afterClose, 'deskwire_ws_closes_total', { code: '1005' }) + sample(afterClose, 'deskwire_ws_closes_total', { code: '1000' }), 1, 'the close is counted by code');
     assert.ok(sample(during, 'deskwire_process_resident_memory_bytes') > 0, 'default process metrics are exported');
-    assert.ok(!during.includes(desk.projectId), 'labels hold route patterns, never ids');
-    assert.ok(!during.includes(desk.owner.token.slice(4, 40)), 'no token');
+    assert.ok(!during.includes(suite.desk.projectId), 'labels hold route patterns, never ids');
+    assert.ok(!during.includes(suite.desk.owner.token.slice(4, 40)), 'no token');
   });
 
   test('without REDIS_URL: /readyz is ready with the store up and Redis unused, and only the store has a gauge', async () => {
-    const response = await fetch(`${app.url}/readyz`);
+    const response = await fetch(`${suite.app.url}/readyz`);
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { status: 'ready', store: { kind: 'pglite', state: 'up' }, redis: { state: 'unused' }, degraded: [] });
-    const text = await (await fetch(`${app.url}/metrics`)).text();
+    const text = await (await fetch(`${suite.app.url}/metrics`)).text();
     assert.equal(sample(text, 'deskwire_dependency_up', { dependency: 'store' }), 1);
     assert.doesNotMatch(text, /deskwire_dependency_up\{dependency="redis"\}/, 'no gauge for a dependency the node does not use');
   });

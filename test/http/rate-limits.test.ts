@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { App } from '../../src/app.js';
 import { TestClient } from '../support/ws-client.js';
-import { createDesk, signUp, type Desk } from '../support/desk.js';
+import { signUp } from '../support/desk.js';
 import { expectStatus, Rest, type RestResponse } from '../support/rest-client.js';
 import { clusterSkipReason, startInProcessCluster, type InProcessCluster } from '../support/in-process-cluster.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useDesk } from '../support/use-desk.js';
+import { useApp } from '../support/use-app.js';
 
 /** A refusal with the body PROTOCOL §1 describes, naming the limit, its value, the window and when to retry. */
 function assertLimited(response: RestResponse, code: string, limit: string, max: number): void {
@@ -38,23 +39,19 @@ async function refusedHandshake(url: string): Promise<RestResponse> {
 }
 
 describe('REST rate limits', () => {
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp('pglite', { USER_REQUESTS_PER_MINUTE: '8', REST_READS_PER_MINUTE: '3', REST_WRITES_PER_MINUTE: '2', REST_AUTH_PER_IP_PER_MINUTE: '1000' });
-  });
-  after(() => app.closeAll());
+  const suite = useApp('pglite', { USER_REQUESTS_PER_MINUTE: '8', REST_READS_PER_MINUTE: '3', REST_WRITES_PER_MINUTE: '2', REST_AUTH_PER_IP_PER_MINUTE: '1000' });
 
   test('reads: RateLimit headers count down, then 429 with Retry-After and the limit named; writes have their own budget', async () => {
-    const user = await signUp(app.url, 'reader');
+    const user = await signUp(suite.app.url, 'reader');
     const counts: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await getWithHeaders(`${app.url}/projects`, user.token);
+      const r = await getWithHeaders(`${suite.app.url}/projects`, user.token);
       assert.equal(r.status, 200);
       counts.push(`${r.headers.get('ratelimit-limit')}/${r.headers.get('ratelimit-remaining')}`);
       assert.ok(Number(r.headers.get('ratelimit-reset')) >= 1);
     }
     assert.deepEqual(counts, ['3/2', '3/1', '3/0']);
-    const refused = await fetch(`${app.url}/projects`, { headers: { authorization: user.token } });
+    const refused = await fetch(`${suite.app.url}/projects`, { headers: { authorization: user.token } });
     assert.ok(Number(refused.headers.get('retry-after')) >= 1);
     assertLimited({ status: refused.status, body: await refused.json() }, 'RATE_LIMITED', 'REST_READS_PER_MINUTE', 3);
 
@@ -65,36 +62,28 @@ describe('REST rate limits', () => {
 });
 
 describe('one budget per user for REST calls and new Realtime connections', () => {
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp('pglite', { USER_REQUESTS_PER_MINUTE: '8', REST_READS_PER_MINUTE: '1000', REST_WRITES_PER_MINUTE: '1000' });
-  });
-  after(() => app.closeAll());
+  const suite = useApp('pglite', { USER_REQUESTS_PER_MINUTE: '8', REST_READS_PER_MINUTE: '1000', REST_WRITES_PER_MINUTE: '1000' });
 
   test('REST calls use up the budget of new connections', async () => {
-    const caller = await signUp(app.url, 'caller');
+    const caller = await signUp(suite.app.url, 'caller');
     for (let i = 0; i < 8; i++) expectStatus(await caller.rest.get('/projects'), 200);
-    assertLimited(await refusedHandshake(wsUrl(app, caller.token)), 'CONN_RATE_USER', 'USER_REQUESTS_PER_MINUTE', 8);
+    assertLimited(await refusedHandshake(wsUrl(suite.app, caller.token)), 'CONN_RATE_USER', 'USER_REQUESTS_PER_MINUTE', 8);
   });
 
   test('new connections use up the budget of REST calls', async () => {
-    const connector = await signUp(app.url, 'connector');
+    const connector = await signUp(suite.app.url, 'connector');
     const sockets = [];
-    for (let i = 0; i < 8; i++) sockets.push(await TestClient.connect(wsUrl(app, connector.token)));
+    for (let i = 0; i < 8; i++) sockets.push(await TestClient.connect(wsUrl(suite.app, connector.token)));
     assertLimited(await connector.rest.get('/projects'), 'RATE_LIMITED', 'USER_REQUESTS_PER_MINUTE', 8);
     for (const s of sockets) await s.close();
   });
 });
 
 describe('sign-in and sign-up per client IP', () => {
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp('pglite', { REST_AUTH_PER_IP_PER_MINUTE: '3' });
-  });
-  after(() => app.closeAll());
+  const suite = useApp('pglite', { REST_AUTH_PER_IP_PER_MINUTE: '3' });
 
   test('a few attempts per minute, then 429 even with the right password', async () => {
-    const anonymous = new Rest(app.url);
+    const anonymous = new Rest(suite.app.url);
     const email = 'stuffed@test.deskwire';
     const password = 'correct horse battery';
     expectStatus(await anonymous.post('/auth/signup', { email, password, firstname: 'S' }), 201);
@@ -105,48 +94,42 @@ describe('sign-in and sign-up per client IP', () => {
 });
 
 describe('per-project limit overrides', () => {
-  let app: TestApp;
-  let desk: Desk;
-  before(async () => {
-    app = await startTestApp('pglite', { REST_READS_PER_MINUTE: '1000', REST_WRITES_PER_MINUTE: '120', LIMIT_OVERRIDE_MAX_FACTOR: '2', WS_CONN_MAX_PER_PROJECT: '50' });
-    desk = await createDesk(app.url);
-  });
-  after(() => app.closeAll());
+  const suite = useDesk('pglite', { REST_READS_PER_MINUTE: '1000', REST_WRITES_PER_MINUTE: '120', LIMIT_OVERRIDE_MAX_FACTOR: '2', WS_CONN_MAX_PER_PROJECT: '50' });
 
   test('the owner lowers the reads limit of the project: it applies to the next request, without a restart', async () => {
-    const path = `/${desk.projectId}/requests`;
-    expectStatus(await desk.agentA.rest.get(path), 200);
-    const set = expectStatus(await desk.owner.rest.put(`/projects/${desk.projectId}/limits`, { rest_reads_per_minute: 2 }), 200);
+    const path = `/${suite.desk.projectId}/requests`;
+    expectStatus(await suite.desk.agentA.rest.get(path), 200);
+    const set = expectStatus(await suite.desk.owner.rest.put(`/projects/${suite.desk.projectId}/limits`, { rest_reads_per_minute: 2 }), 200);
     assert.deepEqual(set.rest_reads_per_minute, { override: 2, ceiling: 2000 });
-    expectStatus(await desk.agentA.rest.get(path), 200);
-    expectStatus(await desk.agentA.rest.get(path), 200);
-    assertLimited(await desk.agentA.rest.get(path), 'RATE_LIMITED', 'REST_READS_PER_MINUTE', 2);
-    expectStatus(await desk.agentA.rest.get('/projects'), 200); // routes outside the project keep the default
+    expectStatus(await suite.desk.agentA.rest.get(path), 200);
+    expectStatus(await suite.desk.agentA.rest.get(path), 200);
+    assertLimited(await suite.desk.agentA.rest.get(path), 'RATE_LIMITED', 'REST_READS_PER_MINUTE', 2);
+    expectStatus(await suite.desk.agentA.rest.get('/projects'), 200); // routes outside the project keep the default
 
-    expectStatus(await desk.owner.rest.put(`/projects/${desk.projectId}/limits`, { rest_reads_per_minute: null }), 200);
-    expectStatus(await desk.agentA.rest.get(path), 200);
+    expectStatus(await suite.desk.owner.rest.put(`/projects/${suite.desk.projectId}/limits`, { rest_reads_per_minute: null }), 200);
+    expectStatus(await suite.desk.agentA.rest.get(path), 200);
   });
 
   test('overrides stay within the operator ceiling and only the owner sets them', async () => {
-    const tooHigh = await desk.owner.rest.put(`/projects/${desk.projectId}/limits`, { rest_writes_per_minute: 100_000 });
+    const tooHigh = await suite.desk.owner.rest.put(`/projects/${suite.desk.projectId}/limits`, { rest_writes_per_minute: 100_000 });
     assert.equal(tooHigh.status, 400);
     assert.equal(tooHigh.body.error, 'BODY_INVALID');
     assert.equal(tooHigh.body.max, 240);
-    assert.equal((await desk.admin.rest.put(`/projects/${desk.projectId}/limits`, { rest_writes_per_minute: 10 })).status, 403);
-    assert.equal((await desk.owner.rest.put(`/projects/${desk.projectId}/limits`, { bogus: 1 })).status, 400);
-    const view = expectStatus(await desk.owner.rest.get(`/projects/${desk.projectId}/limits`), 200);
+    assert.equal((await suite.desk.admin.rest.put(`/projects/${suite.desk.projectId}/limits`, { rest_writes_per_minute: 10 })).status, 403);
+    assert.equal((await suite.desk.owner.rest.put(`/projects/${suite.desk.projectId}/limits`, { bogus: 1 })).status, 400);
+    const view = expectStatus(await suite.desk.owner.rest.get(`/projects/${suite.desk.projectId}/limits`), 200);
     assert.equal(view.rest_writes_per_minute.override, null, 'nothing was written by the refused calls');
   });
 
   test('the open-connection limit of one project, overridden, applies to the next handshake', async () => {
-    expectStatus(await desk.owner.rest.put(`/projects/${desk.projectId}/limits`, { ws_conn_max_per_project: 1 }), 200);
-    const first = await TestClient.connect(wsUrl(app, desk.agentB.token));
-    const refused = await refusedHandshake(wsUrl(app, desk.agentC.token));
+    expectStatus(await suite.desk.owner.rest.put(`/projects/${suite.desk.projectId}/limits`, { ws_conn_max_per_project: 1 }), 200);
+    const first = await TestClient.connect(wsUrl(suite.app, suite.desk.agentB.token));
+    const refused = await refusedHandshake(wsUrl(suite.app, suite.desk.agentC.token));
     assert.equal(refused.status, 429);
     assert.equal(refused.body.error, 'CONN_LIMIT_PROJECT');
     assert.equal(refused.body.max, 1);
     await first.close();
-    expectStatus(await desk.owner.rest.put(`/projects/${desk.projectId}/limits`, { ws_conn_max_per_project: null }), 200);
+    expectStatus(await suite.desk.owner.rest.put(`/projects/${suite.desk.projectId}/limits`, { ws_conn_max_per_project: null }), 200);
   });
 });
 

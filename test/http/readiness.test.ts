@@ -8,17 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import { TestClient } from '../support/ws-client.js';
 import { freePort, OwnRedis } from '../support/cluster.js';
 import { signUp } from '../support/desk.js';
-import { linkState } from '../support/redis.js';
+import { linkState, redisSkipReason } from '../support/redis.js';
 import { expectStatus } from '../support/rest-client.js';
 import { startApp, type App } from '../../src/app.js';
 import type { Db } from '../../src/store/db.js';
 import { openTestDb, testConfig } from '../support/test-app.js';
 
-function redisSkipReason(): string | false {
-  if (process.env.REDIS_URL) return false;
-  if (process.env.CI === 'true') throw new Error('CI=true but REDIS_URL is not set: the Redis readiness tests may not skip in CI');
-  return 'REDIS_URL is not set (these tests start their own redis-server)';
-}
+const skipReason = () => redisSkipReason('Redis readiness', 'these tests start their own redis-server');
 
 async function readyz(app: App): Promise<{ status: number; retryAfter: string | null; body: any }> {
   const response = await fetch(`${app.url}/readyz`);
@@ -32,7 +28,7 @@ async function dependencyUp(app: App, dependency: string): Promise<number | null
   return m ? Number(m[1]) : null;
 }
 
-describe('readiness with Redis down and back', { skip: redisSkipReason() }, () => {
+describe('readiness with Redis down and back', { skip: skipReason() }, () => {
   let redis: OwnRedis;
   let db: Db;
   let app: App;

@@ -10,12 +10,9 @@ import { toErrorResponse } from '../../src/http/error-response.js';
 import { isRedisUnavailable } from '../../src/redis/redis-errors.js';
 import { redisClientOptions } from '../../src/redis/redis-link.js';
 import { freePort, OwnRedis } from '../support/cluster.js';
+import { redisSkipReason } from '../support/redis.js';
 
-function skipReason(): string | false {
-  if (process.env.REDIS_URL) return false;
-  if (process.env.CI === 'true') throw new Error('CI=true but REDIS_URL is not set: the Redis fault tests may not skip in CI');
-  return 'REDIS_URL is not set (this test starts its own redis-server)';
-}
+const skipReason = () => redisSkipReason('Redis fault', 'this test starts its own redis-server');
 
 const log = { error: () => {} } as never;
 

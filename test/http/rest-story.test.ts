@@ -1,50 +1,45 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createDesk, newRequestId, type Desk } from '../support/desk.js';
+import { describe, test } from 'node:test';
+import { newRequestId } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
-import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
+import { storeKinds } from '../support/test-app.js';
+import { useDesk } from '../support/use-desk.js';
 
 for (const kind of storeKinds()) {
   describe(`REST story (${kind})`, () => {
-    let app: TestApp;
-    let desk: Desk;
-    before(async () => {
-      app = await startTestApp(kind);
-      desk = await createDesk(app.url);
-    });
-    after(() => app.closeAll());
+    const suite = useDesk(kind);
 
     test('visitor message → pooled routing → agent joins and replies → close, one event per change, consecutive seq', async () => {
-      const visitor = await desk.visitor('Vera');
-      const rid = newRequestId(desk.projectId);
-      const seqBefore = expectStatus(await desk.owner.rest.get(`/projects/${desk.projectId}`), 200).seq;
+      const visitor = await suite.desk.visitor('Vera');
+      const rid = newRequestId(suite.desk.projectId);
+      const seqBefore = expectStatus(await suite.desk.owner.rest.get(`/projects/${suite.desk.projectId}`), 200).seq;
 
-      const first = expectStatus(await visitor.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'Hello, I need help' }), 201);
+      const first = expectStatus(await visitor.rest.post(`/${suite.desk.projectId}/requests/${rid}/messages`, { text: 'Hello, I need help' }), 201);
       assert.equal(first.sender, visitor.userId);
       assert.equal(first.request.status, 100, 'the default department is pooled: the request waits');
       assert.deepEqual(first.request.participantsAgents, []);
       assert.equal(first.request.first_text, 'Hello, I need help');
       assert.equal(first.request.department.name, 'Support');
 
-      const joined = expectStatus(await desk.agentA.rest.post(`/${desk.projectId}/requests/${rid}/participants`, { member: desk.agentA.userId }), 200);
+      const joined = expectStatus(await suite.desk.agentA.rest.post(`/${suite.desk.projectId}/requests/${rid}/participants`, { member: suite.desk.agentA.userId }), 200);
       assert.equal(joined.status, 200);
-      assert.deepEqual(joined.participantsAgents, [desk.agentA.userId]);
+      assert.deepEqual(joined.participantsAgents, [suite.desk.agentA.userId]);
       assert.ok(joined.assigned_at);
 
-      const reply = expectStatus(await desk.agentA.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'Hi Vera!' }), 201);
+      const reply = expectStatus(await suite.desk.agentA.rest.post(`/${suite.desk.projectId}/requests/${rid}/messages`, { text: 'Hi Vera!' }), 201);
       assert.equal(reply.request.first_response_at !== null, true);
       assert.equal(typeof reply.request.waiting_time, 'number');
       assert.ok(reply.request.waiting_time >= 0);
 
-      const closed = expectStatus(await desk.agentA.rest.put(`/${desk.projectId}/requests/${rid}/close`), 200);
+      const closed = expectStatus(await suite.desk.agentA.rest.put(`/${suite.desk.projectId}/requests/${rid}/close`), 200);
       assert.equal(closed.status, 1000);
-      assert.equal(closed.closed_by, desk.agentA.userId);
+      assert.equal(closed.closed_by, suite.desk.agentA.userId);
       assert.ok(closed.closed_at);
       assert.equal(typeof closed.duration, 'number');
 
-      const events = await app.db.query<{ seq: number; kind: string; method: string; entity_id: string }>(
+      const events = await suite.app.db.query<{ seq: number; kind: string; method: string; entity_id: string }>(
         'SELECT seq, kind, method, entity_id FROM events WHERE project_id = $1 AND seq > $2 ORDER BY seq',
-        [desk.projectId, seqBefore],
+        [suite.desk.projectId, seqBefore],
       );
       const story = events.map((e) => `${e.kind}:${e.method}`);
       assert.deepEqual(story, [
@@ -62,20 +57,20 @@ for (const kind of storeKinds()) {
         events.map((_, i) => seqBefore + 1 + i),
         'seq values are consecutive',
       );
-      const pu = expectStatus(await desk.agentA.rest.get(`/${desk.projectId}/project_users/me`), 200);
+      const pu = expectStatus(await suite.desk.agentA.rest.get(`/${suite.desk.projectId}/project_users/me`), 200);
       assert.equal(pu.number_assigned_requests, 0);
     });
 
     test('an assigned department gives the request to the least loaded available agent at once', async () => {
-      const visitor = await desk.visitor();
-      const rid = newRequestId(desk.projectId);
+      const visitor = await suite.desk.visitor();
+      const rid = newRequestId(suite.desk.projectId);
       const first = expectStatus(
-        await visitor.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'Pricing?', departmentid: desk.salesId }),
+        await visitor.rest.post(`/${suite.desk.projectId}/requests/${rid}/messages`, { text: 'Pricing?', departmentid: suite.desk.salesId }),
         201,
       );
       assert.equal(first.request.status, 200);
-      assert.deepEqual(first.request.participantsAgents, [desk.agentC.userId]);
-      const pu = expectStatus(await desk.agentC.rest.get(`/${desk.projectId}/project_users/me`), 200);
+      assert.deepEqual(first.request.participantsAgents, [suite.desk.agentC.userId]);
+      const pu = expectStatus(await suite.desk.agentC.rest.get(`/${suite.desk.projectId}/project_users/me`), 200);
       assert.equal(pu.number_assigned_requests, 1);
     });
   });

@@ -10,14 +10,10 @@ import { FailoverLimitStore } from '../../src/limits/failover-limit-store.js';
 import { RedisLimitStore } from '../../src/limits/redis-limit-store.js';
 import type { RedisLink } from '../../src/redis/redis-link.js';
 import { freePort, OwnRedis } from '../support/cluster.js';
-import { linkState, redisLink } from '../support/redis.js';
+import { linkState, redisLink, redisSkipReason } from '../support/redis.js';
 import { until } from '../support/until.js';
 
-function skipReason(): string | false {
-  if (process.env.REDIS_URL) return false;
-  if (process.env.CI === 'true') throw new Error('CI=true but REDIS_URL is not set: the Redis fault tests may not skip in CI');
-  return 'REDIS_URL is not set (these tests start their own redis-server)';
-}
+const skipReason = () => redisSkipReason('Redis fault', 'these tests start their own redis-server');
 
 interface Node {
   link: RedisLink;

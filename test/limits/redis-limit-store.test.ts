@@ -5,12 +5,9 @@ import { Redis } from 'ioredis';
 import { RedisLimitStore } from '../../src/limits/redis-limit-store.js';
 import { limitStoreContract } from './limit-store-contract.js';
 import { until } from '../support/until.js';
+import { redisSkipReason } from '../support/redis.js';
 
-function redisSkipReason(): string | false {
-  if (process.env.REDIS_URL) return false;
-  if (process.env.CI === 'true') throw new Error('CI=true but REDIS_URL is not set: the Redis limit tests may not skip in CI');
-  return 'REDIS_URL is not set';
-}
+const skipReason = () => redisSkipReason('Redis limit');
 
 const unique = (what: string) => `${what}-${randomBytes(5).toString('hex')}`;
 
@@ -30,11 +27,11 @@ async function redisNode(livenessMs?: number): Promise<RedisLimitStore> {
   return store;
 }
 
-describe('limit store contract (redis)', { skip: redisSkipReason() }, () => {
+describe('limit store contract (redis)', { skip: skipReason() }, () => {
   limitStoreContract('redis', () => redisNode());
 });
 
-describe('Redis limit store across nodes', { skip: redisSkipReason() }, () => {
+describe('Redis limit store across nodes', { skip: skipReason() }, () => {
   test('a rate rule counts the hits of every node together', async () => {
     const [a, b] = [await redisNode(), await redisNode()];
     const rule = { name: unique('RATE'), points: 3, windowSeconds: 60 };
@@ -57,7 +54,7 @@ describe('Redis limit store across nodes', { skip: redisSkipReason() }, () => {
   });
 });
 
-describe('Redis limit store: a node that dies', { skip: redisSkipReason() }, () => {
+describe('Redis limit store: a node that dies', { skip: skipReason() }, () => {
   test('stops holding its slots once its liveness period has passed; a graceful stop releases them at once', async () => {
     const dying = await redisNode(600);
     const leaving = await redisNode();

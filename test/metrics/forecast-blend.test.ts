@@ -5,10 +5,11 @@
  * thousands an hour that a few seconds' count alone reads.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createDesk, newRequestId, type Desk } from '../support/desk.js';
+import { describe, test } from 'node:test';
+import { newRequestId } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
-import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
+import { storeKinds } from '../support/test-app.js';
+import { useDesk } from '../support/use-desk.js';
 
 const HOUR = 3_600_000;
 const QUARTER = 15 * 60_000;
@@ -24,30 +25,24 @@ function historyCsv(nowMs: number): string {
 
 for (const kind of storeKinds()) {
   describe(`${kind}: the live arrival rate and the forecast`, () => {
-    let app: TestApp;
-    let desk: Desk;
-    before(async () => {
-      app = await startTestApp(kind);
-      desk = await createDesk(app.url);
-    });
-    after(() => app.closeAll());
+    const suite = useDesk(kind);
 
     /** GET /metrics and the forecast route's figure for the current interval, both read within one interval. */
     async function metricsAndForecast(): Promise<{ staffing: any; forecastPerHour: number }> {
       for (;;) {
         const interval = Math.floor(Date.now() / QUARTER);
-        const forecast = expectStatus(await desk.supervisor.rest.get(`/${desk.projectId}/metrics/forecast?horizon=1h&interval=15m`), 200);
-        const metrics = expectStatus(await desk.supervisor.rest.get(`/${desk.projectId}/metrics`), 200);
+        const forecast = expectStatus(await suite.desk.supervisor.rest.get(`/${suite.desk.projectId}/metrics/forecast?horizon=1h&interval=15m`), 200);
+        const metrics = expectStatus(await suite.desk.supervisor.rest.get(`/${suite.desk.projectId}/metrics`), 200);
         if (Math.floor(Date.now() / QUARTER) === interval) return { staffing: metrics.staffing, forecastPerHour: forecast.intervals[0].arrivals.mean * 4 };
       }
     }
 
     test('no history, no forecast to blend; after an import the interval has the forecast route\'s figure at once', async () => {
-      const before = expectStatus(await desk.supervisor.rest.get(`/${desk.projectId}/metrics`), 200).staffing;
+      const before = expectStatus(await suite.desk.supervisor.rest.get(`/${suite.desk.projectId}/metrics`), 200).staffing;
       assert.equal(before.arrival_rate.forecast_per_hour, null);
       assert.equal(before.sources.arrivals_per_hour, 'measured');
 
-      expectStatus(await desk.owner.rest.call('POST', `/${desk.projectId}/history/import`, historyCsv(Date.now()), { 'content-type': 'text/csv' }), 200);
+      expectStatus(await suite.desk.owner.rest.call('POST', `/${suite.desk.projectId}/history/import`, historyCsv(Date.now()), { 'content-type': 'text/csv' }), 200);
       const { staffing, forecastPerHour } = await metricsAndForecast();
       assert.ok(forecastPerHour > 0.5 && forecastPerHour < 10, `about two an hour: ${forecastPerHour}`);
       assert.ok(Math.abs(staffing.arrival_rate.forecast_per_hour - forecastPerHour) < 1e-6 * forecastPerHour, `${staffing.arrival_rate.forecast_per_hour} vs the route's ${forecastPerHour}`);
@@ -57,10 +52,10 @@ for (const kind of storeKinds()) {
       assert.ok(Math.abs(staffing.arrivals_per_hour - forecastPerHour) < 0.02 * forecastPerHour, `${staffing.arrivals_per_hour} vs ${forecastPerHour}`);
     });
 
-    test('six visitors in the desk\'s first seconds: the live count reads thousands an hour, the rate planned with stays near the forecast', async () => {
+    test('six visitors in the suite.desk\'s first seconds: the live count reads thousands an hour, the rate planned with stays near the forecast', async () => {
       for (let i = 0; i < 6; i++) {
-        const visitor = await desk.visitor(`Early ${i}`);
-        expectStatus(await visitor.rest.post(`/${desk.projectId}/requests/${newRequestId(desk.projectId)}/messages`, { text: 'hello' }), 201);
+        const visitor = await suite.desk.visitor(`Early ${i}`);
+        expectStatus(await visitor.rest.post(`/${suite.desk.projectId}/requests/${newRequestId(suite.desk.projectId)}/messages`, { text: 'hello' }), 201);
       }
       const { staffing, forecastPerHour } = await metricsAndForecast();
       const rate = staffing.arrival_rate;

@@ -10,7 +10,7 @@ import { newId } from '../../src/domain/ids.js';
 import { readDemoCredentials } from '../../src/services/demo-data.js';
 import { TestClient } from '../support/ws-client.js';
 import { newRequestId } from '../support/desk.js';
-import { eventually } from '../support/eventually.js';
+import { until } from '../support/until.js';
 import { expectStatus, Rest } from '../support/rest-client.js';
 import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
 
@@ -44,7 +44,7 @@ for (const kind of storeKinds()) {
         sockets.push(await TestClient.connect(`${app.url.replace('http', 'ws')}/v2/ws/?token=${encodeURIComponent(p.token)}`));
       }
       for (const p of [alice!, bob!]) {
-        await eventually(async () => (expectStatus(await p.rest.get(`/${pid}/project_users/me`), 200).presence.status === 'online' ? true : undefined), 'online');
+        await until(async () => expectStatus(await p.rest.get(`/${pid}/project_users/me`), 200).presence.status === 'online', 'online', { everyMs: 20 });
       }
       // Carol is connected-or-not but switched off (away); Dan never connects (offline).
       expectStatus(await carol!.rest.put(`/${pid}/project_users`, { user_available: false }), 200);

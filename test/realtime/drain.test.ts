@@ -1,27 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createDesk, type Desk } from '../support/desk.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, test } from 'node:test';
 import { TestClient } from '../support/ws-client.js';
+import { useDesk } from '../support/use-desk.js';
 
 describe('graceful drain', () => {
-  let app: TestApp;
-  let desk: Desk;
-  before(async () => {
-    app = await startTestApp('pglite', { WS_CONN_MAX_PER_USER: '100' });
-    desk = await createDesk(app.url);
-  });
-  after(() => app.closeAll());
+  const suite = useDesk('pglite', { WS_CONN_MAX_PER_USER: '100' });
 
   test('reports not-ready, refuses new connections with DRAINING, and closes the open ones with 1001 spread over the drain period', async () => {
-    const wsUrl = `${app.url.replace('http', 'ws')}/v2/ws/?token=${encodeURIComponent(desk.owner.token)}`;
+    const wsUrl = `${suite.app.url.replace('http', 'ws')}/v2/ws/?token=${encodeURIComponent(suite.desk.owner.token)}`;
     const clients = await Promise.all(Array.from({ length: 20 }, () => TestClient.connect(wsUrl)));
     const closedAt: number[] = [];
     for (const c of clients) c.ws.once('close', () => closedAt.push(Date.now()));
 
     const started = Date.now();
-    const stopping = app.close({ drainMs: 1500 });
-    const ready = await fetch(`${app.url}/readyz`);
+    const stopping = suite.app.close({ drainMs: 1500 });
+    const ready = await fetch(`${suite.app.url}/readyz`);
     assert.equal(ready.status, 503);
     assert.equal((await ready.json()).error, 'DRAINING');
     await assert.rejects(TestClient.connect(wsUrl), (error: { status?: number; body?: string }) => {

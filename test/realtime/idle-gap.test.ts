@@ -1,33 +1,26 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startHarness, type Harness } from '../support/realtime-harness.js';
+import { describe, test } from 'node:test';
 import { connectAs, subscribed } from '../support/realtime-world.js';
+import { useHarness } from '../support/use-harness.js';
 
 describe('an event lost on the bus in a project that then goes quiet', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness('pglite', { EVENT_GAP_CHECK_INTERVAL: '1s' });
-  });
-  after(() => h.close());
+  const world = useHarness('pglite', { EVENT_GAP_CHECK_INTERVAL: '1s' });
 
   test('still reaches the subscriber within the gap-check interval, read from the outbox, once', async () => {
-    const { projectId, departmentId } = await h.desk.project('Quiet');
-    const admin = await h.desk.user('Quinn');
-    await h.desk.member(projectId, admin, 'admin');
-    const r = await h.desk.createRequest(projectId, { departmentId });
+    const { projectId, admin, request: r } = await world.h.desk.adminWithRequest('Quiet', 'Quinn');
     const topic = `/${projectId}/requests/${r.request_id}`;
-    const c = await connectAs(h, admin);
+    const c = await connectAs(world.h, admin);
     await subscribed(c, topic);
 
     // Committed, never published (a node died between commit and publish), and nothing happens afterwards.
-    const lost = await h.desk.updateRequest(projectId, r.request_id, { tags: ['lost'] }, { publish: false });
+    const lost = await world.h.desk.updateRequest(projectId, r.request_id, { tags: ['lost'] }, { publish: false });
     const frame = await c.waitFor((f) => f.payload.topic === topic && f.payload.method === 'UPDATE', 'the lost event');
     assert.equal(frame.payload.seq, lost[0]!.seq);
     assert.deepEqual(frame.payload.message.tags, ['lost']);
 
     // A late copy from the bus is a duplicate by now.
-    await h.app.bus.publish(lost);
-    await h.desk.updateRequest(projectId, r.request_id, { tags: ['next'] });
+    await world.h.app.bus.publish(lost);
+    await world.h.desk.updateRequest(projectId, r.request_id, { tags: ['next'] });
     await c.waitFor((f) => f.payload.message?.tags?.[0] === 'next', 'the next event');
     assert.deepEqual(
       c.publishes(topic).map((f) => f.payload.seq),

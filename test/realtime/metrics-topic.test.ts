@@ -3,11 +3,12 @@
  * REST, at most one UPDATE per second under a burst, and a demoted supervisor losing the topic.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { expectStatus } from '../support/rest-client.js';
 import type { Frame, TestClient } from '../support/ws-client.js';
-import { startHarness, storeKinds, type Harness } from '../support/realtime-harness.js';
-import { connect, makeDesk, startRequest, subscribed, type Desk } from '../support/realtime-world.js';
+import { storeKinds } from '../support/realtime-harness.js';
+import { connect, startRequest, subscribed } from '../support/realtime-world.js';
+import { useRealtimeDesk } from '../support/use-realtime-desk.js';
 
 /** Arrival times of a client's frames, taken as they arrive (the test client keeps frames, not times). */
 function stamp(c: TestClient): Map<Frame, number> {
@@ -20,68 +21,64 @@ const updates = (c: TestClient, topic: string) => c.publishes(topic).filter((f) 
 
 for (const kind of storeKinds()) {
   describe(`/P/metrics (${kind})`, () => {
-    let h: Harness;
-    let d: Desk;
+    const world = useRealtimeDesk(kind);
     let topic: string;
 
     before(async () => {
-      h = await startHarness(kind);
-      d = await makeDesk(h);
-      topic = `/${d.projectId}/metrics`;
+      topic = `/${world.d.projectId}/metrics`;
     });
-    after(async () => h.close());
 
     test('agents are refused with SUBSCRIBE_FORBIDDEN; owners, admins and supervisors get the current metrics', async () => {
-      const agent = await connect(h, d.agentA);
+      const agent = await connect(world.h, world.d.agentA);
       const refused = await subscribed(agent, topic);
       assert.deepEqual([refused.action, refused.payload.code], ['error', 'SUBSCRIBE_FORBIDDEN']);
       await agent.close();
 
-      for (const who of [d.owner, d.admin, d.supervisor]) {
-        const c = await connect(h, who);
+      for (const who of [world.d.owner, world.d.admin, world.d.supervisor]) {
+        const c = await connect(world.h, who);
         const snap = await subscribed(c, topic);
         assert.equal(snap.action, 'publish');
         assert.equal(snap.payload.topic, topic);
         assert.equal(snap.payload.method, 'CREATE');
-        assert.equal(snap.payload.message.project_id, d.projectId);
+        assert.equal(snap.payload.message.project_id, world.d.projectId);
         assert.equal(snap.payload.seq, snap.payload.message.seq);
         assert.equal(snap.payload.epoch, snap.payload.message.epoch);
-        const rest = expectStatus(await who.rest.get(`/${d.projectId}/metrics`), 200);
+        const rest = expectStatus(await who.rest.get(`/${world.d.projectId}/metrics`), 200);
         assert.equal(snap.payload.message.now.waiting, rest.now.waiting);
         // Metrics have no history to replay: a resume gets the current object, marked as a reset.
         const resumed = await subscribed(c, topic, { since: 1, epoch: snap.payload.epoch });
         assert.deepEqual([resumed.payload.method, resumed.payload.reset], ['CREATE', true]);
-        assert.equal(resumed.payload.message.project_id, d.projectId);
+        assert.equal(resumed.payload.message.project_id, world.d.projectId);
         await c.close();
       }
     });
 
     test('a request started through REST reaches the subscriber as an UPDATE within 2 s, with the seq it reflects', async () => {
-      const c = await connect(h, d.supervisor);
+      const c = await connect(world.h, world.d.supervisor);
       const snap = await subscribed(c, topic);
       const before = snap.payload.message.now.waiting as number;
       const started = Date.now();
-      await startRequest(d, await d.visitor());
-      const { seq } = expectStatus(await d.owner.rest.get(`/projects/${d.projectId}`), 200);
+      await startRequest(world.d, await world.d.visitor());
+      const { seq } = expectStatus(await world.d.owner.rest.get(`/projects/${world.d.projectId}`), 200);
       const update = await c.waitFor((f) => f.payload.topic === topic && f.payload.method === 'UPDATE' && f.payload.message.now.waiting === before + 1, 'an UPDATE with one more waiting', { timeoutMs: 2000 });
       assert.ok(Date.now() - started < 2000);
       assert.ok(update.payload.seq! >= seq && update.payload.seq === update.payload.message.seq, `UPDATE seq ${update.payload.seq}, project seq ${seq}`);
       assert.ok(update.payload.seq! > snap.payload.seq!);
-      assert.equal(update.payload.message.departments.find((x: { id: string }) => x.id === d.supportId).now.waiting, before + 1);
+      assert.equal(update.payload.message.departments.find((x: { id: string }) => x.id === world.d.supportId).now.waiting, before + 1);
       await c.close();
     });
 
     test('a burst of changes gives at most one UPDATE per second, the last one reflecting all of them', async () => {
-      const c = await connect(h, d.admin);
+      const c = await connect(world.h, world.d.admin);
       const times = stamp(c);
       const snap = await subscribed(c, topic);
       const waiting = snap.payload.message.now.waiting as number;
-      const visitor = await d.visitor();
+      const visitor = await world.d.visitor();
       // Changes as fast as REST takes them, for long enough to span several push intervals.
       const started = Date.now();
       let burst = 0;
       while (Date.now() - started < 2500) {
-        await startRequest(d, visitor);
+        await startRequest(world.d, visitor);
         burst += 1;
       }
       const elapsed = Date.now() - started;
@@ -100,36 +97,30 @@ for (const kind of storeKinds()) {
     });
 
     test('a supervisor demoted to agent loses the topic at once', async () => {
-      const c = await connect(h, d.supervisor);
+      const c = await connect(world.h, world.d.supervisor);
       await subscribed(c, topic);
-      expectStatus(await d.owner.rest.put(`/${d.projectId}/project_users/${d.supervisor.projectUserId}`, { role: 'agent' }), 200);
+      expectStatus(await world.d.owner.rest.put(`/${world.d.projectId}/project_users/${world.d.supervisor.projectUserId}`, { role: 'agent' }), 200);
       const dropped = await c.waitFor((f) => f.action === 'error' && f.payload.topic === topic, 'the topic to be dropped');
       assert.equal(dropped.payload.code, 'SUBSCRIBE_FORBIDDEN');
       const from = c.frames.length;
-      await startRequest(d, await d.visitor());
+      await startRequest(world.d, await world.d.visitor());
       // A barrier: the change has been dispatched once the request list of this (still member) connection hears it.
-      const requests = `/${d.projectId}/requests`;
+      const requests = `/${world.d.projectId}/requests`;
       await subscribed(c, requests);
       assert.deepEqual(c.frames.slice(from).filter((f) => f.payload.topic === topic && f.action === 'publish'), []);
       await c.close();
-      expectStatus(await d.owner.rest.put(`/${d.projectId}/project_users/${d.supervisor.projectUserId}`, { role: 'supervisor' }), 200);
+      expectStatus(await world.d.owner.rest.put(`/${world.d.projectId}/project_users/${world.d.supervisor.projectUserId}`, { role: 'supervisor' }), 200);
     });
   });
 }
 
 describe('/P/metrics without events', () => {
-  let h: Harness;
-  let d: Desk;
-  before(async () => {
-    h = await startHarness('pglite', { METRICS_REFRESH_INTERVAL_MS: '1000' });
-    d = await makeDesk(h);
-  });
-  after(async () => h.close());
+  const world = useRealtimeDesk('pglite', { METRICS_REFRESH_INTERVAL_MS: '1000' });
 
   test('waits grow by themselves: the periodic refresh sends an UPDATE though nothing was written', async () => {
-    const topic = `/${d.projectId}/metrics`;
-    await startRequest(d, await d.visitor());
-    const c = await connect(h, d.supervisor);
+    const topic = `/${world.d.projectId}/metrics`;
+    await startRequest(world.d, await world.d.visitor());
+    const c = await connect(world.h, world.d.supervisor);
     const snap = await subscribed(c, topic);
     const { seq } = snap.payload;
     const waited = snap.payload.message.now.longest_wait_seconds as number;

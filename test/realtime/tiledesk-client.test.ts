@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { expectStatus } from '../support/rest-client.js';
-import { startHarness, storeKinds, type Harness } from '../support/realtime-harness.js';
+import { storeKinds } from '../support/realtime-harness.js';
 import { DashboardRequestList, TiledeskLikeClient } from './tiledesk-like-client.js';
-import { assign, closeRequest, makeDesk, post, startRequest, type Desk, type Person } from '../support/realtime-world.js';
+import { assign, closeRequest, post, startRequest, type Person } from '../support/realtime-world.js';
+import { useRealtimeDesk } from '../support/use-realtime-desk.js';
 
 /** The dashboard's 15 s / 10 s / 3 s timers and the server's 30 s heartbeat, shortened by the same factor of 100. */
 const HEARTBEAT_MS = 300;
@@ -11,32 +12,28 @@ const timings = { pingTimeoutMs: 150, pongTimeoutMs: 100, reconnectDelayMs: 30 }
 
 for (const kind of storeKinds()) {
   describe(`a client behaving like the Tiledesk dashboard (${kind})`, () => {
-    let h: Harness;
-    let d: Desk;
+    const world = useRealtimeDesk(kind, { WS_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS) });
     let visitor: Person;
     before(async () => {
-      h = await startHarness(kind, { WS_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS) });
-      d = await makeDesk(h);
-      visitor = await d.visitor();
+      visitor = await world.d.visitor();
     });
-    after(() => h.close());
 
     test('stays connected through heartbeat cycles of traffic, survives a reconnect, and ends with the database’s request list', async () => {
-      const first = await startRequest(d, visitor, { text: 'first' });
-      await startRequest(d, visitor);
-      await startRequest(d, visitor);
-      const client = new TiledeskLikeClient(`${h.wsUrl}?token=${d.admin.token}`, timings);
+      const first = await startRequest(world.d, visitor, { text: 'first' });
+      await startRequest(world.d, visitor);
+      await startRequest(world.d, visitor);
+      const client = new TiledeskLikeClient(`${world.h.wsUrl}?token=${world.d.admin.token}`, timings);
       const list = new DashboardRequestList();
       const byId: string[] = [];
       const messages: string[] = [];
       const people: string[] = [];
       const tag = (i: any): string => i.text ?? i.request_id ?? i._id;
       const record = (into: string[]) => ({ onCreate: (i: any) => into.push(`CREATE ${tag(i)}`), onUpdate: (i: any) => into.push(`UPDATE ${tag(i)}`) });
-      client.ref(`/${d.projectId}/requests`, list.callbacks);
-      client.ref(`/${d.projectId}/project_users/${d.admin.projectUserId}`, record(people));
-      client.ref(`/${d.projectId}/requests/${first}`, record(byId));
-      client.ref(`/${d.projectId}/requests/${first}/messages`, record(messages));
-      client.ref(`/${d.projectId}/project_users/users/${visitor.userId}`, record(people));
+      client.ref(`/${world.d.projectId}/requests`, list.callbacks);
+      client.ref(`/${world.d.projectId}/project_users/${world.d.admin.projectUserId}`, record(people));
+      client.ref(`/${world.d.projectId}/requests/${first}`, record(byId));
+      client.ref(`/${world.d.projectId}/requests/${first}/messages`, record(messages));
+      client.ref(`/${world.d.projectId}/project_users/users/${visitor.userId}`, record(people));
       const show = () => `list=${list.items.length}`;
       await client.until(() => list.items.length === 3 && messages.length === 1, 'the snapshots', show);
 
@@ -52,20 +49,20 @@ for (const kind of storeKinds()) {
         if (i === 2) {
           // The network drops; while the dashboard is away, requests keep arriving (but none it already lists changes).
           client.dropConnection();
-          for (let k = 0; k < 3; k++) open.push(await startRequest(d, visitor));
+          for (let k = 0; k < 3; k++) open.push(await startRequest(world.d, visitor));
           await client.until(() => client.stats.opens === 2 && client.connected, 'the reconnect', show);
           continue;
         }
-        const rid = await startRequest(d, visitor);
+        const rid = await startRequest(world.d, visitor);
         open.push(rid);
-        await post(d, visitor, first, `visitor says ${i}`);
-        await assign(d, d.supervisor, open[i]!, i % 2 === 0 ? d.agentA : d.agentB);
-        await post(d, i % 2 === 0 ? d.agentA : d.agentB, open[i]!, `agent reply ${i}`);
-        if (i === 1 || i === 4) await closeRequest(d, d.admin, open.splice(0, 1)[0]!);
-        expectStatus(await d.admin.rest.patch(`/${d.projectId}/requests/${first}`, { tags: [`cycle-${i}`] }), 200);
+        await post(world.d, visitor, first, `visitor says ${i}`);
+        await assign(world.d, world.d.supervisor, open[i]!, i % 2 === 0 ? world.d.agentA : world.d.agentB);
+        await post(world.d, i % 2 === 0 ? world.d.agentA : world.d.agentB, open[i]!, `agent reply ${i}`);
+        if (i === 1 || i === 4) await closeRequest(world.d, world.d.admin, open.splice(0, 1)[0]!);
+        expectStatus(await world.d.admin.rest.patch(`/${world.d.projectId}/requests/${first}`, { tags: [`cycle-${i}`] }), 200);
       }
 
-      const fromDb = async () => expectStatus(await d.admin.rest.get(`/${d.projectId}/requests?limit=100`), 200).requests as any[];
+      const fromDb = async () => expectStatus(await world.d.admin.rest.get(`/${world.d.projectId}/requests?limit=100`), 200).requests as any[];
       const expected = await fromDb();
       const key = (items: any[]) => items.map((r) => `${r.request_id} ${r.status} ${r.updatedAt}`).sort();
       await client.until(() => JSON.stringify(key(list.items)) === JSON.stringify(key(expected)), 'the list to match the database', () =>

@@ -6,6 +6,7 @@
  * (it never looks at `action`, and knows no DELETE). Timings are parameters so a test can shorten them.
  */
 import WebSocket from 'ws';
+import { Waiters } from '../support/waiters.js';
 
 type Item = Record<string, any>;
 interface Callbacks {
@@ -27,7 +28,7 @@ export class TiledeskLikeClient {
   private pongTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters(() => `stats=${JSON.stringify(this.stats)}`);
   /** Every publish frame as it arrived, in order (what the client was told, whether its lists used it or not). */
   readonly publishes: { topic: string; method: string; message: any }[] = [];
   readonly stats = { opens: 0, closes: [] as number[], pingsSent: 0, pongsReceived: 0, serverPings: 0, subscribesSent: 0, frames: 0 };
@@ -64,21 +65,8 @@ export class TiledeskLikeClient {
   }
 
   /** Resolves when `check` holds, re-checked after every frame; fails after the deadline with `describe()`. */
-  until(check: () => boolean, what: string, describe: () => string, timeoutMs = 5000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const attempt = () => {
-        if (!check()) return;
-        clearTimeout(timer);
-        this.waiters.delete(attempt);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(attempt);
-        reject(new Error(`Timed out waiting for ${what}: ${describe()} stats=${JSON.stringify(this.stats)}`));
-      }, timeoutMs);
-      this.waiters.add(attempt);
-      attempt();
-    });
+  async until(check: () => boolean, what: string, describe: () => string, timeoutMs = 5000): Promise<void> {
+    await this.waiters.until(check, what, timeoutMs, () => `${describe()} stats=${JSON.stringify(this.stats)}`);
   }
 
   private subscribe(topic: string): void {
@@ -150,7 +138,7 @@ export class TiledeskLikeClient {
   }
 
   private notify(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.changed();
   }
 }
 

@@ -36,11 +36,9 @@ before(async () => {
     WS_CONN_RATE_IP_PER_MINUTE: '1000',
     PGLITE_THREAD: 'main',
   });
-  let departmentId: string;
-  ({ projectId, departmentId } = await h.desk.project('Fuzz'));
-  admin = await h.desk.user('Fuzzy');
-  await h.desk.member(projectId, admin, 'admin');
-  requestId = (await h.desk.createRequest(projectId, { departmentId })).request_id;
+  const solo = await h.desk.adminWithRequest('Fuzz', 'Fuzzy');
+  ({ projectId, admin } = solo);
+  requestId = solo.request.request_id;
 });
 after(() => h.close());
 

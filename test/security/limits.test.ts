@@ -3,25 +3,21 @@
  * every test can speak from its own client address (`X-Forwarded-For`) and not spend another test's IP budget.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { TestClient } from '../support/ws-client.js';
-import { startHarness, type Harness } from '../support/realtime-harness.js';
 import { until } from '../support/until.js';
+import { useHarness } from '../support/use-harness.js';
 
-let h: Harness;
-before(async () => {
-  h = await startHarness('pglite', {
-    TRUST_PROXY: 'true',
-    WS_CONN_RATE_IP_PER_MINUTE: '6',
-    WS_CONN_RATE_USER_PER_MINUTE: '5',
-    WS_CONN_MAX_PER_USER: '2',
-    WS_CONN_MAX_PER_PROJECT: '3',
-    WS_FRAME_RATE_PER_SECOND: '5',
-    WS_FRAME_BURST: '10',
-    WS_FRAME_RATE_CLOSE_AFTER_MS: '1000',
-  });
+const world = useHarness('pglite', {
+  TRUST_PROXY: 'true',
+  WS_CONN_RATE_IP_PER_MINUTE: '6',
+  WS_CONN_RATE_USER_PER_MINUTE: '5',
+  WS_CONN_MAX_PER_USER: '2',
+  WS_CONN_MAX_PER_PROJECT: '3',
+  WS_FRAME_RATE_PER_SECOND: '5',
+  WS_FRAME_BURST: '10',
+  WS_FRAME_RATE_CLOSE_AFTER_MS: '1000',
 });
-after(() => h.close());
 
 let nextIp = 1;
 /** A client address of its own for one test. */
@@ -29,7 +25,7 @@ const freshIp = () => `198.51.100.${nextIp++}`;
 
 /** Each connection from its own address unless one is given: only the per-IP test shares one. */
 function open(token: string, ip = freshIp()): Promise<TestClient> {
-  return TestClient.connect(`${h.wsUrl}?token=${encodeURIComponent(token)}`, { headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': `203.0.113.9, ${ip}` } });
+  return TestClient.connect(`${world.h.wsUrl}?token=${encodeURIComponent(token)}`, { headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': `203.0.113.9, ${ip}` } });
 }
 
 interface Refusal {
@@ -64,8 +60,8 @@ function assertLimitRefusal(r: Refusal, code: string, limit: string, max: number
 }
 
 async function userWithToken(name: string): Promise<{ id: string; token: string }> {
-  const id = await h.desk.user(name);
-  return { id, token: await h.token(id) };
+  const id = await world.h.desk.user(name);
+  return { id, token: await world.h.token(id) };
 }
 
 describe('connection limits at the handshake (HTTP 429)', () => {
@@ -91,31 +87,31 @@ describe('connection limits at the handshake (HTTP 429)', () => {
     const first = await open(v.token);
     const second = await open(v.token);
     assertLimitRefusal(await refused(v.token), 'CONN_LIMIT_USER', 'WS_CONN_MAX_PER_USER', 2, null);
-    const before = h.gateway.connectionCount;
+    const before = world.h.gateway.connectionCount;
     await first.close();
-    await until(() => h.gateway.connectionCount === before - 1, 'the server to see the close');
+    await until(() => world.h.gateway.connectionCount === before - 1, 'the server to see the close');
     const third = await open(v.token);
     await second.close();
     await third.close();
   });
 
   test('open connections per project: counted for every active desk member; a visitor or an outsider is not counted', async () => {
-    const { projectId } = await h.desk.project('Crowded');
+    const { projectId } = await world.h.desk.project('Crowded');
     const agents = [];
     for (const name of ['A1', 'A2', 'A3', 'A4']) {
       const a = await userWithToken(name);
-      await h.desk.member(projectId, a.id, 'agent');
+      await world.h.desk.member(projectId, a.id, 'agent');
       agents.push(a);
     }
     const guest = await userWithToken('Guest');
-    await h.desk.member(projectId, guest.id, 'guest');
+    await world.h.desk.member(projectId, guest.id, 'guest');
     const outsider = await userWithToken('Outsider');
     const open3 = [await open(agents[0]!.token), await open(agents[1]!.token), await open(agents[2]!.token)];
     assertLimitRefusal(await refused(agents[3]!.token), 'CONN_LIMIT_PROJECT', 'WS_CONN_MAX_PER_PROJECT', 3, null);
     const uncounted = [await open(guest.token), await open(outsider.token)];
-    const before = h.gateway.connectionCount;
+    const before = world.h.gateway.connectionCount;
     await open3[0]!.close();
-    await until(() => h.gateway.connectionCount === before - 1, 'the server to see the close');
+    await until(() => world.h.gateway.connectionCount === before - 1, 'the server to see the close');
     // The refused agent's user slot was given back with the refusal: it gets in once the project has room.
     const late = await open(agents[3]!.token);
     for (const c of [...open3.slice(1), ...uncounted, late]) await c.close();

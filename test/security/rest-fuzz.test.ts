@@ -6,13 +6,14 @@
  * comes back near where it started. A failure names the seed and the case: `FUZZ_SEED=<seed>` replays the run.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { errors, isErrorCode } from '../../src/domain/errors.js';
-import { createDesk, newRequestId, type Desk } from '../support/desk.js';
+import { newRequestId, type Desk } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
 import { fuzz, fuzzSeed, NASTY_NUMBER_TEXTS, type Fuzz } from '../support/fuzz.js';
 import { heapAfterGc } from '../support/heap.js';
-import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
+import { storeKinds } from '../support/test-app.js';
+import { useDesk } from '../support/use-desk.js';
 
 const SEED = fuzzSeed(20261207);
 /** PGlite always; PostgreSQL (in CI) gets a shorter run of the same generator. */
@@ -154,32 +155,28 @@ function violation(answer: { status: number; body: unknown; text: string }): str
 
 for (const kind of storeKinds()) {
   describe(`REST fuzz (${kind})`, () => {
-    let app: TestApp;
-    let desk: Desk;
+    const suite = useDesk(kind);
     let rid: string;
     let mid: string;
     let spareProject: string;
     before(async () => {
-      app = await startTestApp(kind);
-      desk = await createDesk(app.url);
-      const visitor = await desk.visitor('fuzz');
-      rid = newRequestId(desk.projectId);
-      mid = expectStatus(await visitor.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'hello' }), 201)._id;
-      spareProject = expectStatus(await desk.owner.rest.post('/projects', { name: 'Limits' }), 201).id;
+      const visitor = await suite.desk.visitor('fuzz');
+      rid = newRequestId(suite.desk.projectId);
+      mid = expectStatus(await visitor.rest.post(`/${suite.desk.projectId}/requests/${rid}/messages`, { text: 'hello' }), 201)._id;
+      spareProject = expectStatus(await suite.desk.owner.rest.post('/projects', { name: 'Limits' }), 201).id;
     });
-    after(() => app.closeAll());
 
     test(`${CASES[kind]} random and mutated requests: no 5xx, catalogue codes only, memory back near where it started`, { timeout: 180_000 }, async () => {
-      const visitor = await desk.visitor('fuzzer');
+      const visitor = await suite.desk.visitor('fuzzer');
       const f = fuzz(SEED);
-      const tokens = [desk.owner.token, desk.owner.token, desk.owner.token, desk.agentA.token, visitor.token, undefined, 'JWT not.a.token'];
-      const next = generator(f, routesOf(desk, rid, mid, spareProject), tokens);
+      const tokens = [suite.desk.owner.token, suite.desk.owner.token, suite.desk.owner.token, suite.desk.agentA.token, visitor.token, undefined, 'JWT not.a.token'];
+      const next = generator(f, routesOf(suite.desk, rid, mid, spareProject), tokens);
       const failures: string[] = [];
       const statuses = new Map<string, number>();
       const run = async (from: number, to: number) => {
         for (let i = from; i < to; i += PARALLEL) {
           const batch = Array.from({ length: Math.min(PARALLEL, to - i) }, () => next());
-          const answers = await Promise.all(batch.map((c) => send(app.url, c)));
+          const answers = await Promise.all(batch.map((c) => send(suite.app.url, c)));
           answers.forEach((answer, j) => {
             const key = answer.status < 400 ? String(answer.status) : String((answer.body as { error?: unknown } | null)?.error ?? answer.status);
             statuses.set(key, (statuses.get(key) ?? 0) + 1);
@@ -203,7 +200,7 @@ for (const kind of storeKinds()) {
       const grew = done.heapUsed - baseline.heapUsed;
       assert.ok(grew < 32 * 1024 * 1024, `heap grew ${(grew / 1048576).toFixed(1)} MiB over ${CASES[kind] - warmUp} requests (bound 32 MiB)`);
       // Still serving, and the project still lists.
-      expectStatus(await desk.owner.rest.get(`/${desk.projectId}/requests?status=all`), 200);
+      expectStatus(await suite.desk.owner.rest.get(`/${suite.desk.projectId}/requests?status=all`), 200);
       console.log(`# REST fuzz (${kind}): seed ${SEED}, ${CASES[kind]} requests, heap ${(grew / 1048576).toFixed(1)} MiB, answers ${[...statuses].sort().map(([k, n]) => `${k}×${n}`).join(', ')}`);
     });
   });

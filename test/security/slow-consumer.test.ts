@@ -4,28 +4,21 @@
  * subscriber of the same topic receives every event, in order, throughout.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startHarness, type Harness } from '../support/realtime-harness.js';
+import { test } from 'node:test';
 import { connectAs, subscribed } from '../support/realtime-world.js';
+import { useHarness } from '../support/use-harness.js';
 
 const EVENT_PAD = 32 * 1024;
 const BURSTS = 16;
 const PER_BURST = 100;
-let h: Harness;
-before(async () => {
-  h = await startHarness('pglite');
-});
-after(() => h.close());
+const world = useHarness();
 
 test('a slow client is closed with 4008 during a 50 MB flow; the other subscriber gets every event', { timeout: 60_000 }, async () => {
-  assert.equal(h.config.wsOutboundBufferMaxBytes, 4 * 1024 * 1024, 'the default cap');
-  const { projectId, departmentId } = await h.desk.project('Firehose');
-  const admin = await h.desk.user('Ada');
-  await h.desk.member(projectId, admin, 'admin');
-  const r = await h.desk.createRequest(projectId, { departmentId });
+  assert.equal(world.h.config.wsOutboundBufferMaxBytes, 4 * 1024 * 1024, 'the default cap');
+  const { projectId, admin, request: r } = await world.h.desk.adminWithRequest('Firehose', 'Ada');
   const topic = `/${projectId}/requests/${r.request_id}`;
-  const slow = await connectAs(h, admin);
-  const fast = await connectAs(h, admin);
+  const slow = await connectAs(world.h, admin);
+  const fast = await connectAs(world.h, admin);
   await subscribed(slow, topic);
   await subscribed(fast, topic);
   const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
@@ -34,12 +27,12 @@ test('a slow client is closed with 4008 during a 50 MB flow; the other subscribe
   let flowed = 0;
   let cutAfter: number | null = null;
   for (let burst = 0; burst < BURSTS; burst++) {
-    const events = await h.desk.burst(projectId, r.request_id, PER_BURST, 'x'.repeat(EVENT_PAD));
+    const events = await world.h.desk.burst(projectId, r.request_id, PER_BURST, 'x'.repeat(EVENT_PAD));
     flowed += PER_BURST * EVENT_PAD;
     const last = events.at(-1)!.seq;
     await fast.waitFor((f) => f.payload.topic === topic && f.payload.seq === last, `event ${last} on the reading subscriber`, { timeoutMs: 10_000 });
     // Closing releases the connection's subscriptions at once (the socket itself may linger in its close handshake).
-    if (cutAfter === null && h.gateway.stats().subscriptions === 1) {
+    if (cutAfter === null && world.h.gateway.stats().subscriptions === 1) {
       cutAfter = flowed;
       // Read again at once: the 4008 close frame waits behind what was buffered, and the server only waits a few
       // seconds for its close handshake before cutting the TCP connection (then a client sees 1006).

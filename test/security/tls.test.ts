@@ -15,6 +15,7 @@ import { ConfigError } from '../../src/config.js';
 import { TestClient } from '../support/ws-client.js';
 import { startTestApp, testConfig, type TestApp } from '../support/test-app.js';
 import { findUserById, insertUser } from '../../src/store/users.js';
+import { useApp } from '../support/use-app.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deskwire-tls-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -136,15 +137,11 @@ describe('SIGHUP reloads the certificate', () => {
 });
 
 describe('trusted proxy', () => {
-  let app: TestApp;
-  before(async () => {
-    app = await startTestApp('pglite', { TRUST_PROXY: 'true' });
-  });
-  after(() => app.closeAll());
+  const suite = useApp('pglite', { TRUST_PROXY: 'true' });
 
   test('without X-Forwarded-Proto: https the WebSocket handshake and REST are refused with 403 TLS_REQUIRED', async () => {
-    const token = await tokenFor(app, 'Pat');
-    const ws = `${app.url.replace('http', 'ws')}${app.config.wsPaths[0]}?token=${token}`;
+    const token = await tokenFor(suite.app, 'Pat');
+    const ws = `${suite.app.url.replace('http', 'ws')}${suite.app.config.wsPaths[0]}?token=${token}`;
     for (const headers of [{}, { 'x-forwarded-proto': 'http' }, { 'x-forwarded-proto': 'https, http' }] as Record<string, string>[]) {
       const error = await TestClient.connect(ws, { headers }).then(
         () => assert.fail(`accepted with ${JSON.stringify(headers)}`),
@@ -152,17 +149,17 @@ describe('trusted proxy', () => {
       );
       assert.equal(error.status, 403, JSON.stringify(headers));
       assert.equal(JSON.parse(error.body!).error, 'TLS_REQUIRED');
-      const rest = await fetch(`${app.url}/projects`, { headers: { authorization: `JWT ${token}`, ...headers } });
+      const rest = await fetch(`${suite.app.url}/projects`, { headers: { authorization: `JWT ${token}`, ...headers } });
       assert.equal(rest.status, 403);
       assert.equal(((await rest.json()) as { error: string }).error, 'TLS_REQUIRED');
     }
     // What the proxy received over https is served.
     const c = await TestClient.connect(ws, { headers: { 'x-forwarded-proto': 'https' } });
     await c.close();
-    const rest = await fetch(`${app.url}/projects`, { headers: { authorization: `JWT ${token}`, 'x-forwarded-proto': 'https' } });
+    const rest = await fetch(`${suite.app.url}/projects`, { headers: { authorization: `JWT ${token}`, 'x-forwarded-proto': 'https' } });
     assert.equal(rest.status, 200);
     // Load balancers probe nodes directly.
-    assert.equal((await fetch(`${app.url}/healthz`)).status, 200);
+    assert.equal((await fetch(`${suite.app.url}/healthz`)).status, 200);
   });
 });
 

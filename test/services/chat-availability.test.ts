@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestClient } from '../support/ws-client.js';
 import { createDesk, newRequestId, type Desk, type Person } from '../support/desk.js';
-import { eventually } from '../support/eventually.js';
+import { until } from '../support/until.js';
 import { expectStatus } from '../support/rest-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -29,7 +29,7 @@ describe('chat availability in routing (pglite)', () => {
     return c;
   };
   const me = async (desk: Desk, p: Person) => expectStatus(await p.rest.get(`/${desk.projectId}/project_users/me`), 200);
-  const online = (desk: Desk, p: Person) => eventually(async () => ((await me(desk, p)).presence.status === 'online' ? true : undefined), 'online');
+  const online = (desk: Desk, p: Person) => until(async () => (await me(desk, p)).presence.status === 'online', 'online', { everyMs: 20 });
   const presenceOn = async (desk: Desk) => expectStatus(await desk.owner.rest.put(`/projects/${desk.projectId}`, { settings: { ignore_presence: false } }), 200);
   const assigned = async (desk: Desk, name: string, members: Person[]) =>
     expectStatus(await desk.owner.rest.post(`/${desk.projectId}/departments`, { name, routing: 'assigned', members: members.map((m) => m.userId) }), 201).id as string;
@@ -120,7 +120,7 @@ describe('chat availability in routing (pglite)', () => {
     const first = (await ask(desk, dep)).request_id as string;
     assert.equal((await stored(desk, first)).status, 100, 'nobody connected: it waits');
     await connect(desk.agentC);
-    await eventually(async () => ((await stored(desk, first)).participants_agents[0] === desk.agentC.userId ? true : undefined), 'C gets it on connecting');
+    await until(async () => (await stored(desk, first)).participants_agents[0] === desk.agentC.userId, 'C gets it on connecting', { everyMs: 20 });
 
     expectStatus(await desk.agentC.rest.put(`/${pid}/project_users`, { user_available: false }), 200);
     const second = (await ask(desk, dep)).request_id as string;

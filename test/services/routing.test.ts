@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createDesk, newRequestId, type Desk, type Person } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
-import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
+import { storeKinds } from '../support/test-app.js';
+import { useApp } from '../support/use-app.js';
 
 /**
  * Routing (issue 2, item 8) and the load/busy facts of project users (item 4), driven through REST as people
@@ -10,11 +11,7 @@ import { startTestApp, storeKinds, type TestApp } from '../support/test-app.js';
  */
 for (const kind of storeKinds()) {
   describe(`routing (${kind})`, { concurrency: true }, () => {
-    let app: TestApp;
-    before(async () => {
-      app = await startTestApp(kind);
-    });
-    after(() => app.closeAll());
+    const suite = useApp(kind);
 
     // ---- helpers -------------------------------------------------------------------------------------------
 
@@ -26,6 +23,14 @@ for (const kind of storeKinds()) {
       );
       assert.equal(dep.routing, 'assigned');
       return dep.id;
+    }
+
+    /** A desk of its own, a visitor on it, and its assigned department "Round" of agents C and D. */
+    async function roundDesk(visitorName: string): Promise<{ desk: Desk; visitor: Person; dep: string }> {
+      const desk = await createDesk(suite.app.url);
+      const visitor = await desk.visitor(visitorName);
+      const dep = await assignedDepartment(desk, 'Round', [desk.agentC, desk.agentD]);
+      return { desk, visitor, dep };
     }
 
     /** A visitor opens a new request (in `departmentid`, or the default department); returns the created request. */
@@ -81,7 +86,7 @@ for (const kind of storeKinds()) {
 
     /** The stored counter of every desk member equals the number of open requests they take part in. */
     async function assertLoadsMatchRequests(desk: Desk): Promise<void> {
-      const rows = await app.db.query<{ user_id: string; stored: number; open: number }>(
+      const rows = await suite.app.db.query<{ user_id: string; stored: number; open: number }>(
         `SELECT pu.user_id, pu.number_assigned_requests AS stored,
                 (SELECT count(*)::int FROM requests r
                   WHERE r.project_id = pu.project_id AND r.status <> 1000 AND pu.user_id = ANY(r.participants_agents)) AS open
@@ -98,7 +103,7 @@ for (const kind of storeKinds()) {
     }
 
     async function projectUserEventsSince(desk: Desk, seq: number): Promise<{ method: string; data: any }[]> {
-      const rows = await app.db.query<{ kind: string; method: string; data: any }>(
+      const rows = await suite.app.db.query<{ kind: string; method: string; data: any }>(
         'SELECT kind, method, data FROM events WHERE project_id = $1 AND seq > $2 ORDER BY seq',
         [desk.projectId, seq],
       );
@@ -110,9 +115,7 @@ for (const kind of storeKinds()) {
     // ---- assigned departments ------------------------------------------------------------------------------
 
     test('assigned department: the least loaded available agent gets the request, whoever that is', async () => {
-      const desk = await createDesk(app.url);
-      const visitor = await desk.visitor('Lea');
-      const dep = await assignedDepartment(desk, 'Round', [desk.agentC, desk.agentD]);
+      const { desk, visitor, dep } = await roundDesk('Lea');
 
       await memberOpens(desk, desk.agentC);
       assert.equal(await load(desk, desk.agentC), 1);
@@ -133,9 +136,7 @@ for (const kind of storeKinds()) {
     });
 
     test('assigned department: with equal loads, consecutive requests alternate between the agents (round-robin)', async () => {
-      const desk = await createDesk(app.url);
-      const visitor = await desk.visitor('Rob');
-      const dep = await assignedDepartment(desk, 'Round', [desk.agentC, desk.agentD]);
+      const { desk, visitor, dep } = await roundDesk('Rob');
       const people = new Map([desk.agentC, desk.agentD].map((p) => [p.userId, p]));
 
       const assignees: string[] = [];
@@ -157,9 +158,7 @@ for (const kind of storeKinds()) {
     });
 
     test('unavailable and disabled agents are skipped; with nobody available the request waits at 100', async () => {
-      const desk = await createDesk(app.url);
-      const visitor = await desk.visitor('Ada');
-      const dep = await assignedDepartment(desk, 'Round', [desk.agentC, desk.agentD]);
+      const { desk, visitor, dep } = await roundDesk('Ada');
 
       // D goes unavailable: although less loaded, D is skipped.
       const away = expectStatus(await desk.agentD.rest.put(`/${desk.projectId}/project_users`, { user_available: false }), 200);
@@ -180,7 +179,7 @@ for (const kind of storeKinds()) {
       expectStatus(await desk.agentC.rest.put(`/${desk.projectId}/project_users`, { user_available: false }), 200);
       const waiting = await visitorRequest(desk, visitor, dep);
       assertWaiting(waiting);
-      const stored = await app.db.query<{ status: number; participants_agents: string[] }>(
+      const stored = await suite.app.db.query<{ status: number; participants_agents: string[] }>(
         'SELECT status, participants_agents FROM requests WHERE project_id = $1 AND request_id = $2',
         [desk.projectId, waiting.request_id],
       );
@@ -193,9 +192,7 @@ for (const kind of storeKinds()) {
     // ---- the busy rule -------------------------------------------------------------------------------------
 
     test('busy rule: isBusy in project_users/me and project_users, routing skips busy agents, per-agent limit overrides, limit off means nobody is busy', async () => {
-      const desk = await createDesk(app.url);
-      const visitor = await desk.visitor('Bea');
-      const dep = await assignedDepartment(desk, 'Round', [desk.agentC, desk.agentD]);
+      const { desk, visitor, dep } = await roundDesk('Bea');
       const people = new Map([desk.agentC, desk.agentD].map((p) => [p.userId, p]));
 
       await setSettings(desk, { chat_limit_on: true, max_agent_assigned_chat: 1 });
@@ -251,7 +248,7 @@ for (const kind of storeKinds()) {
     // ---- the load counter ----------------------------------------------------------------------------------
 
     test('number_assigned_requests: +1 on join, -1 on leave and close, +1 on reopen, never negative; the last agent leaving puts it back to 100', async () => {
-      const desk = await createDesk(app.url);
+      const desk = await createDesk(suite.app.url);
       const visitor = await desk.visitor('Nia');
       const { agentA: a, agentB: b } = desk;
       const base = `/${desk.projectId}/requests`;
@@ -317,7 +314,7 @@ for (const kind of storeKinds()) {
       assert.equal(unassigned.status, 100);
       assert.equal(await load(desk, a), 0);
 
-      const stored = await app.db.query<{ n: number }>(
+      const stored = await suite.app.db.query<{ n: number }>(
         'SELECT min(number_assigned_requests)::int AS n FROM project_users WHERE project_id = $1',
         [desk.projectId],
       );
@@ -328,7 +325,7 @@ for (const kind of storeKinds()) {
     // ---- pooled departments --------------------------------------------------------------------------------
 
     test('pooled department: the request waits unassigned, visible to the pool (A) but not to D, until A joins', async () => {
-      const desk = await createDesk(app.url);
+      const desk = await createDesk(suite.app.url);
       const visitor = await desk.visitor('Pia');
       const request = await visitorRequest(desk, visitor);
       const rid = request.request_id as string;
@@ -361,7 +358,7 @@ for (const kind of storeKinds()) {
     // ---- project_user events -------------------------------------------------------------------------------
 
     test('outbox: an assignment appends a project_user UPDATE with the new load and isBusy', async () => {
-      const desk = await createDesk(app.url);
+      const desk = await createDesk(suite.app.url);
       const visitor = await desk.visitor('Eve');
       await setSettings(desk, { chat_limit_on: true, max_agent_assigned_chat: 1 });
 
@@ -395,7 +392,7 @@ for (const kind of storeKinds()) {
     });
 
     test("outbox: changing a department's members appends a project_user UPDATE for each agent added or removed, with the new departments", async () => {
-      const desk = await createDesk(app.url);
+      const desk = await createDesk(suite.app.url);
       const sorted = (xs: string[]) => [...xs].sort();
 
       let seq = await projectSeq(desk);

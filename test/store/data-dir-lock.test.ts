@@ -22,6 +22,17 @@ const holder = (dir: string, ...flags: string[]) => new CliProcess(process.execP
 const locked = (p: CliProcess) => p.until(() => /locked \d+/.test(p.stdout), 'the lock to be taken');
 const lockContent = (dir: string) => JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')) as { pid: number };
 
+/** A fresh directory whose lock was left by a holder killed with SIGKILL; with the lock file as that holder wrote it. */
+async function staleLockDir(): Promise<{ dir: string; stale: { socket: string } }> {
+  const dir = freshDir();
+  const dead = holder(dir);
+  await locked(dead);
+  const stale = JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')) as { socket: string };
+  dead.child.kill('SIGKILL');
+  await dead.exit();
+  return { dir, stale };
+}
+
 /** A lock file as a holder would write it, with some fields changed. */
 function plantLock(dir: string, changes: Record<string, unknown>): void {
   const me = ownIdentity();
@@ -49,12 +60,7 @@ describe('the data directory lock', () => {
   });
 
   test('a lock left by a SIGKILLed process is recovered, and its socket removed', async () => {
-    const dir = freshDir();
-    const first = holder(dir);
-    await locked(first);
-    const stale = JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')) as { socket: string };
-    first.child.kill('SIGKILL');
-    await first.exit();
+    const { dir, stale } = await staleLockDir();
     const second = holder(dir);
     try {
       await locked(second);
@@ -117,11 +123,7 @@ describe('the data directory lock', () => {
   });
 
   test('processes recovering one stale lock together take it one at a time', async () => {
-    const dir = freshDir();
-    const dead = holder(dir);
-    await locked(dead);
-    dead.child.kill('SIGKILL');
-    await dead.exit();
+    const { dir } = await staleLockDir();
     const racers = Array.from({ length: 4 }, () => holder(dir, '--wait', '--hold-ms', '150'));
     await Promise.all(racers.map((r) => r.exit()));
     const spans = racers.map((r) => {

@@ -4,75 +4,66 @@
  * share one such read (`BatchReader`).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { MemoryBus } from '../../src/events/memory-bus.js';
+import { describe, test } from 'node:test';
 import type { Db } from '../../src/store/db.js';
-import { migrate } from '../../src/store/migrate.js';
 import { BatchReader } from '../../src/store/batch-reader.js';
 import { findConnectingUsers } from '../../src/store/users.js';
-import { OutboxDesk } from '../support/outbox-desk.js';
-import { openTestDb, storeKinds } from '../support/test-app.js';
+import { storeKinds } from '../support/test-app.js';
+import { useStoreDesk } from '../support/use-store-desk.js';
 
 /** One user as the handshake reads them (the batch read with one id); null: no such user. */
 const readUser = async (db: Db, id: string) => (await findConnectingUsers(db, [id])).get(id) ?? null;
 
 for (const kind of storeKinds()) {
   describe(`handshake reads (${kind})`, () => {
-    let db: Db;
-    let desk: OutboxDesk;
-    before(async () => {
-      db = await openTestDb(kind);
-      await migrate(db);
-      desk = new OutboxDesk(db, new MemoryBus());
-    });
-    after(() => db.close());
+    const suite = useStoreDesk(kind);
 
     test('the user and the projects where they are an active desk member, sorted; not where a visitor or disabled', async () => {
-      const u = await desk.user('Una');
+      const u = await suite.desk.user('Una');
       const desks: string[] = [];
       for (const role of ['owner', 'admin', 'supervisor', 'agent'] as const) {
-        const { projectId } = await desk.project(role);
-        await desk.member(projectId, u, role);
+        const { projectId } = await suite.desk.project(role);
+        await suite.desk.member(projectId, u, role);
         desks.push(projectId);
       }
-      const visited = (await desk.project('Visited')).projectId;
-      await desk.member(visited, u, 'guest');
-      const left = (await desk.project('Left')).projectId;
-      await desk.updateMember(left, await desk.member(left, u, 'agent'), { status: 'disabled' });
-      const elsewhere = (await desk.project('Elsewhere')).projectId;
-      await desk.member(elsewhere, await desk.user('Other'), 'agent');
+      const visited = (await suite.desk.project('Visited')).projectId;
+      await suite.desk.member(visited, u, 'guest');
+      const left = (await suite.desk.project('Left')).projectId;
+      await suite.desk.updateMember(left, await suite.desk.member(left, u, 'agent'), { status: 'disabled' });
+      const elsewhere = (await suite.desk.project('Elsewhere')).projectId;
+      await suite.desk.member(elsewhere, await suite.desk.user('Other'), 'agent');
 
-      const found = await readUser(db, u);
+      const found = await readUser(suite.db, u);
       assert.equal(found?.active, true);
       assert.deepEqual(found?.memberProjectIds, [...desks].sort());
       assert.deepEqual([...found!.limits.keys()].sort(), [...desks].sort(), 'the limits of exactly those projects');
-      await desk.disableUser(u);
-      assert.equal((await readUser(db, u))?.active, false);
-      const loner = await readUser(db, await desk.user('Loner'));
+      await suite.desk.disableUser(u);
+      assert.equal((await readUser(suite.db, u))?.active, false);
+      const loner = await readUser(suite.db, await suite.desk.user('Loner'));
       assert.deepEqual([loner?.active, loner?.memberProjectIds, loner?.limits.size], [true, [], 0]);
-      assert.equal(await readUser(db, 'no-such-user'), null);
+      assert.equal(await readUser(suite.db, 'no-such-user'), null);
     });
 
     test("the user's desk projects come with their limit overrides; a project without overrides has {}", async () => {
-      const u = await desk.user('Limited');
-      const [a, b] = [(await desk.project('A')).projectId, (await desk.project('B')).projectId];
-      await desk.member(a, u, 'agent');
-      await desk.member(b, u, 'admin');
-      await db.query(`UPDATE projects SET limits = '{"ws_conn_max_per_project": 7}' WHERE id = $1`, [a]);
-      const found = await readUser(db, u);
+      const u = await suite.desk.user('Limited');
+      const [a, b] = [(await suite.desk.project('A')).projectId, (await suite.desk.project('B')).projectId];
+      await suite.desk.member(a, u, 'agent');
+      await suite.desk.member(b, u, 'admin');
+      await suite.db.query(`UPDATE projects SET limits = '{"ws_conn_max_per_project": 7}' WHERE id = $1`, [a]);
+      const found = await readUser(suite.db, u);
       assert.deepEqual(found?.limits.get(a), { ws_conn_max_per_project: 7 });
       assert.deepEqual(found?.limits.get(b), {});
     });
 
     test('the handshakes of one turn share one read of their users; a read after a change sees it', async () => {
       const users = [];
-      for (let i = 0; i < 12; i++) users.push(await desk.user(`U${i}`));
-      const { projectId } = await desk.project('Shared');
-      await desk.member(projectId, users[0]!, 'agent');
+      for (let i = 0; i < 12; i++) users.push(await suite.desk.user(`U${i}`));
+      const { projectId } = await suite.desk.project('Shared');
+      await suite.desk.member(projectId, users[0]!, 'agent');
       let statements = 0;
       const reader = new BatchReader((ids: string[]) => {
         statements++;
-        return findConnectingUsers(db, ids);
+        return findConnectingUsers(suite.db, ids);
       });
       // Twelve users, one of them asked for three times, and one unknown id, all in one turn.
       const reads = [...users, users[0]!, users[0]!, 'no-such-user'].map((id) => reader.read(id));
@@ -83,7 +74,7 @@ for (const kind of storeKinds()) {
       assert.deepEqual([found[1]?.active, found[1]?.memberProjectIds], [true, []]);
       assert.equal(found[14], undefined, 'an unknown user');
 
-      await desk.disableUser(users[0]!);
+      await suite.desk.disableUser(users[0]!);
       assert.equal((await reader.read(users[0]!))?.active, false, 'nothing cached: the next read sees the change');
       assert.equal(statements, 2);
     });

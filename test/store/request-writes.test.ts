@@ -6,8 +6,9 @@ import { OutboxWriter, readEventsSince } from '../../src/store/events.js';
 import { findProject, lockProject } from '../../src/store/projects.js';
 import { createDesk, newRequestId, type Desk } from '../support/desk.js';
 import { expectStatus } from '../support/rest-client.js';
-import { openTestDb, startTestApp, storeKinds, testConfig, type TestApp } from '../support/test-app.js';
+import { openTestDb, storeKinds, testConfig } from '../support/test-app.js';
 import { sampleMessage, sampleProjectUser, sampleRequest } from '../support/sample-entities.js';
+import { useDesk } from '../support/use-desk.js';
 
 /** A transaction handle that records the statements run through it. */
 function recording(tx: Queryable): { tx: Queryable; statements: string[] } {
@@ -54,22 +55,25 @@ for (const kind of storeKinds()) {
   });
 
   describe(`request writes (${kind})`, () => {
-    let app: TestApp;
-    let desk: Desk;
-    before(async () => {
-      app = await startTestApp(kind);
-      desk = await createDesk(app.url);
-    });
-    after(() => app.closeAll());
+    const suite = useDesk(kind);
 
-    const seqOf = async () => (await findProject(app.db, desk.projectId))!.seq;
+    const seqOf = async () => (await findProject(suite.app.db, suite.desk.projectId))!.seq;
+
+    /** A request a visitor opened: its id, the visitor, the request as the owner reads it then, and the project's seq after it. */
+    async function visitorRequest() {
+      const rid = newRequestId(suite.desk.projectId);
+      const visitor = await suite.desk.visitor();
+      expectStatus(await visitor.rest.post(`/${suite.desk.projectId}/requests/${rid}/messages`, { text: 'hello' }), 201);
+      const before = expectStatus(await suite.desk.owner.rest.get(`/${suite.desk.projectId}/requests/${rid}`), 200);
+      return { rid, visitor, before, start: await seqOf() };
+    }
 
     test('the outbox appends every event of a write and advances the project seq in one statement', async () => {
       const start = await seqOf();
       let flushed: string[] = [];
-      const emitted = await app.db.transaction(async (tx) => {
-        const outbox = new OutboxWriter((await lockProject(tx, desk.projectId))!);
-        const scope = { departmentId: desk.supportId, agents: [desk.agentA.userId], requesterUserId: null };
+      const emitted = await suite.app.db.transaction(async (tx) => {
+        const outbox = new OutboxWriter((await lockProject(tx, suite.desk.projectId))!);
+        const scope = { departmentId: suite.desk.supportId, agents: [suite.desk.agentA.userId], requesterUserId: null };
         const events = [
           outbox.emit({ kind: 'request', method: 'UPDATE', entityId: 'r1', requestId: 'r1', scope, prevScope: { ...scope, agents: [] }, data: sampleRequest({ first_text: 'a "b" \\ é' }) }),
           outbox.emit({ kind: 'project_user', method: 'UPDATE', entityId: 'pu1', requestId: null, scope: null, prevScope: null, data: sampleProjectUser({ attributes: { n: 1 } }) }),
@@ -82,26 +86,22 @@ for (const kind of storeKinds()) {
       });
       assert.equal(flushed.length, 1, 'one statement for the events and the seq');
       assert.deepEqual(emitted.map((e) => e.seq), [start + 1, start + 2, start + 3]);
-      assert.deepEqual(await readEventsSince(app.db, desk.projectId, start), emitted);
+      assert.deepEqual(await readEventsSince(suite.app.db, suite.desk.projectId, start), emitted);
       assert.equal(await seqOf(), start + 3);
-      const [nulls] = await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE project_id = $1 AND seq > $2 AND scope IS NULL AND prev_scope IS NULL', [desk.projectId, start]);
+      const [nulls] = await suite.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE project_id = $1 AND seq > $2 AND scope IS NULL AND prev_scope IS NULL', [suite.desk.projectId, start]);
       assert.equal(nulls!.n, 1, 'a null scope is stored as SQL NULL, not as JSON null');
     });
 
     test('a PATCH answers the request exactly as a GET right after it, and its one event carries the same', async () => {
-      const rid = newRequestId(desk.projectId);
-      const visitor = await desk.visitor();
-      expectStatus(await visitor.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'hello' }), 201);
-      const before = expectStatus(await desk.owner.rest.get(`/${desk.projectId}/requests/${rid}`), 200);
-      const start = await seqOf();
+      const { rid, before, start } = await visitorRequest();
 
-      const patched = expectStatus(await desk.agentA.rest.patch(`/${desk.projectId}/requests/${rid}`, { subject: 'Refund', priority: 'high', tags: ['billing'] }), 200);
-      assert.deepEqual(expectStatus(await desk.agentA.rest.get(`/${desk.projectId}/requests/${rid}`), 200), patched);
+      const patched = expectStatus(await suite.desk.agentA.rest.patch(`/${suite.desk.projectId}/requests/${rid}`, { subject: 'Refund', priority: 'high', tags: ['billing'] }), 200);
+      assert.deepEqual(expectStatus(await suite.desk.agentA.rest.get(`/${suite.desk.projectId}/requests/${rid}`), 200), patched);
       assert.equal(patched.subject, 'Refund');
       assert.ok(patched.updatedAt > before.updatedAt);
       assert.deepEqual({ ...patched, subject: before.subject, priority: before.priority, tags: before.tags, updatedAt: before.updatedAt }, before);
 
-      const events = await readEventsSince(app.db, desk.projectId, start);
+      const events = await readEventsSince(suite.app.db, suite.desk.projectId, start);
       assert.equal(events.length, 1);
       assert.equal(events[0]!.method, 'UPDATE');
       assert.deepEqual(events[0]!.data, patched);
@@ -109,25 +109,21 @@ for (const kind of storeKinds()) {
     });
 
     test('a PATCH refused after it was applied (request not visible to the agent) leaves nothing behind', async () => {
-      const rid = newRequestId(desk.projectId);
-      const visitor = await desk.visitor();
-      expectStatus(await visitor.rest.post(`/${desk.projectId}/requests/${rid}/messages`, { text: 'hello' }), 201);
-      const before = expectStatus(await desk.owner.rest.get(`/${desk.projectId}/requests/${rid}`), 200);
-      const start = await seqOf();
+      const { rid, visitor, before, start } = await visitorRequest();
 
       // Agent D is in no department: the pooled request in Support is invisible to them, so it does not exist.
-      const hidden = await desk.agentD.rest.patch(`/${desk.projectId}/requests/${rid}`, { subject: 'mine now' });
+      const hidden = await suite.desk.agentD.rest.patch(`/${suite.desk.projectId}/requests/${rid}`, { subject: 'mine now' });
       assert.equal(hidden.status, 404, JSON.stringify(hidden.body));
       assert.equal(hidden.body.error, 'NOT_FOUND');
       // The visitor sees their request but may not change it.
-      const forbidden = await visitor.rest.patch(`/${desk.projectId}/requests/${rid}`, { subject: 'mine now' });
+      const forbidden = await visitor.rest.patch(`/${suite.desk.projectId}/requests/${rid}`, { subject: 'mine now' });
       assert.equal(forbidden.status, 403, JSON.stringify(forbidden.body));
-      const absent = await desk.owner.rest.patch(`/${desk.projectId}/requests/${newRequestId(desk.projectId)}`, { subject: 'x' });
+      const absent = await suite.desk.owner.rest.patch(`/${suite.desk.projectId}/requests/${newRequestId(suite.desk.projectId)}`, { subject: 'x' });
       assert.equal(absent.status, 404, JSON.stringify(absent.body));
 
-      assert.deepEqual(expectStatus(await desk.owner.rest.get(`/${desk.projectId}/requests/${rid}`), 200), before);
+      assert.deepEqual(expectStatus(await suite.desk.owner.rest.get(`/${suite.desk.projectId}/requests/${rid}`), 200), before);
       assert.equal(await seqOf(), start);
-      assert.deepEqual(await readEventsSince(app.db, desk.projectId, start), []);
+      assert.deepEqual(await readEventsSince(suite.app.db, suite.desk.projectId, start), []);
     });
   });
 }

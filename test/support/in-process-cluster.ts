@@ -1,14 +1,13 @@
 import { startApp, type App } from '../../src/app.js';
 import type { Db } from '../../src/store/db.js';
 import { createTestSchema, postgresSkipReason, testConfig, type TestSchema } from './test-app.js';
+import { redisSkipReason } from './redis.js';
 
 /** Cluster tests need PostgreSQL and Redis; they skip on a bare laptop, never under CI. */
 export function clusterSkipReason(): string | false {
   const pg = postgresSkipReason();
   if (pg) return pg;
-  if (process.env.REDIS_URL) return false;
-  if (process.env.CI === 'true') throw new Error('CI=true but REDIS_URL is not set: the cluster tests may not skip in CI');
-  return 'REDIS_URL is not set';
+  return redisSkipReason('cluster');
 }
 
 export interface InProcessCluster {

@@ -93,6 +93,15 @@ export class OutboxDesk {
     });
   }
 
+  /** A project of its own with one admin and one request in its default department: a topic with a single writer. */
+  async adminWithRequest(projectName: string, adminName: string): Promise<{ projectId: string; departmentId: string; admin: string; request: Request }> {
+    const { projectId, departmentId } = await this.project(projectName);
+    const admin = await this.user(adminName);
+    await this.member(projectId, admin, 'admin');
+    const request = await this.createRequest(projectId, { departmentId });
+    return { projectId, departmentId, admin, request };
+  }
+
   async createRequest(
     projectId: string,
     r: { departmentId: string | null; agents?: string[]; text?: string; attributes?: Record<string, unknown> },

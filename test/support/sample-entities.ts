@@ -5,6 +5,7 @@
 import type { Message } from '../../src/domain/message.js';
 import type { ProjectUser } from '../../src/domain/project.js';
 import type { Request } from '../../src/domain/request.js';
+import type { ProjectEvent } from '../../src/events/event.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 
@@ -100,5 +101,25 @@ export function sampleProjectUser(overrides: Partial<ProjectUser> = {}): Project
     createdAt: at,
     updatedAt: at,
     ...overrides,
+  };
+}
+
+/**
+ * A committed message CREATE in request r1, seen by the whole desk (no department, no agents): the event the bus tests
+ * carry. The message is `sampleMessage` with this id and the text `hello <seq>`, then what the test names.
+ */
+export function sampleMessageEvent(projectId: string, seq: number, id: string, message: Partial<Message> = {}): ProjectEvent {
+  return {
+    projectId,
+    seq,
+    epoch: 'e1',
+    kind: 'message',
+    method: 'CREATE',
+    entityId: id,
+    requestId: 'r1',
+    scope: { departmentId: null, agents: [], requesterUserId: null },
+    prevScope: null,
+    data: sampleMessage({ _id: id, text: `hello ${seq}`, ...message }),
+    createdAt: new Date().toISOString(),
   };
 }

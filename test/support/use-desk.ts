@@ -1,34 +1,25 @@
 /**
- * The usual start of a suite: a real app (PGlite, in process) and the REST desk on it (test/support/desk.ts), started
- * before the suite's tests and closed after them. `useDesk()` is called in a `describe`; its `app` and `desk` are
- * there once the tests run.
+ * The usual start of a suite: a real app (in process, on the store kind asked for, PGlite by default) and the REST
+ * desk on it (test/support/desk.ts), started before the suite's tests and closed after them. `useDesk()` is called in
+ * a `describe`; its `app` and `desk` are there once the tests run. A suite's own `before` hooks, declared after it,
+ * run after it and may use them.
  */
-import { after, before } from 'node:test';
 import { createDesk, type Desk } from './desk.js';
 import { startTestApp, type TestApp } from './test-app.js';
+import { useStarted } from './use-started.js';
+
+type StartArgs = Parameters<typeof startTestApp>;
 
 export interface DeskSuite {
   readonly app: TestApp;
   readonly desk: Desk;
 }
 
-export function useDesk(): DeskSuite {
-  let started: DeskSuite | null = null;
-  before(async () => {
-    const app = await startTestApp();
-    started = { app, desk: await createDesk(app.url) };
+/** The arguments are startTestApp's: the store kind, config overrides, and app options. */
+export function useDesk(...args: StartArgs): DeskSuite {
+  return useStarted<DeskSuite>('useDesk()', async (onStop) => {
+    const app = await startTestApp(...args);
+    onStop(() => app.closeAll());
+    return { app, desk: await createDesk(app.url) };
   });
-  after(() => started?.app.closeAll());
-  const get = (): DeskSuite => {
-    if (started === null) throw new Error('useDesk(): the app is started before the tests, not while the suite is declared');
-    return started;
-  };
-  return {
-    get app() {
-      return get().app;
-    },
-    get desk() {
-      return get().desk;
-    },
-  };
 }

@@ -3,6 +3,7 @@
  * a deadline, failing with the list of what did arrive instead. No sleeps as synchronization.
  */
 import WebSocket from 'ws';
+import { Waiters } from './waiters.js';
 
 export interface Frame {
   action: string;
@@ -26,7 +27,7 @@ export class TestClient {
   /** Text frames that were not JSON (there should be none). */
   readonly garbage: string[] = [];
   closed: { code: number; reason: string } | null = null;
-  private listeners = new Set<() => void>();
+  private readonly waiters = new Waiters(() => `Arrived:\n${this.describe()}`);
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data, isBinary) => {
@@ -95,26 +96,7 @@ export class TestClient {
 
   /** Resolves when `check` returns a value; fails after the deadline describing what arrived. */
   until<T>(check: () => T | undefined, what: string, timeoutMs = DEFAULT_WAIT_MS): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const attempt = () => {
-        const value = check();
-        if (value === undefined) return false;
-        cleanup();
-        resolve(value);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}. Arrived:\n${this.describe()}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.listeners.delete(listener);
-      };
-      const listener = () => void attempt();
-      if (attempt()) return;
-      this.listeners.add(listener);
-    });
+    return this.waiters.until(check, what, timeoutMs);
   }
 
   describe(): string {
@@ -135,6 +117,6 @@ export class TestClient {
   }
 
   private notify(): void {
-    for (const listener of [...this.listeners]) listener();
+    this.waiters.changed();
   }
 }
