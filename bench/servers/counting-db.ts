@@ -3,6 +3,7 @@
  * connection, per snapshot storm) next to CPU and memory. Delegates everything else unchanged.
  */
 import type { Db, Queryable } from '../../src/store/db.js';
+import type { Procedure } from '../../src/store/procedure.js';
 
 export interface StoreCounts {
   queries: number;
@@ -29,6 +30,12 @@ export function countingDb(db: Db): { db: Db; counts: StoreCounts } {
           },
         }),
       );
+    },
+    // Forwarded, so a procedure runs where the store runs it (in the worker, on PGLITE_THREAD=worker); its statements
+    // run there and are not counted here.
+    transact<A, R>(procedure: Procedure<A, R>, args: A): Promise<R> {
+      counts.transactions++;
+      return db.transact(procedure, args);
     },
     exec: (sql) => db.exec(sql),
     ping: () => db.ping(),

@@ -5,6 +5,7 @@ import { recordHistoryChange } from '../store/history.js';
 import type { ProjectEvent } from '../events/event.js';
 import type { Queryable } from '../store/db.js';
 import { OutboxWriter } from '../store/events.js';
+import { defineProcedure, type Procedure } from '../store/procedure.js';
 import { lockProject, type ProjectRow } from '../store/projects.js';
 import type { ServiceDeps } from './context.js';
 
@@ -20,16 +21,43 @@ export interface ProjectWrite {
  * the bus after commit.
  */
 export async function writeProject<T>(deps: ServiceDeps, projectId: string, fn: (w: ProjectWrite) => Promise<T>): Promise<T> {
-  const { result, events } = await deps.db.transaction(async (tx) => {
-    const project = await lockProject(tx, projectId);
-    if (!project) throw new DeskwireError('NOT_FOUND', 'No such project.');
-    const outbox = new OutboxWriter(project);
-    const result = await fn({ tx, outbox, project });
-    await outbox.flush(tx);
-    return { result, events: outbox.events };
-  });
+  const { result, events } = await deps.db.transaction((tx) => projectWriteIn(tx, projectId, fn));
   await publishCommitted(deps, events);
   return result;
+}
+
+/** What a project write's transaction gives back: its result and the events it appended to the outbox. */
+export interface ProjectWriteOutcome<T> {
+  result: T;
+  events: ProjectEvent[];
+}
+
+/** A project write as a procedure (`store/procedure.ts`): on the worker-thread store, its whole transaction runs there. */
+export type ProjectWriteProcedure<A, T> = Procedure<A & { projectId: string }, ProjectWriteOutcome<T>>;
+
+/**
+ * Defines a project write that `runProjectWrite` runs as one procedure. `fn` is `writeProject`'s body with its
+ * arguments passed in (it may close over nothing: it may run in another thread), exported from `module` as `name`.
+ */
+export function defineProjectWrite<A, T>(module: string, name: string, fn: (w: ProjectWrite, args: A & { projectId: string }) => Promise<T>): ProjectWriteProcedure<A, T> {
+  return defineProcedure(module, name, (tx, args) => projectWriteIn(tx, args.projectId, (w) => fn(w, args)));
+}
+
+/** `writeProject` for a write defined with `defineProjectWrite`. */
+export async function runProjectWrite<A, T>(deps: ServiceDeps, write: ProjectWriteProcedure<A, T>, args: A & { projectId: string }): Promise<T> {
+  const { result, events } = await deps.db.transact(write, args);
+  await publishCommitted(deps, events);
+  return result;
+}
+
+/** The transaction of a project write: lock the project, run `fn`, append its events. */
+async function projectWriteIn<T>(tx: Queryable, projectId: string, fn: (w: ProjectWrite) => Promise<T>): Promise<ProjectWriteOutcome<T>> {
+  const project = await lockProject(tx, projectId);
+  if (!project) throw new DeskwireError('NOT_FOUND', 'No such project.');
+  const outbox = new OutboxWriter(project);
+  const result = await fn({ tx, outbox, project });
+  await outbox.flush(tx);
+  return { result, events: outbox.events };
 }
 
 /**

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Db, Queryable } from './db.js';
+import type { Procedure } from './procedure.js';
 import { StatementNames } from './statement-names.js';
 
 // int8 (seq, counts) as JS numbers: event numbers stay far below 2^53.
@@ -79,6 +80,10 @@ export class PostgresDb implements Db {
       client.off('error', onLost);
       client.release(broken || lost !== null);
     }
+  }
+
+  transact<A, R>(procedure: Procedure<A, R>, args: A): Promise<R> {
+    return this.transaction((tx) => procedure.run(tx, args));
   }
 
   async exec(sql: string): Promise<void> {

@@ -3,6 +3,7 @@ import { Mutex, PGlite, protocol, types, type PGliteOptions } from '@electric-sq
 import type { DataDirLock } from './data-dir-lock.js';
 import { makeOwnerOnly } from './data-dir-modes.js';
 import type { Db, Queryable } from './db.js';
+import type { Procedure } from './procedure.js';
 import { StatementNames } from './statement-names.js';
 import { openInDataDir, type PgliteOpenOptions } from './pglite-data-dir.js';
 
@@ -99,6 +100,10 @@ export class PgliteDb implements Db {
         throw error;
       }
     });
+  }
+
+  transact<A, R>(procedure: Procedure<A, R>, args: A): Promise<R> {
+    return this.transaction((tx) => procedure.run(tx, args));
   }
 
   async exec(sql: string): Promise<void> {

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { DataDirLock } from './data-dir-lock.js';
 import { makeOwnerOnly } from './data-dir-modes.js';
 import type { Db, Queryable } from './db.js';
+import type { Procedure } from './procedure.js';
 import { openInDataDir, type PgliteOpenOptions } from './pglite-data-dir.js';
 import { fromWireError, type StoreReady, type StoreReply, type StoreRequest, type StoreWorkerData } from './pglite-worker-protocol.js';
 import { StoreWorkerStoppedError } from './store-errors.js';
@@ -112,14 +113,19 @@ export class PgliteWorkerDb implements Db {
     }
   }
 
-  /**
-   * Refuses new work, waits for the statements in flight and the transactions open (their remaining statements
-   * still run), closes the database in the worker, ends the worker and releases the data directory.
-   */
+  /** The whole transaction in the worker, in one message each way (`procedure.ts`). */
+  transact<A, R>(procedure: Procedure<A, R>, args: A): Promise<R> {
+    return this.call({ op: 'procedure', module: procedure.module, name: procedure.name, args }) as Promise<R>;
+  }
+
   async ping(): Promise<void> {
     await this.query('SELECT 1');
   }
 
+  /**
+   * Refuses new work, waits for the statements in flight and the transactions open (their remaining statements
+   * still run), closes the database in the worker, ends the worker and releases the data directory.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (!this.stopped) {

@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { capDepth, STORED_EVENT_MAX_DEPTH } from '../domain/json-depth.js';
 import { PgliteDb } from './pglite-db.js';
 import type { Queryable } from './db.js';
+import { isProcedure, type Procedure } from './procedure.js';
 import { toWireError, type StoreReady, type StoreReply, type StoreRequest, type StoreWorkerData } from './pglite-worker-protocol.js';
 
 const port = parentPort!;
@@ -97,6 +98,31 @@ function begin(db: PgliteDb, id: number, tx: number): void {
   ).finally(() => transactions.delete(tx));
 }
 
+/** Procedures by module and name, imported once each. */
+const procedures = new Map<string, Promise<Procedure<unknown, unknown>>>();
+
+function procedureAt(module: string, name: string): Promise<Procedure<unknown, unknown>> {
+  const key = `${module}#${name}`;
+  let found = procedures.get(key);
+  if (!found) {
+    found = import(module).then((exports: Record<string, unknown>) => {
+      const procedure = exports[name];
+      if (!isProcedure(procedure) || procedure.name !== name) throw new Error(`${module} exports no procedure named ${name}`);
+      return procedure;
+    });
+    // A module that failed to load is tried again by the next call rather than remembered as failed.
+    found.catch(() => procedures.delete(key));
+    procedures.set(key, found);
+  }
+  return found;
+}
+
+/** Runs a procedure as one `PgliteDb.transaction`: the lock is held for its statements alone. */
+async function runProcedure(db: PgliteDb, module: string, name: string, args: unknown): Promise<unknown> {
+  const procedure = await procedureAt(module, name);
+  return db.transaction((tx) => procedure.run(tx, args));
+}
+
 async function main(): Promise<void> {
   let db: PgliteDb;
   try {
@@ -113,6 +139,8 @@ async function main(): Promise<void> {
         return answer(request.id, db.exec(request.sql));
       case 'begin':
         return begin(db, request.id, request.tx);
+      case 'procedure':
+        return answer(request.id, runProcedure(db, request.module, request.name, request.args));
       case 'tx-query':
       case 'commit':
       case 'rollback': {

@@ -4,6 +4,7 @@
  * Plain queries outside transactions (handshakes, gap fills) pass through uncounted.
  */
 import type { Db, Queryable } from '../../src/store/db.js';
+import type { Procedure } from '../../src/store/procedure.js';
 
 export class ProbeDb implements Db {
   transactions = 0;
@@ -35,6 +36,11 @@ export class ProbeDb implements Db {
         },
       }),
     );
+  }
+
+  /** In place, through `transaction`, so that a procedure is held and counted as any transaction is. */
+  transact<A, R>(procedure: Procedure<A, R>, args: A): Promise<R> {
+    return this.transaction((tx) => procedure.run(tx, args));
   }
 
   exec(sql: string): Promise<void> {

@@ -42,8 +42,10 @@ export class SnapshotGate {
   }
 
   wrap(db: Db): Db {
-    return {
+    const wrapped: Db = {
       kind: db.kind,
+      // Procedures run in place, through the gated transaction below, as every write did before them.
+      transact: (procedure, args) => wrapped.transaction((tx) => procedure.run(tx, args)),
       query: (sql, params) => db.query(sql, params),
       exec: (sql) => db.exec(sql),
       ping: () => db.ping(),
@@ -58,6 +60,7 @@ export class SnapshotGate {
         return result;
       },
     };
+    return wrapped;
   }
 }
 
