@@ -80,8 +80,8 @@ export function createLogger(config: Config): Logger {
 
 /**
  * The configured store. An embedded one is locked first (one process per DATA_DIR: a second one is refused with
- * `DataDirHeldError`, or waits with DATA_DIR_WAIT) and made owner-only, then runs on this thread
- * (PGLITE_THREAD=main, the default) or on a worker thread of its own.
+ * `DataDirHeldError`, or waits with DATA_DIR_WAIT) and made owner-only, then runs on a worker thread of its own
+ * (PGLITE_THREAD=worker, the default) or on this thread.
  */
 export async function openStore(config: Config, options: Omit<PgliteOpenOptions, 'wait'> = {}): Promise<Db> {
   if (config.databaseUrl) return PostgresDb.connect(config.databaseUrl);

@@ -100,7 +100,7 @@ export const variables: readonly VariableSpec[] = [
   { name: 'HOST', default: '127.0.0.1', description: 'Address to bind.' },
   { name: 'DATA_DIR', default: './data', description: 'Directory for the embedded PGlite store and the development JWT secret. `:memory:` keeps nothing on disk.' },
   { name: 'DATA_DIR_WAIT', default: 'false', description: 'When another process holds DATA_DIR, wait until it has exited (true) instead of refusing to start (false). `--wait` on serve, migrate and token.' },
-  { name: 'PGLITE_THREAD', default: 'main', description: 'Where the embedded store runs: `main` (the event loop\'s thread: a transaction runs without waiting for the loop) or `worker` (its own thread: faster handshakes, half the commit throughput; docs/benchmarks.md). Ignored with DATABASE_URL.' },
+  { name: 'PGLITE_THREAD', default: 'worker', description: 'Where the embedded store runs: `worker` (its own thread, beside the event loop: the hot writes run there whole, in one message; more commits and handshakes per second) or `main` (the event loop\'s thread; docs/benchmarks.md). Ignored with DATABASE_URL.' },
   { name: 'DATABASE_URL', default: null, description: 'PostgreSQL connection string. When set, PostgreSQL is the store instead of embedded PGlite.' },
   { name: 'REDIS_URL', default: null, description: 'Redis connection string for the cluster bus and shared limits. Unset: in-process bus.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'pino level: fatal, error, warn, info, debug, trace or silent.' },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startApp, type App } from '../../src/app.js';
 import type { Db, Queryable } from '../../src/store/db.js';
+import type { Procedure } from '../../src/store/procedure.js';
 import { OutboxWriter, readEventsSince } from '../../src/store/events.js';
 import { findProject, lockProject } from '../../src/store/projects.js';
 import { createDesk, newRequestId, type Desk } from '../support/desk.js';
@@ -23,6 +24,8 @@ function counting(db: Db): { db: Db; statements: () => number } {
   const wrapped: Db = Object.assign(Object.create(db) as Db, {
     query: counted(db).query,
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(counted(tx))),
+    // In place, statement by statement, so that a procedure's statements are counted on the worker-thread store too.
+    transact: <A, R>(procedure: Procedure<A, R>, args: A) => wrapped.transaction((tx) => procedure.run(tx, args)),
   });
   return { db: wrapped, statements: () => n };
 }

@@ -21,10 +21,10 @@ export function postgresSkipReason(): string | false {
 }
 
 /**
- * The thread the tests' embedded stores run on: the server's default (main), or PGLITE_THREAD=worker to run the
- * suite on the worker-thread store (the store tests and the worker-crash test run it explicitly either way).
+ * The thread the tests' embedded stores run on: the server's default (worker), or PGLITE_THREAD=main to run the
+ * suite on the in-thread store (the store tests run both explicitly either way).
  */
-export const testPgliteThread: PgliteThread = process.env.PGLITE_THREAD === 'worker' ? 'worker' : 'main';
+export const testPgliteThread: PgliteThread = process.env.PGLITE_THREAD === 'main' ? 'main' : 'worker';
 
 /** A private schema on the PostgreSQL server: several nodes may connect to it; `drop()` removes it. */
 export interface TestSchema {
