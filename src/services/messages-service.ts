@@ -15,7 +15,7 @@ import { scopeOf } from '../domain/request-scope.js';
 import { getRequest, insertRequest, updateRequest } from '../store/requests.js';
 import { requireMembership, type Actor, type ServiceDeps } from './context.js';
 import { emitMessage, emitProjectUsersOf, emitRequest } from './emit.js';
-import { defineProjectWrite, recordHistory, runProjectWrite, writeProject, type ProjectWrite } from './project-write.js';
+import { defineProjectWrite, recordHistory, runProjectWrite, type ProjectWrite } from './project-write.js';
 import { lockForWrite, seenBy, visibleRequest } from './requests-service.js';
 import { routeNewRequest } from './routing.js';
 
@@ -47,22 +47,30 @@ export class MessagesService {
     return runProjectWrite(this.deps, postMessage, { actor, projectId, requestId, input });
   }
 
-  /** Delivery and read receipts: members who see the request, or its visitor, move a message's status forward. */
+  /** Delivery and read receipts (`updateMessageStatusOf`, a procedure: clients send one per message they show). */
   async updateStatus(actor: Actor, projectId: string, requestId: string, messageId: string, status: number): Promise<Message> {
-    return writeProject(this.deps, projectId, async ({ tx, outbox }) => {
-      const m = await requireMembership(tx, projectId, actor);
-      const request = await visibleRequest(tx, projectId, requestId, m);
-      const current = await getMessage(tx, projectId, messageId);
-      if (!current || current.request_id !== requestId) throw new DeskwireError('NOT_FOUND', 'No such message.');
-      if (status < current.status) throw new DeskwireError('CONFLICT', `A message's status only moves forward (it is ${current.status}).`);
-      // Clients resend receipts: the same status again changes nothing, so nothing is written and no event goes out.
-      if (status === current.status) return current;
-      const message = (await updateMessageStatus(tx, projectId, messageId, status))!;
-      emitMessage(outbox, request, message, 'UPDATE');
-      return message;
-    });
+    return runProjectWrite(this.deps, updateMessageStatusOf, { actor, projectId, requestId, messageId, status });
   }
 }
+
+/** Members who see the request, or its visitor, move a message's status forward. */
+export const updateMessageStatusOf = defineProjectWrite(
+  import.meta.url,
+  'updateMessageStatusOf',
+  async ({ tx, outbox }, a: { actor: Actor; projectId: string; requestId: string; messageId: string; status: number }): Promise<Message> => {
+    const { actor, projectId, requestId, messageId, status } = a;
+    const m = await requireMembership(tx, projectId, actor);
+    const request = await visibleRequest(tx, projectId, requestId, m);
+    const current = await getMessage(tx, projectId, messageId);
+    if (!current || current.request_id !== requestId) throw new DeskwireError('NOT_FOUND', 'No such message.');
+    if (status < current.status) throw new DeskwireError('CONFLICT', `A message's status only moves forward (it is ${current.status}).`);
+    // Clients resend receipts: the same status again changes nothing, so nothing is written and no event goes out.
+    if (status === current.status) return current;
+    const message = (await updateMessageStatus(tx, projectId, messageId, status))!;
+    emitMessage(outbox, request, message, 'UPDATE');
+    return message;
+  },
+);
 
 /**
  * The first message of an unknown request id creates the request, as Tiledesk does, and routes it; the first agent

@@ -11,7 +11,7 @@ import { countRequests, getRequest, listRequests, lockRequest, updateRequest, ty
 import { requireMembership, type Actor, type ServiceDeps } from './context.js';
 import { emitProjectUsersOf, emitRequest } from './emit.js';
 import { routeWaitingTo } from './waiting-routing.js';
-import { defineProjectWrite, recordHistory, runProjectWrite, writeProject } from './project-write.js';
+import { defineProjectWrite, recordHistory, runProjectWrite } from './project-write.js';
 
 export interface RequestPage {
   perPage: number;
@@ -44,7 +44,7 @@ export async function lockForWrite(tx: Queryable, projectId: string, requestId: 
 /**
  * A change of subject, priority or tags. None of them changes who sees the request, so the change is applied first
  * and the checks run on the request the update returns (a refusal rolls it back): the same answers, in the same
- * order, as `change`, with no separate read of the request. A procedure: the hottest write runs in one message on
+ * order, as `changeRequest`, with no separate read of the request. A procedure: the hottest write runs in one message on
  * the worker-thread store.
  */
 export const patchRequest = defineProjectWrite(
@@ -87,23 +87,11 @@ export class RequestsService {
 
   /** Closes the request; its agents' loads go down. The visitor who started it may close it too. */
   async close(actor: Actor, projectId: string, requestId: string): Promise<Request> {
-    return this.change(actor, projectId, requestId, { members: true, requester: true }, async (tx, r) => {
-      if (r.status === RequestStatus.CLOSED) return null;
-      const after = await updateRequest(tx, projectId, r.request_id, { status: RequestStatus.CLOSED, close: { by: actor.userId } });
-      await adjustAssignedCount(tx, projectId, r.participantsAgents, -1);
-      // Their freed slots go to the requests waiting in their assigned departments.
-      return { after: after!, loadChanged: r.participantsAgents, freed: r.participantsAgents };
-    });
+    return this.change(actor, projectId, requestId, { op: 'close' });
   }
 
   async reopen(actor: Actor, projectId: string, requestId: string): Promise<Request> {
-    return this.change(actor, projectId, requestId, { members: true }, async (tx, r) => {
-      if (r.status !== RequestStatus.CLOSED) return null;
-      const status = r.participantsAgents.length > 0 ? RequestStatus.ASSIGNED : RequestStatus.UNSERVED;
-      const after = await updateRequest(tx, projectId, r.request_id, { status, reopen: { by: actor.userId } });
-      await adjustAssignedCount(tx, projectId, r.participantsAgents, +1);
-      return { after: after!, loadChanged: r.participantsAgents };
-    });
+    return this.change(actor, projectId, requestId, { op: 'reopen' });
   }
 
   /**
@@ -111,17 +99,96 @@ export class RequestsService {
    * as often as they like: the last rating counts, in the history of the interval the request arrived in.
    */
   async rate(actor: Actor, projectId: string, requestId: string, rating: { value: number; message: string | null }): Promise<Request> {
-    return this.change(actor, projectId, requestId, { members: false, requester: true, requesterOnly: true }, async (tx, r) => {
-      if (r.rating === rating.value && r.rating_message === rating.message) return null;
-      const after = await updateRequest(tx, projectId, r.request_id, { rating });
-      return { after: after!, loadChanged: [] };
-    });
+    return this.change(actor, projectId, requestId, { op: 'rate', rating });
   }
 
   /** Join (an agent adds themself) or assign (a supervisor adds anyone on the desk). */
   async addParticipant(actor: Actor, projectId: string, requestId: string, userId: string): Promise<Request> {
-    return this.change(actor, projectId, requestId, { members: true }, async (tx, r, m) => {
-      if (userId !== actor.userId && !isSupervising(m.viewer.role)) throw new DeskwireError('FORBIDDEN', 'Agents can only add themselves.');
+    return this.change(actor, projectId, requestId, { op: 'add', userId });
+  }
+
+  /** Leave (an agent removes themself) or unassign (a supervisor); with no agent left it goes back to the pool. */
+  async removeParticipant(actor: Actor, projectId: string, requestId: string, userId: string): Promise<Request> {
+    return this.change(actor, projectId, requestId, { op: 'remove', userId });
+  }
+
+  private change(actor: Actor, projectId: string, requestId: string, change: RequestChange): Promise<Request> {
+    return runProjectWrite(this.deps, changeRequest, { actor, projectId, requestId, change });
+  }
+}
+
+/** A change of a request's state or people, as data: what `changeRequest` applies. */
+export type RequestChange =
+  | { op: 'close' }
+  | { op: 'reopen' }
+  | { op: 'rate'; rating: { value: number; message: string | null } }
+  | { op: 'add'; userId: string }
+  | { op: 'remove'; userId: string };
+
+/** Who may make each change: members who see the request, and (`requester`) the visitor who started it. */
+const whoMay: Record<RequestChange['op'], { members: boolean; requester?: boolean; requesterOnly?: boolean }> = {
+  close: { members: true, requester: true },
+  reopen: { members: true },
+  rate: { members: false, requester: true, requesterOnly: true },
+  add: { members: true },
+  remove: { members: true },
+};
+
+/** What a change did: the request after it, the agents whose load changed, and those whose slots it freed. */
+type Applied = { after: Request; loadChanged: string[]; freed?: string[] } | null;
+
+/**
+ * The shape of every request change: lock, check who may do it, apply, then append the request's event (with
+ * its visibility before and after) and UPDATE events for agents whose load changed. A procedure, so it runs whole
+ * in the worker-thread store.
+ */
+export const changeRequest = defineProjectWrite(
+  import.meta.url,
+  'changeRequest',
+  async (w, a: { actor: Actor; projectId: string; requestId: string; change: RequestChange }): Promise<Request> => {
+    const { tx, outbox } = w;
+    const { actor, projectId, requestId, change } = a;
+    const who = whoMay[change.op];
+    const m = await lockForWrite(tx, projectId, requestId, actor);
+    const r = seenBy(m.requestExists ? await getRequest(tx, projectId, requestId) : null, m.viewer);
+    const allowed = (who.members && isMember(m.viewer.role)) || (who.requester === true && r.lead?.lead_id === actor.userId);
+    if (!allowed) throw new DeskwireError('FORBIDDEN', who.requesterOnly ? 'Only the visitor who started the request rates it.' : undefined);
+    const applied = await applyChange(tx, projectId, r, m.viewer, actor, change);
+    if (applied === null) return r;
+    await recordHistory(w, r, applied.after);
+    emitRequest(outbox, applied.after, 'UPDATE', scopeOf(r));
+    await emitProjectUsersOf(tx, outbox, projectId, applied.loadChanged);
+    if (applied.freed) await routeWaitingTo(w, applied.freed);
+    return applied.after;
+  },
+);
+
+/** Applies the change to the locked request `r`; null when it changes nothing. */
+async function applyChange(tx: Queryable, projectId: string, r: Request, viewer: Viewer, actor: Actor, change: RequestChange): Promise<Applied> {
+  switch (change.op) {
+    case 'close': {
+      if (r.status === RequestStatus.CLOSED) return null;
+      const after = await updateRequest(tx, projectId, r.request_id, { status: RequestStatus.CLOSED, close: { by: actor.userId } });
+      await adjustAssignedCount(tx, projectId, r.participantsAgents, -1);
+      // Their freed slots go to the requests waiting in their assigned departments.
+      return { after: after!, loadChanged: r.participantsAgents, freed: r.participantsAgents };
+    }
+    case 'reopen': {
+      if (r.status !== RequestStatus.CLOSED) return null;
+      const status = r.participantsAgents.length > 0 ? RequestStatus.ASSIGNED : RequestStatus.UNSERVED;
+      const after = await updateRequest(tx, projectId, r.request_id, { status, reopen: { by: actor.userId } });
+      await adjustAssignedCount(tx, projectId, r.participantsAgents, +1);
+      return { after: after!, loadChanged: r.participantsAgents };
+    }
+    case 'rate': {
+      const { rating } = change;
+      if (r.rating === rating.value && r.rating_message === rating.message) return null;
+      const after = await updateRequest(tx, projectId, r.request_id, { rating });
+      return { after: after!, loadChanged: [] };
+    }
+    case 'add': {
+      const { userId } = change;
+      if (userId !== actor.userId && !isSupervising(viewer.role)) throw new DeskwireError('FORBIDDEN', 'Agents can only add themselves.');
       const target = await getProjectUserByUser(tx, projectId, userId);
       if (!target || !isMember(target.role) || target.status !== 'active') throw new DeskwireError('BODY_INVALID', 'The member is not an active agent of this project.');
       if (r.status === RequestStatus.CLOSED) throw new DeskwireError('CONFLICT', 'The request is closed.');
@@ -133,13 +200,10 @@ export class RequestsService {
       });
       await adjustAssignedCount(tx, projectId, [userId], +1);
       return { after: after!, loadChanged: [userId] };
-    });
-  }
-
-  /** Leave (an agent removes themself) or unassign (a supervisor); with no agent left it goes back to the pool. */
-  async removeParticipant(actor: Actor, projectId: string, requestId: string, userId: string): Promise<Request> {
-    return this.change(actor, projectId, requestId, { members: true }, async (tx, r, m) => {
-      if (userId !== actor.userId && !isSupervising(m.viewer.role)) throw new DeskwireError('FORBIDDEN', 'Agents can only remove themselves.');
+    }
+    case 'remove': {
+      const { userId } = change;
+      if (userId !== actor.userId && !isSupervising(viewer.role)) throw new DeskwireError('FORBIDDEN', 'Agents can only remove themselves.');
       if (!r.participantsAgents.includes(userId)) throw new DeskwireError('NOT_FOUND', 'Not a participant.');
       const agents = r.participantsAgents.filter((a) => a !== userId);
       const open = r.status !== RequestStatus.CLOSED;
@@ -149,34 +213,6 @@ export class RequestsService {
       });
       if (open) await adjustAssignedCount(tx, projectId, [userId], -1);
       return { after: after!, loadChanged: [userId] };
-    });
-  }
-
-  /**
-   * The shape of every request change: lock, check who may do it, apply, then append the request's event (with
-   * its visibility before and after) and UPDATE events for agents whose load changed.
-   */
-  private async change(
-    actor: Actor,
-    projectId: string,
-    requestId: string,
-    who: { members: boolean; requester?: boolean; requesterOnly?: boolean },
-    /** Applies the change and returns the request after it and the agents whose load changed, or null when nothing changed. */
-    apply: (tx: Queryable, r: Request, m: { viewer: Viewer }) => Promise<{ after: Request; loadChanged: string[]; freed?: string[] } | null>,
-  ): Promise<Request> {
-    return writeProject(this.deps, projectId, async (w) => {
-      const { tx, outbox } = w;
-      const m = await lockForWrite(tx, projectId, requestId, actor);
-      const r = seenBy(m.requestExists ? await getRequest(tx, projectId, requestId) : null, m.viewer);
-      const allowed = (who.members && isMember(m.viewer.role)) || (who.requester === true && r.lead?.lead_id === actor.userId);
-      if (!allowed) throw new DeskwireError('FORBIDDEN', who.requesterOnly ? 'Only the visitor who started the request rates it.' : undefined);
-      const applied = await apply(tx, r, m);
-      if (applied === null) return r;
-      await recordHistory(w, r, applied.after);
-      emitRequest(outbox, applied.after, 'UPDATE', scopeOf(r));
-      await emitProjectUsersOf(tx, outbox, projectId, applied.loadChanged);
-      if (applied.freed) await routeWaitingTo(w, applied.freed);
-      return applied.after;
-    });
+    }
   }
 }
