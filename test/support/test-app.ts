@@ -21,10 +21,14 @@ export function postgresSkipReason(): string | false {
 }
 
 /**
- * The thread the tests' embedded stores run on: the server's default (worker), or PGLITE_THREAD=main to run the
- * suite on the in-thread store (the store tests run both explicitly either way).
+ * The thread the in-process tests' embedded stores run on: the event loop's (main), or PGLITE_THREAD=worker to run
+ * the suite on the worker-thread store, the server's default. Not the default here because a store in a new worker
+ * starts about a second later (a fresh isolate loads tsx and PGlite and warms PGlite up again), and the suite opens
+ * a store in almost every file: 15.2 min instead of 12. What differs between the two is the store's transport, and
+ * the worker runs in every suite that is about it (test/store: the driver contract, the worker, procedures, dumps;
+ * the worker crashing) and in every test that spawns a server (`deskwire serve` on its defaults).
  */
-export const testPgliteThread: PgliteThread = process.env.PGLITE_THREAD === 'main' ? 'main' : 'worker';
+export const testPgliteThread: PgliteThread = process.env.PGLITE_THREAD === 'worker' ? 'worker' : 'main';
 
 /** A private schema on the PostgreSQL server: several nodes may connect to it; `drop()` removes it. */
 export interface TestSchema {
