@@ -143,6 +143,14 @@ export class PgliteWorkerDb implements Db {
     return this.closing;
   }
 
+  /**
+   * A full garbage collection in the worker, when the process runs with --expose-gc (nothing otherwise): the
+   * bench's memory samples count the worker's heap, which the main thread's `gc()` does not collect.
+   */
+  async collectGarbage(): Promise<void> {
+    await this.call({ op: 'collect-garbage' });
+  }
+
   /** Called once if the worker stops without being closed (the node cannot serve without its store). */
   onStopped(listener: (error: StoreWorkerStoppedError) => void): () => void {
     this.stopListeners.add(listener);

@@ -26,6 +26,8 @@ export type StoreRequest =
   /** Runs a procedure (`procedure.ts`) as one transaction: the worker imports `module` and runs its export `name`. */
   | { id: number; op: 'procedure'; module: string; name: string; args: unknown }
   | { id: number; op: 'close' }
+  /** Measurements only: a full garbage collection in the worker, when the process exposes `gc` (--expose-gc). */
+  | { id: number; op: 'collect-garbage' }
   /** Tests only: an uncaught error in the worker, as a bug in it or in PGlite would raise. */
   | { id: number; op: 'crash' };
 

@@ -123,6 +123,15 @@ async function runProcedure(db: PgliteDb, module: string, name: string, args: un
   return db.transaction((tx) => procedure.run(tx, args));
 }
 
+/** Twice, with a turn in between, so that what the first pass's finalizers let go is collected too. */
+async function collectGarbage(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return;
+  gc();
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+}
+
 async function main(): Promise<void> {
   let db: PgliteDb;
   try {
@@ -151,6 +160,8 @@ async function main(): Promise<void> {
       case 'close':
         // The main thread terminates the worker once it has the answer.
         return answer(request.id, db.close());
+      case 'collect-garbage':
+        return answer(request.id, collectGarbage());
       case 'crash':
         setImmediate(() => {
           throw new Error('store worker crash requested by a test');
