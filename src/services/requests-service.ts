@@ -44,8 +44,8 @@ export async function lockForWrite(tx: Queryable, projectId: string, requestId: 
 /**
  * A change of subject, priority or tags. None of them changes who sees the request, so the change is applied first
  * and the checks run on the request the update returns (a refusal rolls it back): the same answers, in the same
- * order, as `changeRequest`, with no separate read of the request. A procedure: the hottest write runs in one message on
- * the worker-thread store.
+ * order, as `changeRequest`, with no separate read of the request. A procedure: the hottest write runs in one
+ * message on the worker-thread store.
  */
 export const patchRequest = defineProjectWrite(
   import.meta.url,
