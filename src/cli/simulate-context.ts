@@ -72,7 +72,7 @@ export class SimulationContext {
     if (!this.running) return;
     // A 429 is the server's limits at work (a demo server allows few sign-ins per IP): counted apart from failures.
     const done = action().catch((error: unknown) => {
-      if (error instanceof ApiError && error.status === 429) this.stats.throttled += 1;
+      if (error instanceof ApiError && error.status === 429) this.stats.throttledBy(error);
       else this.stats.failed(error);
     });
     const tracked = done.finally(() => this.inflight.delete(tracked));

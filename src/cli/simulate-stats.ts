@@ -23,6 +23,8 @@ export class SimulationStats {
   visitorSigninsPerMinute = 0;
   /** Calls the server refused with 429: its rate limits, not failures. */
   throttled = 0;
+  /** The last of them (`METHOD /path: 429 CODE reason`), so a run says which limit it met. */
+  lastThrottled: string | null = null;
   errors = 0;
   lastError: string | null = null;
   readonly handleTimesMs: number[] = [];
@@ -33,6 +35,11 @@ export class SimulationStats {
 
   elapsedSeconds(): number {
     return (Date.now() - this.startedAt) / 1000;
+  }
+
+  throttledBy(error: Error): void {
+    this.throttled += 1;
+    this.lastThrottled = error.message;
   }
 
   failed(error: unknown): void {
@@ -88,6 +95,7 @@ export class SimulationStats {
       availabilityToggles: this.availabilityToggles,
       agents: this.agents,
       throttled: this.throttled,
+      lastThrottled: this.lastThrottled,
       errors: this.errors,
       lastError: this.lastError,
     };
@@ -111,7 +119,7 @@ export class SimulationStats {
       `  messages              ${s.visitorMessages} from visitors, ${s.agentMessages} from agents`,
       `  handle time           ${s.averageHandleSeconds === null ? 'none closed' : `${s.averageHandleSeconds} s on average`}`,
       `  availability toggles  ${s.availabilityToggles}`,
-      `  refused by limits     ${s.throttled} (HTTP 429)`,
+      `  refused by limits     ${s.throttled} (HTTP 429)${s.lastThrottled ? ` (last: ${s.lastThrottled})` : ''}`,
       `  errors                ${s.errors}${s.lastError ? ` (last: ${s.lastError})` : ''}`,
       '',
     ].join('\n');

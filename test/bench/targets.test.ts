@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { evaluateTargets } from '../../bench/lib/targets.js';
+import type { ScenarioResult } from '../../bench/scenarios/result.js';
 
-const connections = (rss: number) => [{ scenario: 'connections', rows: [{ system: 'deskwire', connections: 10_000, 'handshakes/s': 1_700, 'RSS KB/conn': rss, 'heap KB/conn': 9.4 }] }];
+const connections = (rss: number): ScenarioResult[] => [{ scenario: 'connections', problems: [], rows: [{ system: 'deskwire', connections: 10_000, 'handshakes/s': 1_700, 'RSS KB/conn': rss, 'heap KB/conn': 9.4 }] }];
 const memoryVerdict = (rss: number) => evaluateTargets(connections(rss)).find((r) => String(r.target).startsWith('idle connection'))!;
 
 test('memory per connection: within 10 KB is met, above is not', () => {
