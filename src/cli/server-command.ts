@@ -34,7 +34,8 @@ export async function openCliStore(config: Config, options: { init: boolean; com
   const note = (line: string) => process.stderr.write(`deskwire ${options.command}: ${line}\n`);
   // Loaded only to run: the composition root (Fastify, PGlite, …) is most of the CLI's start-up time.
   const { openStore } = await import('../app.js');
-  const db = await openStore(config, {
+  // A one-shot command runs a few statements: on the event loop's thread, with no worker to start (about a second).
+  const db = await openStore({ ...config, pgliteThread: 'main' }, {
     create: options.init,
     command: `deskwire ${options.command}`,
     onWait: (holder) => note(`waiting for process ${holder.pid} (${holder.command}) to release DATA_DIR ${config.dataDir}`),
