@@ -24,9 +24,10 @@ export function postgresSkipReason(): string | false {
  * The thread the in-process tests' embedded stores run on: the event loop's (main), or PGLITE_THREAD=worker to run
  * the suite on the worker-thread store, the server's default. Not the default here because a store in a new worker
  * starts about a second later (a fresh isolate loads tsx and PGlite and warms PGlite up again), and the suite opens
- * a store in almost every file: 15.2 min instead of 12. What differs between the two is the store's transport, and
- * the worker runs in every suite that is about it (test/store: the driver contract, the worker, procedures, dumps;
- * the worker crashing) and in every test that spawns a server (`deskwire serve` on its defaults).
+ * a store in almost every file: 15.2 min instead of 14.4 on the same machine (2026-12-07). What differs between
+ * the two is the store's transport, and the worker runs in every suite that is about it (test/store: the driver
+ * contract, the worker, procedures, dumps; the worker crashing) and in every test that spawns a server
+ * (`deskwire serve` on its defaults).
  */
 export const testPgliteThread: PgliteThread = process.env.PGLITE_THREAD === 'worker' ? 'worker' : 'main';
 
