@@ -8,14 +8,7 @@ export function processStats(connections?: number): ServerStats {
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, cpuMicros: cpu.user + cpu.system, ...(connections === undefined ? {} : { connections }) };
 }
 
-export async function collectGarbage(): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) return;
-  // Twice, with a turn in between, so finalizers and weak callbacks of the first pass are collected too.
-  gc();
-  await new Promise((r) => setImmediate(r));
-  gc();
-}
+export { collectGarbage } from '../../src/observability/full-gc.js';
 
 /** The soft limit on open files (Linux: /proc/self/limits); the bench's `sh` wrapper raises it to the hard one. */
 export function fdSoftLimit(): number | null {

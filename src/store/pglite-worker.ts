@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { capDepth, STORED_EVENT_MAX_DEPTH } from '../domain/json-depth.js';
+import { collectGarbage } from '../observability/full-gc.js';
 import { PgliteDb } from './pglite-db.js';
 import type { Queryable } from './db.js';
 import { isProcedure, type Procedure } from './procedure.js';
@@ -121,15 +122,6 @@ function procedureAt(module: string, name: string): Promise<Procedure<unknown, u
 async function runProcedure(db: PgliteDb, module: string, name: string, args: unknown): Promise<unknown> {
   const procedure = await procedureAt(module, name);
   return db.transaction((tx) => procedure.run(tx, args));
-}
-
-/** Twice, with a turn in between, so that what the first pass's finalizers let go is collected too. */
-async function collectGarbage(): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) return;
-  gc();
-  await new Promise((resolve) => setImmediate(resolve));
-  gc();
 }
 
 async function main(): Promise<void> {
